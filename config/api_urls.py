@@ -1,0 +1,7 @@
+"""API v1: every app's routes under /api/v1/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("contest.urls")),
+]

@@ -1,0 +1,105 @@
+"""Small helpers that turn environment variables into Django settings.
+
+Kept apart from ``settings.py`` so that tests can build each piece from a
+dictionary of their own instead of the process environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_bool(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    """Read a yes/no variable."""
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    """Read a comma-separated list."""
+    value = env.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_from_env(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
+    """PostgreSQL (or any) from ``DATABASE_URL``, else a SQLite file in the data folder."""
+    url = env.get("DATABASE_URL")
+    if url:
+        return dj_database_url.parse(url, conn_max_age=int(env.get("DATABASE_CONN_MAX_AGE", "60")))
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": data_dir / "baige.sqlite3",
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+    }
+
+
+def storages_from_env(env: Mapping[str, str], media_root: Path) -> dict[str, Any]:
+    """S3-compatible storage when ``S3_BUCKET`` is set, else local files."""
+    staticfiles = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    if env_bool(env, "STATIC_PLAIN"):
+        staticfiles = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    bucket = env.get("S3_BUCKET")
+    if not bucket:
+        default = {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(media_root)},
+        }
+        return {"default": default, "staticfiles": staticfiles}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "endpoint_url": env.get("S3_ENDPOINT_URL") or None,
+        "access_key": env.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env.get("S3_SECRET_ACCESS_KEY") or None,
+        "region_name": env.get("S3_REGION") or None,
+        "location": env.get("S3_PREFIX", ""),
+        # Media is private by default: every URL is signed and short-lived.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": int(env.get("S3_URL_EXPIRE_SECONDS", "600")),
+        "file_overwrite": False,
+        "addressing_style": env.get("S3_ADDRESSING_STYLE") or None,
+    }
+    return {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+        "staticfiles": staticfiles,
+    }
+
+
+def celery_from_env(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
+    """Redis when ``REDIS_URL`` is set, else a broker in plain files that needs no server."""
+    broker = env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
+    if broker:
+        return {"broker_url": broker, "transport_options": {"visibility_timeout": 4 * 3600}}
+    folder = data_dir / "broker"
+    return {
+        "broker_url": "filesystem://",
+        "transport_options": {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "control_folder": str(folder / "control"),
+            "store_processed": False,
+        },
+    }
+
+
+def cache_from_env(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
+    """Redis cache when ``REDIS_URL`` is set, else a file cache shared by web and worker."""
+    url = env.get("REDIS_URL")
+    if url:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(data_dir / "cache"),
+        }
+    }

@@ -1,0 +1,5 @@
+"""API v1 routes of the contest app."""
+
+from django.urls import path
+
+urlpatterns: list = []

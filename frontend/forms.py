@@ -1,0 +1,6 @@
+from django import forms
+
+
+class ParticipantSignupForm(forms.Form):
+    def signup(self, request, user):
+        pass

@@ -1,0 +1,107 @@
+"""Decide what a file is from its content: magic bytes and container structure, never its name."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from media_pipeline.enums import MediaKind
+
+HEAD_BYTES = 64 * 1024
+#: ISO base media brands that are still pictures, not videos.
+IMAGE_BRANDS = {b"heic", b"heix", b"hevc", b"mif1", b"msf1", b"avif", b"avis", b"jp2 ", b"crx "}
+QUICKTIME_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+ODP_MIMETYPES = {b"application/vnd.oasis.opendocument.presentation", b"application/vnd.oasis.opendocument.presentation-template"}
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ASF_MAGIC = bytes.fromhex("3026B2758E66CF11")
+POWERPOINT_STREAM = "PowerPoint Document".encode("utf-16-le")
+#: Zip archives with more members than this are not opened further here.
+MAX_ZIP_MEMBERS = 10_000
+
+
+@dataclass(frozen=True)
+class Detected:
+    kind: MediaKind
+    extension: str
+    label: str
+
+
+UNKNOWN = Detected(MediaKind.UNKNOWN, "bin", "unknown")
+
+
+def detect(stream: BinaryIO) -> Detected:
+    """What ``stream`` holds: a video container, a presentation, a PDF, or unknown."""
+    stream.seek(0)
+    head = stream.read(HEAD_BYTES)
+    stream.seek(0)
+    if not head:
+        return UNKNOWN
+    if b"%PDF-" in head[:1024]:
+        return Detected(MediaKind.PDF, "pdf", "pdf")
+    if head.startswith(b"PK\x03\x04"):
+        return _detect_zip(stream)
+    if head.startswith(OLE2_MAGIC):
+        return _detect_ole2(stream)
+    return _detect_video(head)
+
+
+def _detect_zip(stream: BinaryIO) -> Detected:
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                return UNKNOWN
+            names = {info.filename for info in infos}
+            if "[Content_Types].xml" in names and "ppt/presentation.xml" in names:
+                return Detected(MediaKind.PRESENTATION, "pptx", "pptx")
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100].strip()
+                if mimetype in ODP_MIMETYPES:
+                    return Detected(MediaKind.PRESENTATION, "odp", "odp")
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError):
+        return UNKNOWN
+    finally:
+        stream.seek(0)
+    return UNKNOWN
+
+
+def _detect_ole2(stream: BinaryIO) -> Detected:
+    # The directory of a compound file names its streams in UTF-16; a PowerPoint 97-2003
+    # file has one called "PowerPoint Document". Reading a few megabytes finds it.
+    data = stream.read(8 * 1024 * 1024)
+    stream.seek(0)
+    if POWERPOINT_STREAM in data:
+        return Detected(MediaKind.PRESENTATION, "ppt", "ppt")
+    return UNKNOWN
+
+
+def _detect_video(head: bytes) -> Detected:
+    box = head[4:8]
+    if box == b"ftyp":
+        brand = head[8:12]
+        if brand in IMAGE_BRANDS:
+            return UNKNOWN
+        if brand.startswith(b"3g"):
+            return Detected(MediaKind.VIDEO, "3gp", "3gp")
+        if brand == b"qt  ":
+            return Detected(MediaKind.VIDEO, "mov", "mov")
+        return Detected(MediaKind.VIDEO, "mp4", "mp4")
+    if box in QUICKTIME_ATOMS:
+        return Detected(MediaKind.VIDEO, "mov", "mov")
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        extension = "webm" if b"webm" in head[:64] else "mkv"
+        return Detected(MediaKind.VIDEO, extension, extension)
+    if head.startswith(b"RIFF") and head[8:12] == b"AVI ":
+        return Detected(MediaKind.VIDEO, "avi", "avi")
+    if head.startswith(b"OggS") and (b"theora" in head[:256] or b"\x80theora" in head):
+        return Detected(MediaKind.VIDEO, "ogv", "ogv")
+    if head.startswith(b"FLV\x01"):
+        return Detected(MediaKind.VIDEO, "flv", "flv")
+    if head.startswith(ASF_MAGIC):
+        return Detected(MediaKind.VIDEO, "wmv", "wmv")
+    if head.startswith(b"\x00\x00\x01\xba") or head.startswith(b"\x00\x00\x01\xb3"):
+        return Detected(MediaKind.VIDEO, "mpg", "mpg")
+    if len(head) >= 188 * 3 and all(head[i * 188] == 0x47 for i in range(3)):
+        return Detected(MediaKind.VIDEO, "ts", "ts")
+    return UNKNOWN

@@ -1,0 +1,98 @@
+"""Writes to media assets: storing an uploaded original and making it an entry's current file."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import BinaryIO
+
+from django.core.files import File
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from config.exceptions import FileRefused
+from contest.models import Entry
+from contest.services import Actor, entry_ensure_author, contest_ensure_accepting
+from media_pipeline.detect import detect
+from media_pipeline.enums import AssetStatus, MediaKind
+from media_pipeline.models import MediaAsset
+
+CHUNK = 1024 * 1024
+
+
+def _sha256(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(CHUNK), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+def asset_check_upload(*, entry: Entry, stream: BinaryIO, size: int) -> tuple[MediaKind, str]:
+    """Refuse a file over the contest's size limit or that is not a video or presentation."""
+    contest = entry.contest
+    if size <= 0:
+        raise FileRefused(_("The file is empty."))
+    if size > contest.max_file_size:
+        raise FileRefused(
+            _("The file is %(size)s; this contest accepts files up to %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(contest.max_file_size)}
+        )
+    detected = detect(stream)
+    if detected.kind == MediaKind.UNKNOWN:
+        raise FileRefused(
+            _(
+                "This file is neither a video nor a presentation. "
+                "Upload a video (MP4, MOV, WebM, MKV, AVI, 3GP) or a presentation (PPTX, ODP, PPT, PDF)."
+            )
+        )
+    return detected.kind, detected.extension
+
+
+def asset_attach_upload(
+    *,
+    actor: Actor,
+    entry: Entry,
+    stream: BinaryIO,
+    name: str,
+    size: int,
+    now: datetime | None = None,
+    check_deadline: bool = True,
+) -> MediaAsset:
+    """Store an uploaded file and make it the entry's current one.
+
+    The previous file stays the entry's file until the new one is stored and
+    checked: a refused upload changes nothing.
+    """
+    if check_deadline:
+        entry_ensure_author(actor, entry)
+        contest_ensure_accepting(entry.contest, now=now)
+    kind, extension = asset_check_upload(entry=entry, stream=stream, size=size)
+    checksum = _sha256(stream)
+    asset = MediaAsset(
+        entry=entry,
+        original_name=name[:255],
+        kind=kind,
+        extension=extension,
+        size=size,
+        sha256=checksum,
+        status=AssetStatus.UPLOADED,
+        uploaded_by=actor if actor.is_authenticated else None,
+    )
+    # The storage name comes from the detected type, never from the uploaded name.
+    asset.original.save(f"original.{extension}", File(stream), save=False)
+    try:
+        with transaction.atomic():
+            asset.save()
+            locked = Entry.objects.select_for_update().get(pk=entry.pk)
+            if check_deadline:
+                contest_ensure_accepting(entry.contest, now=now)
+            locked.media = asset
+            locked.save(update_fields=["media", "updated_at"])
+    except Exception:
+        asset.original.delete(save=False)
+        raise
+    entry.media = asset
+    return asset
