@@ -43,14 +43,16 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
+    # Before allauth, so that its pages use Baige's layout.
+    "frontend",
     "allauth",
     "allauth.account",
     "contest",
     "judging",
     "media_pipeline",
     "blog",
-    "frontend",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +127,10 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "frontend" / "vendor"]
+STATIC_ROOT.mkdir(exist_ok=True)
+# Front-end packages come from npm (package.json); Django serves them under /static/vendor/.
+STATICFILES_DIRS = [("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css")]
+SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = storages_from_env(ENV, MEDIA_ROOT)
 # Uploads go to a temporary file on disk past 2.5 MB: a video is never held in memory.
@@ -134,6 +139,7 @@ FILE_UPLOAD_TEMP_DIR = ENV.get("FILE_UPLOAD_TEMP_DIR") or None
 
 # E-mail: printed to the console in the embedded default.
 EMAIL_BACKEND = ENV.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = ENV.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_HOST = ENV.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(ENV.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = ENV.get("EMAIL_HOST_USER", "")
@@ -171,6 +177,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Contests, entries and judging of Baige.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI is served from our own static files, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

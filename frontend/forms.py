@@ -1,6 +1,115 @@
+"""Forms of the participant pages: sign-up details, profile and entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from contest.enums import Country, Language
+from contest.models import Contest, ParticipantProfile, Platform, University
+from contest.services import CoAuthorData
+from contest.validators import validate_http_url
 
 
 class ParticipantSignupForm(forms.Form):
-    def signup(self, request, user):
-        pass
+    """Extra sign-up fields; allauth adds e-mail and password."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=255)
+    university = forms.ModelChoiceField(label=_("University"), queryset=University.objects.none(), required=False)
+    programme = forms.CharField(label=_("Study programme"), max_length=255, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=Country.choices, initial=Country.KZ)
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["university"].queryset = University.objects.order_by("name")
+        self.fields["preferred_language"].initial = get_language()
+
+    def signup(self, request: HttpRequest, user: Any) -> None:
+        """Called by allauth once the account exists."""
+        ParticipantProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "full_name": self.cleaned_data["full_name"],
+                "university": self.cleaned_data["university"],
+                "programme": self.cleaned_data["programme"],
+                "country": self.cleaned_data["country"],
+                "preferred_language": self.cleaned_data["preferred_language"],
+            },
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = ParticipantProfile
+        fields = ["full_name", "university", "programme", "country", "preferred_language"]
+
+
+class PlatformChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class EntryForm(forms.Form):
+    """An entry's fields; the services check the contest's rules again."""
+
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    nomination = forms.ModelChoiceField(label=_("Nomination"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    platforms = PlatformChoiceField(
+        label=_("Platforms used"),
+        queryset=None,  # type: ignore[arg-type]
+        error_messages={"required": _("Choose at least one platform.")},
+    )
+    other_platform = forms.CharField(
+        label=_("Other platform"),
+        max_length=120,
+        required=False,
+        help_text=_("If you picked “Other”, name the platform."),
+    )
+    live_url = forms.URLField(
+        label=_("Link to the live activity"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[validate_http_url],
+        help_text=_("For example the link to your Wordwall or Genially activity."),
+    )
+    consent_to_publish = forms.BooleanField(
+        label=_("I agree that my entry, name and university are published if it wins."), required=False
+    )
+
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.contest = contest
+        self.fields["nomination"].queryset = contest.nominations.all()
+        self.fields["platforms"].queryset = contest.platforms.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        platforms: list[Platform] = list(data.get("platforms") or [])
+        if any(p.is_other for p in platforms) and not (data.get("other_platform") or "").strip():
+            self.add_error("other_platform", _("Name the other platform you used."))
+        return data
+
+
+class CoAuthorForm(forms.Form):
+    full_name = forms.CharField(label=_("Co-author's full name"), max_length=255, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    university = forms.ModelChoiceField(label=_("University"), queryset=University.objects.all(), required=False)
+
+    def to_data(self) -> CoAuthorData | None:
+        data = self.cleaned_data
+        if not data.get("full_name", "").strip():
+            return None
+        return CoAuthorData(full_name=data["full_name"].strip(), email=data.get("email", ""), university=data.get("university"))
+
+
+CoAuthorFormSet = forms.formset_factory(CoAuthorForm, extra=2, max_num=6, absolute_max=6, validate_max=True)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Video or presentation"))

@@ -1,0 +1,81 @@
+# Baige: `make run` starts the demo, `make test` runs the whole test suite.
+# Both install what is missing first (system packages only when run as root).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+APT_PACKAGES ?= ffmpeg gettext nodejs npm
+TEST_APT_PACKAGES ?= chromium
+# The test suite talks to the real services; override to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/baige
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test lint system-packages test-system-packages services messages static bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+system-packages:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing (run as root, or install them with apt-get)"; \
+	  fi; \
+	fi
+
+test-system-packages:
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
+
+messages: | $(BIN)/python
+	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+static: | $(BIN)/python
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+
+run: system-packages $(VENV)/.runtime node_modules/.installed messages static
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Baige is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	@echo "Background tasks: a Celery worker with a broker in plain files (var/broker); no server needed."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A config worker --beat --schedule var/celerybeat-schedule -Q default,media,office \
+	  --concurrency 2 --loglevel WARNING & \
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: test-system-packages $(VENV)/.dev node_modules/.installed messages services lint
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python manage.py makemigrations --check --dry-run -v 0
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=1 \
+	  FAST_PASSWORD_HASHER=1 STATIC_PLAIN=1 BAIGE_DATA_DIR=$(CURDIR)/var/test \
+	  $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/ node_modules/ $(VENV)

@@ -1,0 +1,29 @@
+"""Template helpers of Baige's pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from contest.models import Contest
+
+register = template.Library()
+
+
+@register.simple_tag
+def contest_time(contest: Contest, moment: datetime | None) -> SafeString | str:
+    """A moment in the contest's time zone; a script adds the visitor's own time beside it."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment, contest.tzinfo)
+    return format_html(
+        '<time datetime="{}" data-local data-zone="{}">{} ({})</time><br><small data-local-out hidden></small>',
+        moment.isoformat(),
+        contest.timezone,
+        formats.date_format(local, "DATETIME_FORMAT"),
+        contest.timezone,
+    )
