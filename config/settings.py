@@ -111,7 +111,8 @@ if env_bool(ENV, "FAST_PASSWORD_HASHER"):
 # Languages: Kazakh, Russian, English. Every page lives under /kk/, /ru/ or /en/.
 LANGUAGE_CODE = ENV.get("LANGUAGE_CODE", "ru")
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Baige's own strings; then Kazakh for django-allauth's strings, which it does not ship.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-accounts"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = ENV.get("TIME_ZONE", "Asia/Almaty")
