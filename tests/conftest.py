@@ -22,9 +22,20 @@ def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Each test writes media files to its own folder."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):  # type: ignore[no-untyped-def]
+    """A cache of its own per test, so rate limits of one test never leak into another."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(id(settings))}
+    }
 
 
 @pytest.fixture
@@ -41,7 +52,10 @@ def nomination(contest):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def platforms(contest):  # type: ignore[no-untyped-def]
-    return [PlatformFactory(contest=contest, name="Wordwall", name_en="Wordwall"), PlatformFactory(contest=contest, name="Canva", name_en="Canva")]
+    return [
+        PlatformFactory(contest=contest, name="Wordwall", name_en="Wordwall"),
+        PlatformFactory(contest=contest, name="Canva", name_en="Canva"),
+    ]
 
 
 @pytest.fixture
@@ -128,7 +142,11 @@ def s3_storage(s3_server, settings, tmp_path):  # type: ignore[no-untyped-def]
         "S3_REGION": "us-east-1",
     }
     client = boto3.client(
-        "s3", endpoint_url=s3_server, aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
     )
     client.create_bucket(Bucket=bucket)
     settings.STORAGES = storages_from_env(env, tmp_path)
@@ -149,10 +167,10 @@ def celery_worker_process(transactional_db, tmp_path):  # type: ignore[no-untype
 
     from config.celery import app
 
-    database = connection.settings_dict
+    db = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "REDIS_URL": django_settings.CELERY_BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -161,9 +179,28 @@ def celery_worker_process(transactional_db, tmp_path):  # type: ignore[no-untype
     }
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,media,office", "--pool", "solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "default,media,office",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     app.conf.task_always_eager = False
     deadline = time.monotonic() + 30

@@ -49,7 +49,15 @@ def test_catalogue_has_every_string_of_the_source(tmp_path):
     shutil.copytree(ROOT / "locale", tmp_path / "locale")
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "--no-obsolete", "-v", "0", *sum((["-l", x] for x in LANGUAGES), [])],
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "--no-obsolete",
+            "-v",
+            "0",
+            *sum((["-l", x] for x in LANGUAGES), []),
+        ],
         cwd=tmp_path,
         check=True,
         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},

@@ -12,7 +12,12 @@ def test_database_without_variables_is_sqlite(tmp_path):
 def test_database_from_url_is_postgresql(tmp_path):
     database = database_from_env({"DATABASE_URL": "postgres://baige:secret@db.internal:5433/baige"}, tmp_path)
     assert database["ENGINE"] == "django.db.backends.postgresql"
-    assert (database["HOST"], database["PORT"], database["NAME"], database["USER"]) == ("db.internal", 5433, "baige", "baige")
+    assert (database["HOST"], database["PORT"], database["NAME"], database["USER"]) == (
+        "db.internal",
+        5433,
+        "baige",
+        "baige",
+    )
 
 
 def test_storage_without_bucket_is_local(tmp_path):
@@ -34,7 +39,11 @@ def test_storage_with_bucket_is_s3_with_endpoint():
     )
     options = storages["default"]["OPTIONS"]
     assert storages["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
-    assert (options["bucket_name"], options["endpoint_url"], options["access_key"]) == ("baige-media", "http://minio:9000", "key")
+    assert (options["bucket_name"], options["endpoint_url"], options["access_key"]) == (
+        "baige-media",
+        "http://minio:9000",
+        "key",
+    )
     assert options["querystring_auth"] is True
     assert options["default_acl"] is None
 
@@ -54,5 +63,24 @@ def test_celery_without_redis_needs_no_server(tmp_path):
 
 def test_env_bool_words():
     assert [env_bool({"X": v}, "X") for v in ("1", "true", "Yes", "on", "0", "no", "")] == [
-        True, True, True, True, False, False, False
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
     ]
+
+
+def test_redis_cache_round_trip():
+    """With REDIS_URL set (as in the test command), the configured cache really talks to Redis."""
+    import os
+
+    from django.core.cache.backends.redis import RedisCache
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    cache = RedisCache(url, {})
+    cache.set("baige-test-key", {"a": 1}, timeout=5)
+    assert cache.get("baige-test-key") == {"a": 1}
+    cache.delete("baige-test-key")

@@ -48,9 +48,9 @@ def test_entry_submit_second_before_deadline(contest, participant):
 
 def test_entry_submit_second_after_deadline_refused(contest, participant):
     entry = EntryFactory(contest=contest, author=participant, with_media=True)
-    with time_machine.travel(contest.submissions_close + timedelta(seconds=1), tick=False):
-        with translation.override("ru"), pytest.raises(DeadlinePassed) as refused:
-            entry_submit(actor=participant, entry=entry)
+    after = contest.submissions_close + timedelta(seconds=1)
+    with time_machine.travel(after, tick=False), translation.override("ru"), pytest.raises(DeadlinePassed) as refused:
+        entry_submit(actor=participant, entry=entry)
     assert "Asia/Almaty" in str(refused.value)
     entry.refresh_from_db()
     assert entry.status == EntryStatus.DRAFT

@@ -235,13 +235,23 @@ class TestDeadline:
         return {
             "create": client.post(
                 url("entry_new", language="ru", slug=entry.contest.slug),
-                {"title": "New", "nomination": nomination.pk, "platforms": [entry.platforms.first().pk],
-                 "coauthors-TOTAL_FORMS": "0", "coauthors-INITIAL_FORMS": "0"},
+                {
+                    "title": "New",
+                    "nomination": nomination.pk,
+                    "platforms": [entry.platforms.first().pk],
+                    "coauthors-TOTAL_FORMS": "0",
+                    "coauthors-INITIAL_FORMS": "0",
+                },
             ),
             "edit": client.post(
                 url("entry_edit", entry, language="ru"),
-                {"title": "After", "nomination": entry.nomination.pk, "platforms": [entry.platforms.first().pk],
-                 "coauthors-TOTAL_FORMS": "0", "coauthors-INITIAL_FORMS": "0"},
+                {
+                    "title": "After",
+                    "nomination": entry.nomination.pk,
+                    "platforms": [entry.platforms.first().pk],
+                    "coauthors-TOTAL_FORMS": "0",
+                    "coauthors-INITIAL_FORMS": "0",
+                },
             ),
             "upload": client.post(
                 url("entry_upload", entry, language="ru"),
@@ -253,7 +263,9 @@ class TestDeadline:
 
     def test_changes_refused_second_after(self, participant_client, participant, contest, entry):
         previous_media = entry.media
-        expected = translated("ru", "The deadline (%(date)s) has passed: entries can no longer be created, changed or submitted.")
+        expected = translated(
+            "ru", "The deadline (%(date)s) has passed: entries can no longer be created, changed or submitted."
+        )
         assert expected != "The deadline (%(date)s) has passed: entries can no longer be created, changed or submitted."
         prefix = expected.split("%(date)s")[0]
         with time_machine.travel(contest.submissions_close + timedelta(seconds=1), tick=False):
@@ -284,8 +296,13 @@ def test_profile_saves(participant_client, participant):
     profile = participant.profile
     response = participant_client.post(
         url("profile"),
-        {"full_name": "Dana Omarova", "university": profile.university.pk, "programme": "Primary education",
-         "country": "KG", "preferred_language": "kk"},
+        {
+            "full_name": "Dana Omarova",
+            "university": profile.university.pk,
+            "programme": "Primary education",
+            "country": "KG",
+            "preferred_language": "kk",
+        },
     )
     assert response.status_code == 302
     profile.refresh_from_db()

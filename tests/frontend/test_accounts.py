@@ -1,0 +1,75 @@
+import re
+
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from contest.models import ParticipantProfile
+from tests.factories import UniversityFactory, UserFactory
+
+
+def _url(name, language="en", **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def test_signup_creates_profile_and_sends_verification(client, db):
+    university = UniversityFactory()
+    response = client.post(
+        _url("account_signup", "ru"),
+        {
+            "email": "dana@example.org",
+            "password1": "Tulpar-2026-kz",
+            "password2": "Tulpar-2026-kz",
+            "full_name": "Дана Омарова",
+            "university": university.pk,
+            "programme": "Педагогика",
+            "country": "KG",
+            "preferred_language": "ru",
+        },
+    )
+    assert response.status_code == 302
+    profile = ParticipantProfile.objects.get(user__email="dana@example.org")
+    assert (profile.full_name, profile.university, profile.country, profile.preferred_language) == (
+        "Дана Омарова",
+        university,
+        "KG",
+        "ru",
+    )
+    assert len(mail.outbox) == 1
+    assert "/ru/accounts/confirm-email/" in mail.outbox[0].body
+
+
+def test_login_refused_until_email_verified(client, db):
+    user = UserFactory(verified=False)
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    response = client.post(_url("account_login"), {"login": user.email, "password": "correct-horse-9"})
+    assert response.status_code == 302
+    assert response["Location"] == _url("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_and_logout(client, db):
+    user = UserFactory()
+    response = client.post(_url("account_login"), {"login": user.email, "password": "correct-horse-9"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    client.post(_url("account_logout"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_for_imported_participant(client, db):
+    user = UserFactory()
+    user.set_unusable_password()
+    user.save()
+    client.post(_url("account_reset_password", "kk"), {"email": user.email})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/\s]+(/kk/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    response = client.post(action, {"password1": "New-pass-2026!", "password2": "New-pass-2026!"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("New-pass-2026!")
