@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -50,7 +51,9 @@ class Contest(models.Model):
     max_file_size = models.PositiveBigIntegerField(_("largest file (bytes)"), default=2 * GIB)
     max_video_duration = models.PositiveIntegerField(_("longest video (seconds)"), default=20 * 60)
     max_pages = models.PositiveIntegerField(_("most slides or pages"), default=200)
-    universities = models.ManyToManyField(University, blank=True, related_name="contests", verbose_name=_("universities"))
+    universities = models.ManyToManyField(
+        University, blank=True, related_name="contests", verbose_name=_("universities")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,7 +150,12 @@ class ParticipantProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     full_name = models.CharField(_("full name"), max_length=255)
     university = models.ForeignKey(
-        University, on_delete=models.PROTECT, null=True, blank=True, related_name="participants", verbose_name=_("university")
+        University,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("university"),
     )
     programme = models.CharField(_("study programme"), max_length=255, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.KZ)
@@ -174,12 +182,18 @@ class Entry(models.Model):
     code = models.CharField(_("code"), max_length=12, default=new_entry_code, editable=False)
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
-    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="entries", verbose_name=_("nomination"))
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.PROTECT, related_name="entries", verbose_name=_("nomination")
+    )
     platforms = models.ManyToManyField(Platform, related_name="entries", verbose_name=_("platforms"))
     other_platform = models.CharField(_("other platform"), max_length=120, blank=True)
-    live_url = models.URLField(_("link to the live activity"), max_length=500, blank=True, validators=[validate_http_url])
+    live_url = models.URLField(
+        _("link to the live activity"), max_length=500, blank=True, validators=[validate_http_url]
+    )
     consent_to_publish = models.BooleanField(_("consent to publication"), default=False)
-    status = models.CharField(pgettext_lazy("entry", "status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
+    status = models.CharField(
+        pgettext_lazy("entry", "status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     media = models.ForeignKey(
         "media_pipeline.MediaAsset",

@@ -18,7 +18,11 @@ def contests_visible() -> QuerySet[Contest]:
 def contest_current() -> Contest | None:
     """The contest a visitor most likely means: the open one, else the latest."""
     now = timezone.now()
-    open_contest = Contest.objects.filter(submissions_open__lte=now, submissions_close__gt=now).order_by("submissions_close").first()
+    open_contest = (
+        Contest.objects.filter(submissions_open__lte=now, submissions_close__gt=now)
+        .order_by("submissions_close")
+        .first()
+    )
     return open_contest or Contest.objects.order_by("-submissions_open").first()
 
 

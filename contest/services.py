@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError, DeadlinePassed, NotAllowed
 from contest.enums import EntryStatus, SubmissionWindow
-from contest.tasks import send_entry_submitted_email
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
+from contest.tasks import send_entry_submitted_email
 
 Actor = AbstractBaseUser | AnonymousUser
 

@@ -7,7 +7,9 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 #: Only web links: a live activity is opened by jurors in their browser.
-validate_http_url = URLValidator(schemes=["http", "https"], message=_("Enter a link that starts with http:// or https://."))
+validate_http_url = URLValidator(
+    schemes=["http", "https"], message=_("Enter a link that starts with http:// or https://.")
+)
 
 
 def validate_timezone(value: str) -> None:

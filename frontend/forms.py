@@ -105,7 +105,9 @@ class CoAuthorForm(forms.Form):
         data = self.cleaned_data
         if not data.get("full_name", "").strip():
             return None
-        return CoAuthorData(full_name=data["full_name"].strip(), email=data.get("email", ""), university=data.get("university"))
+        return CoAuthorData(
+            full_name=data["full_name"].strip(), email=data.get("email", ""), university=data.get("university")
+        )
 
 
 CoAuthorFormSet = forms.formset_factory(CoAuthorForm, extra=2, max_num=6, absolute_max=6, validate_max=True)

@@ -1,6 +1,6 @@
 """Pages, under the language prefix (/kk/, /ru/, /en/)."""
 
-from django.urls import include, path
+from django.urls import path
 
 from frontend.views import participant
 

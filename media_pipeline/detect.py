@@ -12,7 +12,10 @@ HEAD_BYTES = 64 * 1024
 #: ISO base media brands that are still pictures, not videos.
 IMAGE_BRANDS = {b"heic", b"heix", b"hevc", b"mif1", b"msf1", b"avif", b"avis", b"jp2 ", b"crx "}
 QUICKTIME_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
-ODP_MIMETYPES = {b"application/vnd.oasis.opendocument.presentation", b"application/vnd.oasis.opendocument.presentation-template"}
+ODP_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.presentation",
+    b"application/vnd.oasis.opendocument.presentation-template",
+}
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ASF_MAGIC = bytes.fromhex("3026B2758E66CF11")
 POWERPOINT_STREAM = "PowerPoint Document".encode("utf-16-le")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import FileRefused
 from contest.models import Entry
-from contest.services import Actor, entry_ensure_author, contest_ensure_accepting
+from contest.services import Actor, contest_ensure_accepting, entry_ensure_author
 from media_pipeline.detect import detect
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset

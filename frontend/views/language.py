@@ -13,7 +13,9 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     """Like Django's ``set_language``, but resolves ``next`` in its own language so the prefix changes."""
     language = request.POST.get("language", "")
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     if language not in dict(settings.LANGUAGES):
         return HttpResponseRedirect(next_url)

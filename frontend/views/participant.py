@@ -28,9 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def contest_page(request: HttpRequest, slug: str) -> HttpResponse:
-    contest = get_object_or_404(
-        Contest.objects.prefetch_related("nominations", "platforms", "universities"), slug=slug
-    )
+    contest = get_object_or_404(Contest.objects.prefetch_related("nominations", "platforms", "universities"), slug=slug)
     my_entries = list(entries_of_author(request.user, contest=contest)) if request.user.is_authenticated else []
     return render(
         request,
@@ -73,7 +71,11 @@ def _entry_form_page(request: HttpRequest, contest: Contest, entry: Entry | None
             try:
                 if entry is None:
                     entry = entry_create(
-                        actor=request.user, contest=contest, platforms=list(data["platforms"]), coauthors=people, **fields
+                        actor=request.user,
+                        contest=contest,
+                        platforms=list(data["platforms"]),
+                        coauthors=people,
+                        **fields,
                     )
                     messages.success(request, _("Your entry is saved as a draft. Now upload its file."))
                 else:
@@ -109,7 +111,13 @@ def _entry_form_page(request: HttpRequest, contest: Contest, entry: Entry | None
 def _render_entry_form(
     request: HttpRequest, contest: Contest, entry: Entry | None, form: EntryForm, coauthors: Any, status: int = 200
 ) -> HttpResponse:
-    context = {"contest": contest, "entry": entry, "form": form, "coauthors": coauthors, "open": contest.accepts_submissions()}
+    context = {
+        "contest": contest,
+        "entry": entry,
+        "form": form,
+        "coauthors": coauthors,
+        "open": contest.accepts_submissions(),
+    }
     return render(request, "frontend/entry_form.html", context, status=status)
 
 
@@ -133,7 +141,12 @@ def entry_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return render(
         request,
         "frontend/entry_detail.html",
-        {"entry": entry, "contest": entry.contest, "open": entry.contest.accepts_submissions(), "upload_form": UploadForm()},
+        {
+            "entry": entry,
+            "contest": entry.contest,
+            "open": entry.contest.accepts_submissions(),
+            "upload_form": UploadForm(),
+        },
     )
 
 
