@@ -143,7 +143,7 @@ class EntryMediaSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MediaAsset
-        fields = ["name", "kind", "size", "status"]
+        fields = ["name", "kind", "size", "status", "reason"]
         read_only_fields = fields
 
 

@@ -97,7 +97,7 @@ def test_entry_retrieve_shows_every_field(author_api, contest, nomination, platf
         ],
         "status": "draft",
         "submitted_at": None,
-        "media": {"name": "lesson.pdf", "kind": "pdf", "size": len(TINY_PDF), "status": "uploaded"},
+        "media": {"name": "lesson.pdf", "kind": "pdf", "size": len(TINY_PDF), "status": "uploaded", "reason": ""},
         "created_at": iso(entry.created_at),
         "updated_at": iso(entry.updated_at),
     }
