@@ -1,6 +1,6 @@
 """Pages, under the language prefix (/kk/, /ru/, /en/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from frontend.views import participant
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("c/<slug:slug>/entries/<str:code>/submit/", participant.entry_submit_view, name="entry_submit"),
     path("c/<slug:slug>/entries/<str:code>/withdraw/", participant.entry_withdraw_view, name="entry_withdraw"),
     path("c/<slug:slug>/entries/<str:code>/file/", participant.entry_file, name="entry_file"),
+    path("organise/", include("frontend.urls_organiser")),
 ]
