@@ -6,8 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
-APT_PACKAGES ?= ffmpeg gettext nodejs npm
-TEST_APT_PACKAGES ?= chromium
+# command:package pairs; a package is installed only when its command is missing.
+APT_PACKAGES ?= ffmpeg:ffmpeg ffprobe:ffmpeg msgfmt:gettext node:nodejs npm:npm
+TEST_APT_PACKAGES ?= chromium:chromium
 # The test suite talks to the real services; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/baige
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
@@ -32,7 +33,9 @@ node_modules/.installed: package.json package-lock.json
 
 system-packages:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for pair in $(APT_PACKAGES); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing system packages:$$missing"; \
