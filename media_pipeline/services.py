@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from config.exceptions import FileRefused
-from contest.models import Entry
+from contest.models import Contest, Entry
 from contest.services import Actor, contest_ensure_accepting, entry_ensure_author
 from media_pipeline.detect import detect
 from media_pipeline.enums import AssetStatus, MediaKind
@@ -30,9 +30,8 @@ def _sha256(stream: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def asset_check_upload(*, entry: Entry, stream: BinaryIO, size: int) -> tuple[MediaKind, str]:
-    """Refuse a file over the contest's size limit or that is not a video or presentation."""
-    contest = entry.contest
+def asset_check_size(*, contest: Contest, size: int) -> None:
+    """Refuse an empty file or one over the contest's size limit."""
     if size <= 0:
         raise FileRefused(_("The file is empty."))
     if size > contest.max_file_size:
@@ -40,6 +39,11 @@ def asset_check_upload(*, entry: Entry, stream: BinaryIO, size: int) -> tuple[Me
             _("The file is %(size)s; this contest accepts files up to %(limit)s.")
             % {"size": filesizeformat(size), "limit": filesizeformat(contest.max_file_size)}
         )
+
+
+def asset_check_upload(*, entry: Entry, stream: BinaryIO, size: int) -> tuple[MediaKind, str]:
+    """Refuse a file over the contest's size limit or that is not a video or presentation."""
+    asset_check_size(contest=entry.contest, size=size)
     detected = detect(stream)
     if detected.kind == MediaKind.UNKNOWN:
         raise FileRefused(

@@ -16,7 +16,10 @@ from contest.models import Contest, Entry, ParticipantProfile
 from contest.selectors import contest_current, entries_of_author, get_entry_for_author
 from contest.services import contest_ensure_accepting, entry_create, entry_submit, entry_update, entry_withdraw
 from frontend.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm
-from media_pipeline.services import asset_attach_upload
+from media_pipeline.services import asset_attach_upload, asset_check_size
+
+#: Room for the multipart boundaries and form fields around the file itself.
+MULTIPART_OVERHEAD = 64 * 1024
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -159,6 +162,13 @@ def _wants_json(request: HttpRequest) -> bool:
 def entry_upload(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Receive the entry's file; a refused file leaves the previous one in place."""
     entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
+    try:
+        # Refuse an oversized body before reading it: the size is known from the request's header.
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > entry.contest.max_file_size + MULTIPART_OVERHEAD:
+            asset_check_size(contest=entry.contest, size=declared - MULTIPART_OVERHEAD)
+    except BaigeError as refused:
+        return _upload_answer(request, entry, error=str(refused), status=refused.status_code)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         error = _("Choose a file to upload.")
@@ -170,15 +180,21 @@ def entry_upload(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         except BaigeError as refused:
             error, status = str(refused), refused.status_code
         else:
-            message = _("The file is uploaded.")
-            if _wants_json(request):
-                return JsonResponse({"ok": True, "message": message})
-            messages.success(request, message)
-            return redirect("frontend:entry_detail", slug=slug, code=code)
+            return _upload_answer(request, entry)
+    return _upload_answer(request, entry, error=error, status=status)
+
+
+def _upload_answer(request: HttpRequest, entry: Entry, *, error: str = "", status: int = 200) -> HttpResponse:
+    """JSON for the page's script, a message and a redirect for a plain form."""
     if _wants_json(request):
-        return JsonResponse({"ok": False, "error": error}, status=status)
-    messages.error(request, error)
-    return redirect("frontend:entry_detail", slug=slug, code=code)
+        if error:
+            return JsonResponse({"ok": False, "error": error}, status=status)
+        return JsonResponse({"ok": True, "message": _("The file is uploaded.")})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The file is uploaded."))
+    return redirect("frontend:entry_detail", slug=entry.contest.slug, code=entry.code)
 
 
 def _entry_action(request: HttpRequest, slug: str, code: str, action: Any, done: str) -> HttpResponse:

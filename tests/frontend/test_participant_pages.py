@@ -314,3 +314,22 @@ def test_profile_page_for_user_without_profile(client, db):
     user.profile.delete()
     client.force_login(user)
     assert client.get(url("profile")).status_code == 200
+
+
+def test_upload_refused_from_declared_size_before_reading(participant_client, participant, contest):
+    """A body announced bigger than the limit is refused without being read, and nothing changes."""
+    entry = EntryFactory(contest=contest, author=participant, with_media=True)
+    previous = entry.media
+    contest.max_file_size = 1024 * 1024
+    contest.save()
+    response = participant_client.post(
+        url("entry_upload", entry),
+        data=b"never read",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(10 * 1024 * 1024 + 64 * 1024),
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "The file is 10.0\xa0MB; this contest accepts files up to 1.0\xa0MB."
+    entry.refresh_from_db()
+    assert entry.media == previous
