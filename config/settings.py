@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "frontend.context_processors.organiser",
             ],
         },
     },
@@ -114,6 +115,7 @@ LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English
 # Baige's own strings; then Kazakh for django-allauth's strings, which it does not ship.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-accounts"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 TIME_ZONE = ENV.get("TIME_ZONE", "Asia/Almaty")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

@@ -40,7 +40,10 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, request):  # type: ignore[no-untyped-def]
     """A phone-sized page; its last screen is saved even when the test fails."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    # A visitor in Bishkek (UTC+6) looking at a contest that runs on Almaty time (UTC+5).
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=1, timezone_id="Asia/Bishkek"
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -24,7 +24,12 @@ def test_participant_journey(live_server, page, shoot, contest, nomination, plat
     email = f"student-{language}@example.org"
     page.goto(f"{live_server.url}/{language}/")
     assert page.locator("html").get_attribute("lang") == language
-    page.wait_for_selector(".countdown")
+    countdown = page.locator(".countdown")
+    first_reading = countdown.inner_text()
+    page.wait_for_function("(first) => document.querySelector('.countdown').innerText !== first", arg=first_reading)
+    local_deadline = page.locator("[data-local-out]").nth(1)
+    assert local_deadline.is_visible()
+    assert local_deadline.inner_text().endswith("(Asia/Bishkek)")
     shoot(page, "contest")
 
     page.locator(f"header a[href='/{language}/accounts/signup/']").click()

@@ -4,22 +4,23 @@
   var lang = document.documentElement.lang || "en";
 
   // Deadlines: shown in the contest's time zone by the server, here also in the visitor's own.
+  // Numeric dates: browsers' Intl has no Kazakh month names, and numbers read the same everywhere.
   function localTimes() {
-    var format = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" });
+    var format = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "ru", {
+      day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false
+    });
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     document.querySelectorAll("time[data-local]").forEach(function (el) {
       var when = new Date(el.getAttribute("datetime"));
-      if (isNaN(when)) return;
-      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      if (zone === el.getAttribute("data-zone")) return;
-      var target = el.parentElement.querySelector("[data-local-out]") || el;
-      target.textContent = format.format(when) + " (" + zone + ")";
+      if (isNaN(when) || zone === el.getAttribute("data-zone")) return;
+      var target = el.parentElement.querySelector("[data-local-out]");
+      if (!target) return;
+      target.textContent = interpolate(gettext("Your time: %s"), [format.format(when) + " (" + zone + ")"]);
       target.hidden = false;
     });
   }
 
-  function unit(value, name) {
-    return new Intl.NumberFormat(lang, { style: "unit", unit: name, unitDisplay: "long" }).format(value);
-  }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
 
   function countdowns() {
     var items = document.querySelectorAll("[data-countdown]");
@@ -28,12 +29,9 @@
       items.forEach(function (el) {
         var left = Math.max(0, new Date(el.getAttribute("data-countdown")) - Date.now());
         var s = Math.floor(left / 1000);
-        var days = Math.floor(s / 86400), hours = Math.floor((s % 86400) / 3600);
-        var minutes = Math.floor((s % 3600) / 60), seconds = s % 60;
-        var parts = [];
-        if (days) parts.push(unit(days, "day"));
-        parts.push(unit(hours, "hour"), unit(minutes, "minute"), unit(seconds, "second"));
-        el.textContent = parts.join(" ");
+        var days = Math.floor(s / 86400);
+        var clock = pad(Math.floor((s % 86400) / 3600)) + ":" + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
+        el.textContent = days ? interpolate(ngettext("%s day", "%s days", days), [days]) + " " + clock : clock;
         if (left === 0 && el.dataset.done !== "1") { el.dataset.done = "1"; window.location.reload(); }
       });
     }
