@@ -31,13 +31,13 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError, FileRefused, NotAllowed
 from contest.enums import Country, EntryStatus, Language
 from contest.models import Contest, Entry, Nomination, ParticipantProfile, Platform, University, new_entry_code
 from contest.services import Actor
+from contest.slugs import unique_slug
 from contest.validators import validate_http_url
 from media_pipeline.models import MediaAsset
 from media_pipeline.services import asset_attach_upload, asset_check_upload
@@ -82,16 +82,6 @@ COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     Country.TR: ("Turkey", "Türkiye", "Турция", "Түркия"),
     Country.OTHER: ("Other", "Other country", "Другая страна", "Басқа ел"),
 }
-#: Letters of Russian and Kazakh written in Latin, for slugs that work in any URL.
-TRANSLITERATION = str.maketrans(
-    {
-        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
-        "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-        "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-        "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "q",
-        "ң": "ng", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
-    }
-)  # fmt: skip
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
@@ -342,17 +332,6 @@ def _text_language(text: str) -> str:
     if CYRILLIC.search(lowered):
         return Language.RU
     return Language.EN
-
-
-def _unique_slug(text: str, *, taken: set[str], max_length: int, fallback: str) -> str:
-    base = slugify(text.lower().translate(TRANSLITERATION))[:max_length].strip("-") or fallback
-    slug, number = base, 2
-    while slug in taken:
-        suffix = f"-{number}"
-        slug = base[: max_length - len(suffix)].strip("-") + suffix
-        number += 1
-    taken.add(slug)
-    return slug
 
 
 def _country_lookup() -> dict[str, str]:
@@ -682,7 +661,7 @@ class _Import:
     def write_universities(self) -> dict[str, University]:
         created: list[University] = []
         for key, (name, country) in self.new_universities.items():
-            slug = _unique_slug(name, taken=self.university_slugs, max_length=60, fallback="university")
+            slug = unique_slug(name, taken=self.university_slugs, max_length=60, fallback="university")
             # Only the language the name is written in: the others fall back to it.
             university = University(slug=slug, country=country or Country.KZ, **{f"name_{_text_language(name)}": name})
             created.append(university)
@@ -698,7 +677,7 @@ class _Import:
         created: list[Platform] = []
         for key, name in self.new_platforms.items():
             self.platform_order += 1
-            slug = _unique_slug(name, taken=self.platform_slugs, max_length=80, fallback="platform")
+            slug = unique_slug(name, taken=self.platform_slugs, max_length=80, fallback="platform")
             platform = Platform(
                 contest=self.contest,
                 slug=slug,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from contest.models import Contest, Entry, Platform
+from contest.enums import EntryStatus, Role
+from contest.models import Contest, ContestRole, Entry, Nomination, Platform, University
 
 
 def contests_visible() -> QuerySet[Contest]:
@@ -53,3 +54,65 @@ def get_entry_for_author(user: Any, *, contest_slug: str, code: str) -> Entry:
     if entry is None:
         raise Http404
     return entry
+
+
+def user_organises_any_contest(user: Any) -> bool:
+    """Whether the person may open the organiser's pages at all: one query, none for superusers."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return ContestRole.objects.filter(user=user, role=Role.ORGANISER).exists()
+
+
+def contests_organised_by(user: Any) -> QuerySet[Contest]:
+    """The contests a person organises; a superuser manages them all."""
+    if not user.is_authenticated:
+        return Contest.objects.none()
+    if user.is_superuser:
+        return Contest.objects.order_by("-submissions_open")
+    return Contest.objects.filter(roles__user=user, roles__role=Role.ORGANISER).order_by("-submissions_open")
+
+
+def entries_for_organiser(contest: Contest) -> QuerySet[Entry]:
+    """Every entry of a contest with what the organiser's table shows, in a fixed number of queries."""
+    return (
+        Entry.objects.filter(contest=contest)
+        .select_related("author__profile__university", "nomination", "media")
+        .prefetch_related(Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")))
+        .order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk")
+    )
+
+
+def contest_entry_counts(contest: Contest) -> dict[str, int]:
+    """Entries by status, and the participants and universities behind them, in one query."""
+    counts = Entry.objects.filter(contest=contest).aggregate(
+        total=Count("pk"),
+        participants=Count("author", distinct=True),
+        universities=Count("author__profile__university", distinct=True),
+        **{status: Count("pk", filter=Q(status=status)) for status in EntryStatus.values},
+    )
+    return {name: value or 0 for name, value in counts.items()}
+
+
+def universities_of_contest(contest: Contest) -> QuerySet[University]:
+    """Universities listed for the contest or of a participant with an entry in it."""
+    return (
+        University.objects.filter(Q(contests=contest) | Q(participants__user__entries__contest=contest))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def platforms_with_usage(contest: Contest) -> QuerySet[Platform]:
+    """The contest's platforms, each with ``entry_count``: how many entries use it."""
+    return (
+        Platform.objects.filter(contest=contest)
+        .annotate(entry_count=Count("entries"))
+        .order_by("is_other", "order", "name")
+    )
+
+
+def nominations_with_usage(contest: Contest) -> QuerySet[Nomination]:
+    """The contest's nominations, each with ``entry_count``: how many entries use it."""
+    return Nomination.objects.filter(contest=contest).annotate(entry_count=Count("entries")).order_by("order", "pk")

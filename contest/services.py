@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.exceptions import BaigeError, DeadlinePassed, NotAllowed
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
+from contest.slugs import unique_slug
 from contest.tasks import send_entry_submitted_email
+from contest.validators import validate_timezone
 
 Actor = AbstractBaseUser | AnonymousUser
 
@@ -183,3 +188,217 @@ def entry_withdraw(*, actor: Actor, entry: Entry, now: datetime | None = None) -
     entry.status = EntryStatus.WITHDRAWN
     entry.save(update_fields=["status", "updated_at"])
     return entry
+
+
+# The organiser's writes: the contest's settings, its platforms and its nominations.
+
+MIB = 1024 * 1024
+TEXT_LANGUAGES = ("kk", "ru", "en")
+CONTEST_SETTINGS_FIELDS = (
+    *(f"{text}_{language}" for text in ("name", "description", "rules") for language in TEXT_LANGUAGES),
+    "timezone",
+    "submissions_open",
+    "submissions_close",
+    "results_publish_at",
+    "max_file_size",
+    "max_video_duration",
+    "max_pages",
+)
+CONTEST_TIMES = ("submissions_open", "submissions_close", "results_publish_at")
+CONTEST_LIMITS = ("max_file_size", "max_video_duration", "max_pages")
+
+
+def contest_ensure_organiser(actor: Actor, contest: Contest) -> None:
+    """Refuse unless ``actor`` organises ``contest`` (or is a superuser)."""
+    if not actor.is_authenticated or not cast(Any, actor).has_perm("contest.manage_contest", contest):
+        raise NotAllowed(_("Only the contest's organisers can change it."))
+
+
+def _has_name(obj: Any) -> bool:
+    return any((getattr(obj, f"name_{language}") or "").strip() for language in TEXT_LANGUAGES)
+
+
+def _clean_or_refuse(obj: Any) -> None:
+    """Run the model's own checks; what they refuse becomes one message for the organiser."""
+    try:
+        obj.full_clean()
+    except ValidationError as invalid:
+        raise BaigeError(" ".join(invalid.messages)) from invalid
+
+
+def _check_contest_settings(contest: Contest) -> None:
+    if not _has_name(contest):
+        raise BaigeError(_("Give the contest's name in at least one language."))
+    try:
+        validate_timezone(contest.timezone)
+    except ValidationError as invalid:
+        raise BaigeError(" ".join(invalid.messages)) from invalid
+    for name in CONTEST_TIMES:
+        moment = getattr(contest, name)
+        if moment is not None and timezone.is_naive(moment):
+            # A naive time would be read in the server's zone, not the contest's: refuse rather than guess.
+            raise BaigeError(_("Every date and time needs its time zone."))
+    if contest.submissions_open is None or contest.submissions_close is None:
+        raise BaigeError(_("Set when submissions open and close."))
+    if contest.submissions_close <= contest.submissions_open:
+        raise BaigeError(_("Submissions must close after they open."))
+    if contest.results_publish_at is not None and contest.results_publish_at <= contest.submissions_close:
+        raise BaigeError(_("Results must be published after submissions close."))
+    if any(getattr(contest, name) is None or getattr(contest, name) < 1 for name in CONTEST_LIMITS):
+        raise BaigeError(_("File limits must be positive numbers."))
+
+
+@transaction.atomic
+def contest_update(*, actor: Actor, contest: Contest, **fields: Any) -> Contest:
+    """Change a contest's texts, time zone, timeline and file limits; nothing is saved if a rule is broken."""
+    contest_ensure_organiser(actor, contest)
+    unknown = set(fields) - set(CONTEST_SETTINGS_FIELDS)
+    if unknown:
+        raise BaigeError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    for name, value in fields.items():
+        setattr(contest, name, value.strip() if isinstance(value, str) else value)
+    _check_contest_settings(contest)
+    _clean_or_refuse(contest)
+    contest.save()
+    return contest
+
+
+def _slug_in_contest(siblings: QuerySet[Any], *, slug: str, names: dict[str, str], fallback: str) -> str:
+    """The slug given if it is free in the contest, else one made from the English, Russian or Kazakh name."""
+    max_length = siblings.model._meta.get_field("slug").max_length or 80
+    taken = set(siblings.values_list("slug", flat=True))
+    slug = slug.strip()
+    if slug:
+        if slug in taken:
+            raise BaigeError(_("The short name “%(slug)s” is already used in this contest.") % {"slug": slug})
+        return slug
+    source = names["en"] or names["ru"] or names["kk"]
+    return unique_slug(source, taken=taken, max_length=max_length, fallback=fallback)
+
+
+def _save_in_contest(obj: Platform | Nomination) -> None:
+    _clean_or_refuse(obj)
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as taken:
+        # Another organiser took the same short name a moment ago.
+        raise BaigeError(
+            _("The short name “%(slug)s” is already used in this contest.") % {"slug": obj.slug}
+        ) from taken
+
+
+def _set_names(obj: Any, texts: dict[str, str], *, field: str = "name") -> None:
+    """Fill a translated field's column for each language."""
+    for language, text in texts.items():
+        setattr(obj, f"{field}_{language}", text)
+
+
+def _locked_in_contest(model: type[Platform] | type[Nomination], obj: Any, contest: Contest) -> Any:
+    locked = model.objects.select_for_update().filter(pk=obj.pk, contest=contest).first()
+    if locked is None:
+        raise NotAllowed(_("This belongs to another contest."))
+    return locked
+
+
+@transaction.atomic
+def platform_save(
+    *,
+    actor: Actor,
+    contest: Contest,
+    platform: Platform | None = None,
+    name_kk: str = "",
+    name_ru: str = "",
+    name_en: str = "",
+    slug: str = "",
+    order: int = 0,
+    is_other: bool = False,
+) -> Platform:
+    """Add a platform to the contest's list, or change one; an empty slug is made from its name."""
+    contest_ensure_organiser(actor, contest)
+    platform = Platform(contest=contest) if platform is None else _locked_in_contest(Platform, platform, contest)
+    names = {"kk": name_kk.strip(), "ru": name_ru.strip(), "en": name_en.strip()}
+    _set_names(platform, names)
+    if not _has_name(platform):
+        raise BaigeError(_("Give the name in at least one language."))
+    siblings = Platform.objects.filter(contest=contest).exclude(pk=platform.pk)
+    platform.slug = _slug_in_contest(siblings, slug=slug, names=names, fallback="platform")
+    platform.order = order
+    platform.is_other = is_other
+    _save_in_contest(platform)
+    return platform
+
+
+@transaction.atomic
+def platform_delete(*, actor: Actor, platform: Platform) -> None:
+    """Delete a platform that no entry uses; one in use is kept and the refusal says why."""
+    contest_ensure_organiser(actor, platform.contest)
+    # The row lock makes an entry that picks this platform meanwhile wait for us, so the count stays true.
+    platform = Platform.objects.select_for_update().get(pk=platform.pk)
+    used = platform.entries.count()
+    if used:
+        raise BaigeError(
+            ngettext(
+                "“%(name)s” cannot be deleted: %(count)d entry uses it.",
+                "“%(name)s” cannot be deleted: %(count)d entries use it.",
+                used,
+            )
+            % {"name": platform.name, "count": used},
+            code="in_use",
+        )
+    platform.delete()
+
+
+@transaction.atomic
+def nomination_save(
+    *,
+    actor: Actor,
+    contest: Contest,
+    nomination: Nomination | None = None,
+    name_kk: str = "",
+    name_ru: str = "",
+    name_en: str = "",
+    description_kk: str = "",
+    description_ru: str = "",
+    description_en: str = "",
+    slug: str = "",
+    order: int = 0,
+) -> Nomination:
+    """Add a nomination to the contest, or change one; an empty slug is made from its name."""
+    contest_ensure_organiser(actor, contest)
+    if nomination is None:
+        nomination = Nomination(contest=contest)
+    else:
+        nomination = _locked_in_contest(Nomination, nomination, contest)
+    names = {"kk": name_kk.strip(), "ru": name_ru.strip(), "en": name_en.strip()}
+    _set_names(nomination, names)
+    if not _has_name(nomination):
+        raise BaigeError(_("Give the name in at least one language."))
+    descriptions = {"kk": description_kk.strip(), "ru": description_ru.strip(), "en": description_en.strip()}
+    _set_names(nomination, descriptions, field="description")
+    siblings = Nomination.objects.filter(contest=contest).exclude(pk=nomination.pk)
+    nomination.slug = _slug_in_contest(siblings, slug=slug, names=names, fallback="nomination")
+    nomination.order = order
+    _save_in_contest(nomination)
+    return nomination
+
+
+@transaction.atomic
+def nomination_delete(*, actor: Actor, nomination: Nomination) -> None:
+    """Delete a nomination that no entry uses; one in use is kept and the refusal says why."""
+    contest_ensure_organiser(actor, nomination.contest)
+    # The row lock makes an entry that picks this nomination meanwhile wait for us, so the count stays true.
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    used = nomination.entries.count()
+    if used:
+        raise BaigeError(
+            ngettext(
+                "“%(name)s” cannot be deleted: %(count)d entry uses it.",
+                "“%(name)s” cannot be deleted: %(count)d entries use it.",
+                used,
+            )
+            % {"name": nomination.name, "count": used},
+            code="in_use",
+        )
+    nomination.delete()

@@ -1,6 +1,6 @@
-"""The organiser's pages: bulk import of participants and entries from a spreadsheet.
+"""The organiser's pages: dashboard, contest settings, platforms, nominations, and bulk import.
 
-The uploaded file waits for the organiser's confirmation in the default storage under
+For the import, the uploaded file waits for the organiser's confirmation in the default storage under
 ``imports/<uuid>.<ext>``; only the uuid, kept in the server-side session, points at it,
 so no path ever comes from the browser.
 """
@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.core.validators import FileExtensionValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.exceptions import BaigeError
 from contest.importing import (
     ALL_COLUMNS,
     MAX_FILE_BYTES,
@@ -33,7 +35,22 @@ from contest.importing import (
     entries_import,
     import_template_csv,
 )
-from contest.models import Contest
+from contest.models import Contest, Nomination, Platform
+from contest.selectors import (
+    contest_entry_counts,
+    contests_organised_by,
+    entries_for_organiser,
+    nominations_with_usage,
+    platforms_with_usage,
+)
+from contest.services import contest_update, nomination_delete, nomination_save, platform_delete, platform_save
+from frontend.forms_organiser import (
+    COMMON_TIMEZONES,
+    ContestSettingsForm,
+    NominationForm,
+    OrganiserEntryFilter,
+    PlatformForm,
+)
 
 PENDING_KEY = "baige_pending_import"
 
@@ -178,3 +195,166 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse("\ufeff" + import_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{contest.slug}-import.csv"'
     return response
+
+
+ENTRIES_PER_PAGE = 50
+
+
+@login_required
+def organiser_home(request: HttpRequest) -> HttpResponse:
+    """The contests the person organises; straight to the dashboard when there is only one."""
+    contests = list(contests_organised_by(request.user))
+    if not contests and not request.user.is_superuser:
+        raise PermissionDenied
+    if len(contests) == 1:
+        return redirect("frontend:organiser_dashboard", slug=contests[0].slug)
+    return render(request, "frontend/organiser/home.html", {"contests": contests})
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Counts, and the table of entries with filters and a search."""
+    contest = _contest_for_organiser(request, slug)
+    entries = OrganiserEntryFilter(request.GET or None, queryset=entries_for_organiser(contest), contest=contest)
+    page = Paginator(entries.qs, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "contest": contest,
+        "section": "dashboard",
+        "counts": contest_entry_counts(contest),
+        "filter": entries.form,
+        "filtered": entries.is_bound,
+        "page": page,
+    }
+    return render(request, "frontend/organiser/dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contest_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Texts, time zone, timeline on the contest's clock, and file limits."""
+    contest = _contest_for_organiser(request, slug)
+    form = ContestSettingsForm(request.POST or None, contest=contest)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                contest_update(actor=request.user, contest=contest, **form.service_fields())
+            except BaigeError as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, _("The contest's settings are saved."))
+                return redirect("frontend:organiser_settings", slug=contest.slug)
+        return _settings_page(request, contest, form, status=400)
+    return _settings_page(request, contest, form)
+
+
+def _settings_page(
+    request: HttpRequest, contest: Contest, form: ContestSettingsForm, status: int = 200
+) -> HttpResponse:
+    context = {"contest": contest, "section": "settings", "form": form, "timezones": COMMON_TIMEZONES}
+    return render(request, "frontend/organiser/settings.html", context, status=status)
+
+
+@login_required
+def platform_list(request: HttpRequest, slug: str) -> HttpResponse:
+    contest = _contest_for_organiser(request, slug)
+    context = {"contest": contest, "section": "platforms", "platforms": list(platforms_with_usage(contest))}
+    return render(request, "frontend/organiser/platforms.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Add a platform (without ``pk``) or change one."""
+    contest = _contest_for_organiser(request, slug)
+    platform: Platform | None = get_object_or_404(platforms_with_usage(contest), pk=pk) if pk is not None else None
+    if request.method == "GET":
+        form = PlatformForm.for_platform(platform) if platform else PlatformForm()
+        return _platform_page(request, contest, platform, form)
+    form = PlatformForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = platform_save(actor=request.user, contest=contest, platform=platform, **form.cleaned_data)
+        except BaigeError as refused:
+            form.add_error(None, str(refused))
+        else:
+            done = _("The platform “%(name)s” is saved.") if platform else _("The platform “%(name)s” is added.")
+            messages.success(request, done % {"name": saved.name})
+            return redirect("frontend:organiser_platforms", slug=contest.slug)
+    return _platform_page(request, contest, platform, form, status=400)
+
+
+def _platform_page(
+    request: HttpRequest, contest: Contest, platform: Platform | None, form: PlatformForm, status: int = 200
+) -> HttpResponse:
+    context = {"contest": contest, "section": "platforms", "platform": platform, "form": form}
+    return render(request, "frontend/organiser/platform_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def platform_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Delete a platform that no entry uses."""
+    contest = _contest_for_organiser(request, slug)
+    platform: Platform = get_object_or_404(Platform.objects.select_related("contest"), contest=contest, pk=pk)
+    name = platform.name
+    try:
+        platform_delete(actor=request.user, platform=platform)
+    except BaigeError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The platform “%(name)s” is deleted.") % {"name": name})
+    return redirect("frontend:organiser_platforms", slug=contest.slug)
+
+
+@login_required
+def nomination_list(request: HttpRequest, slug: str) -> HttpResponse:
+    contest = _contest_for_organiser(request, slug)
+    context = {"contest": contest, "section": "nominations", "nominations": list(nominations_with_usage(contest))}
+    return render(request, "frontend/organiser/nominations.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Add a nomination (without ``pk``) or change one."""
+    contest = _contest_for_organiser(request, slug)
+    nomination: Nomination | None = (
+        get_object_or_404(nominations_with_usage(contest), pk=pk) if pk is not None else None
+    )
+    if request.method == "GET":
+        form = NominationForm.for_nomination(nomination) if nomination else NominationForm()
+        return _nomination_page(request, contest, nomination, form)
+    form = NominationForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = nomination_save(actor=request.user, contest=contest, nomination=nomination, **form.cleaned_data)
+        except BaigeError as refused:
+            form.add_error(None, str(refused))
+        else:
+            done = _("The nomination “%(name)s” is saved.") if nomination else _("The nomination “%(name)s” is added.")
+            messages.success(request, done % {"name": saved.name})
+            return redirect("frontend:organiser_nominations", slug=contest.slug)
+    return _nomination_page(request, contest, nomination, form, status=400)
+
+
+def _nomination_page(
+    request: HttpRequest, contest: Contest, nomination: Nomination | None, form: NominationForm, status: int = 200
+) -> HttpResponse:
+    context = {"contest": contest, "section": "nominations", "nomination": nomination, "form": form}
+    return render(request, "frontend/organiser/nomination_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def nomination_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Delete a nomination that no entry uses."""
+    contest = _contest_for_organiser(request, slug)
+    nomination: Nomination = get_object_or_404(Nomination.objects.select_related("contest"), contest=contest, pk=pk)
+    name = nomination.name
+    try:
+        nomination_delete(actor=request.user, nomination=nomination)
+    except BaigeError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The nomination “%(name)s” is deleted.") % {"name": name})
+    return redirect("frontend:organiser_nominations", slug=contest.slug)

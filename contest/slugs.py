@@ -1,0 +1,28 @@
+"""Short names for URLs and files, made from names written in Kazakh, Russian or English."""
+
+from __future__ import annotations
+
+from django.utils.text import slugify
+
+#: Letters of Russian and Kazakh written in Latin, for slugs that work in any URL.
+TRANSLITERATION = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
+        "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+        "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+        "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "q",
+        "ң": "ng", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
+    }
+)  # fmt: skip
+
+
+def unique_slug(text: str, *, taken: set[str], max_length: int, fallback: str) -> str:
+    """A Latin slug of ``text`` that is not in ``taken`` (``-2``, ``-3``… added if needed); it is added to ``taken``."""
+    base = slugify(text.lower().translate(TRANSLITERATION))[:max_length].strip("-") or fallback
+    slug, number = base, 2
+    while slug in taken:
+        suffix = f"-{number}"
+        slug = base[: max_length - len(suffix)].strip("-") + suffix
+        number += 1
+    taken.add(slug)
+    return slug
