@@ -374,8 +374,7 @@ def test_import_entries_when_deadline_passed(db, tmp_path):
 
 
 def test_import_entries_when_media_absolute_path(contest, quiz, platforms, tmp_path):
-    if not CORPUS_PDF.is_file():
-        pytest.skip(f"{CORPUS_PDF} is not on this machine")
+    assert CORPUS_PDF.is_file(), f"the test corpus must sit beside the repository: {CORPUS_PDF}"
     row = line(email="a@example.org", full_name="A", title="T", nomination="quiz", platforms="Canva")
     row["media"] = str(CORPUS_PDF)
 
@@ -394,8 +393,7 @@ def test_import_entries_when_media_absolute_path(contest, quiz, platforms, tmp_p
 
 
 def test_import_entries_when_media_relative_to_current_directory(contest, quiz, platforms, tmp_path, monkeypatch):
-    if not CORPUS_PDF.is_file():
-        pytest.skip(f"{CORPUS_PDF} is not on this machine")
+    assert CORPUS_PDF.is_file(), f"the test corpus must sit beside the repository: {CORPUS_PDF}"
     monkeypatch.chdir(settings.BASE_DIR)
     row = line(email="a@example.org", full_name="A", title="T", nomination="quiz", platforms="Canva")
     row["media"] = "../shared/corpus/pdf/unstructured_fake_memo.pdf"
