@@ -62,6 +62,9 @@ def shoot(request):  # type: ignore[no-untyped-def]
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{request.node.name}-{counter['n']:02d}-{step}.png"
         page.screenshot(path=str(path), full_page=True)
+        # Phone-sized: nothing may push the page wider than the screen.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= page.viewport_size["width"], f"{step}: the page is {width}px wide on a phone"
         return path
 
     return _shoot
