@@ -35,7 +35,8 @@ def database_from_env(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
     """PostgreSQL (or any) from ``DATABASE_URL``, else a SQLite file in the data folder."""
     url = env.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=int(env.get("DATABASE_CONN_MAX_AGE", "60")))
+        # dict(): one return type for both branches; the parser's TypedDict does not type as dict[str, Any].
+        return dict(dj_database_url.parse(url, conn_max_age=int(env.get("DATABASE_CONN_MAX_AGE", "60"))))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": data_dir / "baige.sqlite3",

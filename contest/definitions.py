@@ -312,7 +312,8 @@ def parse_duration(value: Any) -> int | None:
         return int(value)
     if not DURATION_RE.fullmatch(value):
         return None
-    total = sum(Decimal(amount) * DURATION_UNITS[unit] for amount, unit in DURATION_PART_RE.findall(value))
+    parts = DURATION_PART_RE.findall(value)
+    total = sum((Decimal(amount) * DURATION_UNITS[unit] for amount, unit in parts), Decimal(0))
     return int(total) if total == total.to_integral_value() else None
 
 

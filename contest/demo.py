@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contest.definitions import (
+    LANGUAGES,
     DefinitionLoadReport,
     contest_definition_load,
     definition_parse,
@@ -561,9 +562,9 @@ def _create_entries(
     by_code = {e.code: e for e in created}
     links, coauthors = [], []
     for item in plan.entries:
-        entry = by_code.get(item.code)
-        if entry is None:
+        if item.code not in by_code:
             continue
+        entry = by_code[item.code]
         # Started a little before it was submitted, never before the contest opened.
         started = max(contest.submissions_open, contest.submissions_open + span * item.progress - timedelta(hours=30))
         entry.created_at, entry.updated_at = started, entry.submitted_at or started
@@ -615,7 +616,7 @@ def demo_seed(*, now: datetime | None = None) -> DemoSummary:
         report = contest_definition_load(definition=definition)
         contest = report.contest
         platform_names = {
-            p.slug: {"kk": p.name_kk or p.name, "ru": p.name_ru or p.name, "en": p.name_en or p.name}
+            p.slug: {language: getattr(p, f"name_{language}") or p.name for language in LANGUAGES}
             for p in Platform.objects.filter(contest=contest)
         }
         plan = demo_plan(platform_names=platform_names)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import openpyxl
 from allauth.account.models import EmailAddress
@@ -195,7 +195,7 @@ def import_template_csv() -> str:
     return buffer.getvalue()
 
 
-def sheet_read(*, stream: BinaryIO) -> Sheet:
+def sheet_read(*, stream: IO[bytes]) -> Sheet:
     """Read a CSV or XLSX file (decided by its content) into rows keyed by the known column names."""
     data = stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
@@ -774,7 +774,7 @@ class _Import:
         relinked: list[int] = []
         fields = ["title", "description", "nomination", "live_url", "status", "submitted_at"]
         # nomination_id, not nomination: reading the object would cost a query per line.
-        compared = [Entry._meta.get_field(name).attname for name in fields]
+        compared = [field.attname for field in Entry._meta.concrete_fields if field.name in fields]
         for item in lines:
             chosen = [platforms[key] for key in item.platform_keys]
             entry = item.entry
@@ -890,7 +890,7 @@ def entries_import(
     *,
     actor: Actor | None,
     contest: Contest,
-    stream: BinaryIO,
+    stream: IO[bytes],
     dry_run: bool = False,
     media_dir: Path | None = None,
     now: datetime | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,11 @@ from django.utils.translation import pgettext_lazy
 
 from contest.enums import Country, EntryStatus, Language, Role, SubmissionWindow
 from contest.validators import validate_http_url, validate_timezone
+
+if TYPE_CHECKING:
+    # django-modeltranslation swaps the manager of every model registered in contest/translation.py
+    # for its own when Django starts; the models declare it so that type checkers see the real one.
+    from modeltranslation.manager import MultilingualManager
 
 GIB = 1024**3
 #: Letters and digits that cannot be mistaken for one another when read aloud.
@@ -27,6 +33,8 @@ class University(models.Model):
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=255)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.KZ)
+
+    objects: ClassVar[MultilingualManager[University]]
 
     class Meta:
         verbose_name = _("university")
@@ -56,6 +64,8 @@ class Contest(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[MultilingualManager[Contest]]
 
     class Meta:
         verbose_name = _("contest")
@@ -95,6 +105,8 @@ class Nomination(models.Model):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
+    objects: ClassVar[MultilingualManager[Nomination]]
+
     class Meta:
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
@@ -117,6 +129,8 @@ class Platform(models.Model):
         help_text=_("Entrants who pick it name their platform in a text field."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects: ClassVar[MultilingualManager[Platform]]
 
     class Meta:
         verbose_name = _("platform")

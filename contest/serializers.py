@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
@@ -37,7 +38,8 @@ class LocalizedTextsSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
 
     def to_representation(self, instance: Model) -> dict[str, str]:
-        return {name: getattr(instance, build_localized_fieldname(name, self.language)) or "" for name in self.fields}
+        names = self.fields.keys()
+        return {name: getattr(instance, build_localized_fieldname(name, self.language)) or "" for name in names}
 
 
 class ContestTextsSerializer(LocalizedTextsSerializer):
@@ -150,7 +152,7 @@ class EntryMediaSerializer(serializers.ModelSerializer):
 class EntrySerializer(serializers.ModelSerializer):
     """A participant's own entry as they see it."""
 
-    contest = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    contest: serializers.SlugRelatedField[Contest] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     nomination = EntryNominationSerializer(read_only=True)
     platforms = EntryPlatformSerializer(many=True, read_only=True)
     coauthors = CoAuthorSerializer(many=True, read_only=True)
@@ -183,7 +185,7 @@ class EntrySerializer(serializers.ModelSerializer):
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True})
-class UniversityReferenceField(serializers.RelatedField):
+class UniversityReferenceField(serializers.RelatedField[University, Any, str]):
     """A university given by its slug or by its numeric id."""
 
     default_error_messages = {
@@ -193,6 +195,7 @@ class UniversityReferenceField(serializers.RelatedField):
 
     def to_internal_value(self, data: Any) -> University:
         queryset = self.get_queryset()
+        assert queryset is not None  # a writable related field is always given one
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type")
         if isinstance(data, int):
@@ -205,7 +208,9 @@ class UniversityReferenceField(serializers.RelatedField):
             raise serializers.ValidationError(self.error_messages["does_not_exist"] % {"value": data})
         return university
 
-    def to_representation(self, value: University) -> str:
+    def to_representation(self, value: University | PKOnlyObject) -> str:
+        # The whole university arrives here: only primary-key fields take DRF's pk-only shortcut.
+        assert isinstance(value, University)
         return value.slug
 
 

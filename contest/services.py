@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -22,7 +22,8 @@ from contest.slugs import unique_slug
 from contest.tasks import send_entry_submitted_email
 from contest.validators import validate_timezone
 
-Actor = AbstractBaseUser | AnonymousUser
+#: Who acts: a signed-in user (Baige keeps Django's own user model) or an anonymous visitor.
+Actor = User | AnonymousUser
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contest.enums import Country, Language
-from contest.models import Contest, ParticipantProfile, Platform, University
+from contest.models import Contest, Nomination, ParticipantProfile, Platform, University
 from contest.services import CoAuthorData
 from contest.validators import validate_http_url
+
+
+def _model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's own copy of a field that chooses rows, so that its rows can be set per form."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class ParticipantSignupForm(forms.Form):
@@ -26,7 +33,7 @@ class ParticipantSignupForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["university"].queryset = University.objects.order_by("name")
+        _model_choice_field(self, "university").queryset = University.objects.order_by("name")
         self.fields["preferred_language"].initial = get_language()
 
     def signup(self, request: HttpRequest, user: Any) -> None:
@@ -58,10 +65,13 @@ class EntryForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=255)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    nomination = forms.ModelChoiceField(label=_("Nomination"), queryset=None, empty_label=None)  # type: ignore[arg-type]
-    platforms = PlatformChoiceField(
+    # The rows are the contest's own, set in __init__.
+    nomination: forms.ModelChoiceField[Nomination] = forms.ModelChoiceField(
+        label=_("Nomination"), queryset=None, empty_label=None
+    )
+    platforms: forms.ModelMultipleChoiceField[Platform] = PlatformChoiceField(
         label=_("Platforms used"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         error_messages={"required": _("Choose at least one platform.")},
     )
     other_platform = forms.CharField(
@@ -85,8 +95,8 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.contest = contest
-        self.fields["nomination"].queryset = contest.nominations.all()
-        self.fields["platforms"].queryset = contest.platforms.all()
+        _model_choice_field(self, "nomination").queryset = contest.nominations.all()
+        _model_choice_field(self, "platforms").queryset = contest.platforms.all()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

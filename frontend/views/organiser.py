@@ -51,6 +51,7 @@ from frontend.forms_organiser import (
     OrganiserEntryFilter,
     PlatformForm,
 )
+from frontend.http import AuthenticatedHttpRequest
 
 PENDING_KEY = "baige_pending_import"
 
@@ -126,7 +127,7 @@ def _summary(result: ImportResult) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Upload a file and see what importing it would do (a dry run), or every bad line."""
     contest = _contest_for_organiser(request, slug)
     form = ImportFileForm(request.POST or None, request.FILES or None)
@@ -152,11 +153,13 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Import the previewed file for real."""
     contest = _contest_for_organiser(request, slug)
     pending = request.session.get(PENDING_KEY)
-    name = _pending_name(pending) if isinstance(pending, dict) else None
+    if not isinstance(pending, dict):
+        pending = {}
+    name = _pending_name(pending)
     if (
         name is None
         or pending.get("contest") != contest.pk
@@ -180,7 +183,7 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_cancel(request: HttpRequest, slug: str) -> HttpResponse:
+def import_cancel(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Drop the previewed file without importing it."""
     contest = _contest_for_organiser(request, slug)
     _discard_pending(request)
@@ -189,7 +192,7 @@ def import_cancel(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest, slug: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """A CSV file with the import's columns and one example line."""
     contest = _contest_for_organiser(request, slug)
     response = HttpResponse("\ufeff" + import_template_csv(), content_type="text/csv; charset=utf-8")
@@ -201,7 +204,7 @@ ENTRIES_PER_PAGE = 50
 
 
 @login_required
-def organiser_home(request: HttpRequest) -> HttpResponse:
+def organiser_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The contests the person organises; straight to the dashboard when there is only one."""
     contests = list(contests_organised_by(request.user))
     if not contests and not request.user.is_superuser:
@@ -212,7 +215,7 @@ def organiser_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Counts, and the table of entries with filters and a search."""
     contest = _contest_for_organiser(request, slug)
     entries = OrganiserEntryFilter(request.GET or None, queryset=entries_for_organiser(contest), contest=contest)
@@ -230,7 +233,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contest_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def contest_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Texts, time zone, timeline on the contest's clock, and file limits."""
     contest = _contest_for_organiser(request, slug)
     form = ContestSettingsForm(request.POST or None, contest=contest)
@@ -255,7 +258,7 @@ def _settings_page(
 
 
 @login_required
-def platform_list(request: HttpRequest, slug: str) -> HttpResponse:
+def platform_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = _contest_for_organiser(request, slug)
     context = {"contest": contest, "section": "platforms", "platforms": list(platforms_with_usage(contest))}
     return render(request, "frontend/organiser/platforms.html", context)
@@ -263,7 +266,7 @@ def platform_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def platform_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+def platform_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     """Add a platform (without ``pk``) or change one."""
     contest = _contest_for_organiser(request, slug)
     platform: Platform | None = get_object_or_404(platforms_with_usage(contest), pk=pk) if pk is not None else None
@@ -292,7 +295,7 @@ def _platform_page(
 
 @login_required
 @require_POST
-def platform_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def platform_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Delete a platform that no entry uses."""
     contest = _contest_for_organiser(request, slug)
     platform: Platform = get_object_or_404(Platform.objects.select_related("contest"), contest=contest, pk=pk)
@@ -307,7 +310,7 @@ def platform_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def nomination_list(request: HttpRequest, slug: str) -> HttpResponse:
+def nomination_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = _contest_for_organiser(request, slug)
     context = {"contest": contest, "section": "nominations", "nominations": list(nominations_with_usage(contest))}
     return render(request, "frontend/organiser/nominations.html", context)
@@ -315,7 +318,7 @@ def nomination_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def nomination_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+def nomination_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     """Add a nomination (without ``pk``) or change one."""
     contest = _contest_for_organiser(request, slug)
     nomination: Nomination | None = (
@@ -346,7 +349,7 @@ def _nomination_page(
 
 @login_required
 @require_POST
-def nomination_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def nomination_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Delete a nomination that no entry uses."""
     contest = _contest_for_organiser(request, slug)
     nomination: Nomination = get_object_or_404(Nomination.objects.select_related("contest"), contest=contest, pk=pk)

@@ -16,6 +16,7 @@ from contest.models import Contest, Entry, ParticipantProfile
 from contest.selectors import contest_current, entries_of_author, get_entry_for_author
 from contest.services import contest_ensure_accepting, entry_create, entry_submit, entry_update, entry_withdraw
 from frontend.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm
+from frontend.http import AuthenticatedHttpRequest
 from media_pipeline.services import asset_attach_upload, asset_check_size
 
 #: Room for the multipart boundaries and form fields around the file itself.
@@ -41,7 +42,7 @@ def contest_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def my_entries(request: HttpRequest) -> HttpResponse:
+def my_entries(request: AuthenticatedHttpRequest) -> HttpResponse:
     entries = list(entries_of_author(request.user))
     return render(request, "frontend/my_entries.html", {"entries": entries, "contest": contest_current()})
 
@@ -126,20 +127,20 @@ def _render_entry_form(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry_new(request: HttpRequest, slug: str) -> HttpResponse:
+def entry_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = get_object_or_404(Contest, slug=slug)
     return _entry_form_page(request, contest, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def entry_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
     entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
     return _entry_form_page(request, entry.contest, entry)
 
 
 @login_required
-def entry_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
     entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
     return render(
         request,
@@ -159,7 +160,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @login_required
 @require_POST
-def entry_upload(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def entry_upload(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
     """Receive the entry's file; a refused file leaves the previous one in place."""
     entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
     try:
@@ -210,20 +211,20 @@ def _entry_action(request: HttpRequest, slug: str, code: str, action: Any, done:
 
 @login_required
 @require_POST
-def entry_submit_view(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def entry_submit_view(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
     return _entry_action(request, slug, code, entry_submit, _("Your entry is submitted. Good luck!"))
 
 
 @login_required
 @require_POST
-def entry_withdraw_view(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def entry_withdraw_view(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
     return _entry_action(
         request, slug, code, entry_withdraw, _("Your entry is withdrawn. You can submit it again before the deadline.")
     )
 
 
 @login_required
-def entry_file(request: HttpRequest, slug: str, code: str) -> FileResponse:
+def entry_file(request: AuthenticatedHttpRequest, slug: str, code: str) -> FileResponse:
     """The entry's original file, for its author only."""
     entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
     if entry.media is None:
@@ -234,7 +235,7 @@ def entry_file(request: HttpRequest, slug: str, code: str) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     instance = ParticipantProfile.objects.filter(user=request.user).first() or ParticipantProfile(user=request.user)
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
