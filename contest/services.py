@@ -331,13 +331,11 @@ def platform_save(
     return platform
 
 
-@transaction.atomic
-def platform_delete(*, actor: Actor, platform: Platform) -> None:
-    """Delete a platform that no entry uses; one in use is kept and the refusal says why."""
-    contest_ensure_organiser(actor, platform.contest)
-    # The row lock makes an entry that picks this platform meanwhile wait for us, so the count stays true.
-    platform = Platform.objects.select_for_update().get(pk=platform.pk)
-    used = platform.entries.count()
+def _delete_unused(model: type[Platform] | type[Nomination], item: Platform | Nomination) -> None:
+    """Delete a platform or nomination that no entry uses; one in use is kept and the refusal says why."""
+    # The row lock makes an entry that picks this item meanwhile wait for us, so the count stays true.
+    locked = model.objects.select_for_update().get(pk=item.pk)
+    used = locked.entries.count()
     if used:
         raise BaigeError(
             ngettext(
@@ -345,10 +343,17 @@ def platform_delete(*, actor: Actor, platform: Platform) -> None:
                 "“%(name)s” cannot be deleted: %(count)d entries use it.",
                 used,
             )
-            % {"name": platform.name, "count": used},
+            % {"name": locked.name, "count": used},
             code="in_use",
         )
-    platform.delete()
+    locked.delete()
+
+
+@transaction.atomic
+def platform_delete(*, actor: Actor, platform: Platform) -> None:
+    """Delete a platform that no entry uses."""
+    contest_ensure_organiser(actor, platform.contest)
+    _delete_unused(Platform, platform)
 
 
 @transaction.atomic
@@ -387,19 +392,6 @@ def nomination_save(
 
 @transaction.atomic
 def nomination_delete(*, actor: Actor, nomination: Nomination) -> None:
-    """Delete a nomination that no entry uses; one in use is kept and the refusal says why."""
+    """Delete a nomination that no entry uses."""
     contest_ensure_organiser(actor, nomination.contest)
-    # The row lock makes an entry that picks this nomination meanwhile wait for us, so the count stays true.
-    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
-    used = nomination.entries.count()
-    if used:
-        raise BaigeError(
-            ngettext(
-                "“%(name)s” cannot be deleted: %(count)d entry uses it.",
-                "“%(name)s” cannot be deleted: %(count)d entries use it.",
-                used,
-            )
-            % {"name": nomination.name, "count": used},
-            code="in_use",
-        )
-    nomination.delete()
+    _delete_unused(Nomination, nomination)
