@@ -81,5 +81,9 @@ test: test-system-packages $(VENV)/.dev node_modules/.installed messages service
 	  FAST_PASSWORD_HASHER=1 STATIC_PLAIN=1 BAIGE_DATA_DIR=$(CURDIR)/var/test \
 	  $(BIN)/pytest $(PYTEST_ARGS)
 
+# Speed benchmarks: each prints "BENCH <name> <value> <unit> ratio=<r> target=<t>".
+bench: $(VENV)/.dev messages
+	$(BIN)/python benchmarks/bench_import.py
+
 clean:
 	rm -rf var/ node_modules/ $(VENV)

@@ -10,7 +10,6 @@ files is the exception: each file is stored on its own).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import time
@@ -18,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any
 
 import openpyxl
 from allauth.account.models import EmailAddress
@@ -40,7 +39,7 @@ from contest.services import Actor
 from contest.slugs import unique_slug
 from contest.validators import validate_http_url
 from media_pipeline.models import MediaAsset
-from media_pipeline.services import asset_attach_upload, asset_check_upload
+from media_pipeline.services import asset_attach_upload, asset_check_upload, file_sha256
 
 User = get_user_model()
 
@@ -852,7 +851,7 @@ class _Import:
             entry.contest = self.contest
             with item.media.open("rb") as stream:
                 current = entry.media if entry.media_id else None
-                if current is not None and current.sha256 and current.sha256 == _sha256(stream):
+                if current is not None and current.sha256 and current.sha256 == file_sha256(stream):
                     continue  # the same file again: importing twice changes nothing
                 self.result.media_attached += 1
                 if dry_run:
@@ -875,15 +874,6 @@ class _Import:
         """Delete files stored for assets whose rows are being rolled back."""
         for asset in self.stored_assets:
             asset.original.delete(save=False)
-
-
-def _sha256(stream: BinaryIO) -> str:
-    digest = hashlib.sha256()
-    stream.seek(0)
-    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-        digest.update(chunk)
-    stream.seek(0)
-    return digest.hexdigest()
 
 
 def entries_import(

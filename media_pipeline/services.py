@@ -21,7 +21,8 @@ from media_pipeline.models import MediaAsset
 CHUNK = 1024 * 1024
 
 
-def _sha256(stream: BinaryIO) -> str:
+def file_sha256(stream: BinaryIO) -> str:
+    """The SHA-256 of a whole file, read in chunks; the stream is left at its start."""
     digest = hashlib.sha256()
     stream.seek(0)
     for chunk in iter(lambda: stream.read(CHUNK), b""):
@@ -74,7 +75,7 @@ def asset_attach_upload(
         entry_ensure_author(actor, entry)
         contest_ensure_accepting(entry.contest, now=now)
     kind, extension = asset_check_upload(entry=entry, stream=stream, size=size)
-    checksum = _sha256(stream)
+    checksum = file_sha256(stream)
     asset = MediaAsset(
         entry=entry,
         original_name=name[:255],

@@ -118,3 +118,13 @@ def test_schema_of_contest_views_without_warnings():
     schema = generator.get_schema(request=None, public=True)
     assert sorted(schema["paths"]) == sorted(API_PATHS)
     assert not GENERATOR_STATS, "drf-spectacular warned or failed while describing the contest API"
+
+
+def test_api_docs_page_served_from_our_own_static_files(db):
+    from django.test import Client
+
+    response = Client().get("/api/docs/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/api/schema/" in body
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in body
