@@ -17,3 +17,20 @@ class AssetStatus(models.TextChoices):
     PROCESSING = "processing", _("Processing")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class RenditionKind(models.TextChoices):
+    VIDEO = "video", _("Video")
+    IMAGE = "image", _("Image")
+    PDF = "pdf", _("PDF")
+
+
+class UploadBackend(models.TextChoices):
+    S3 = "s3", "S3"
+    LOCAL = "local", _("Local files")
+
+
+class UploadStatus(models.TextChoices):
+    OPEN = "open", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    ABORTED = "aborted", _("Aborted")

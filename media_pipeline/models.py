@@ -1,4 +1,4 @@
-"""Media assets: an entry's uploaded original (processing outputs come with the pipeline)."""
+"""Media assets: an entry's uploaded original, its processed renditions and resumable uploads."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from media_pipeline.enums import AssetStatus, MediaKind
+from media_pipeline.enums import AssetStatus, MediaKind, RenditionKind, UploadBackend, UploadStatus
 
 
 def original_upload_to(asset: MediaAsset, filename: str) -> str:
@@ -30,7 +30,23 @@ class MediaAsset(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=AssetStatus.choices, default=AssetStatus.UPLOADED)
+    #: Percent done while processing, written at most once a second.
+    progress = models.PositiveSmallIntegerField(default=0)
+    #: Why processing failed, as a code the pages translate (``media_pipeline.reasons``) and its values.
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
+    #: Technical detail of a failure for organisers and logs (the tail of a tool's output).
     reason = models.TextField(_("reason"), blank=True)
+    duration = models.FloatField(_("duration (seconds)"), null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    processing_started_at = models.DateTimeField(null=True, blank=True)
+    #: Last sign of life of the worker processing it; the reaper looks for old ones.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -42,3 +58,62 @@ class MediaAsset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry.code} · {self.original_name}"
+
+
+def rendition_upload_to(rendition: Rendition, filename: str) -> str:
+    """Beside the original: ``entries/<contest>/<entry code>/<asset uuid>/<name>.<ext>``."""
+    asset = rendition.asset
+    entry = asset.entry
+    return f"entries/{entry.contest.slug}/{entry.code}/{asset.uuid}/{filename}"
+
+
+class Rendition(models.Model):
+    """One output of processing: a transcoded video, a poster, a preview strip, a PDF or a page image."""
+
+    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="renditions")
+    #: ``video-720``, ``video-360``, ``poster``, ``strip``, ``pdf``, ``cover``, ``page-0001``, ...
+    name = models.CharField(max_length=40)
+    kind = models.CharField(max_length=10, choices=RenditionKind.choices)
+    file = models.FileField(upload_to=rendition_upload_to, max_length=500)
+    size = models.PositiveBigIntegerField(default=0)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    duration = models.FloatField(null=True, blank=True)
+    page = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        ordering = ["asset", "page", "name"]
+        constraints = [models.UniqueConstraint(fields=["asset", "name"], name="rendition_name_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} · {self.name}"
+
+
+class UploadSession(models.Model):
+    """A resumable upload in parts: to the S3 bucket directly (multipart) or to our server in chunks."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    entry = models.ForeignKey("contest.Entry", on_delete=models.CASCADE, related_name="upload_sessions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    backend = models.CharField(max_length=10, choices=UploadBackend.choices)
+    #: Storage key the parts are assembled into (S3 key, or the name in local storage).
+    key = models.CharField(max_length=500)
+    #: The S3 multipart upload id; empty for local uploads.
+    upload_id = models.CharField(max_length=1024, blank=True)
+    status = models.CharField(max_length=12, choices=UploadStatus.choices, default=UploadStatus.OPEN)
+    asset = models.OneToOneField(MediaAsset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.uuid} · {self.filename}"
