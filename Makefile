@@ -6,8 +6,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
-# command:package pairs; a package is installed only when its command is missing.
-APT_PACKAGES ?= ffmpeg:ffmpeg ffprobe:ffmpeg msgfmt:gettext node:nodejs npm:npm
+# command:packages pairs; the packages (comma-separated) are installed only when the command is missing.
+APT_PACKAGES ?= ffmpeg:ffmpeg ffprobe:ffmpeg msgfmt:gettext node:nodejs npm:npm \
+  soffice:libreoffice-impress,fonts-dejavu-core,fonts-crosextra-carlito,fonts-crosextra-caladea \
+  pdftoppm:poppler-utils
 TEST_APT_PACKAGES ?= chromium:chromium
 # The test suite talks to the real services; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/baige
@@ -34,7 +36,7 @@ node_modules/.installed: package.json package-lock.json
 system-packages:
 	@missing=""; \
 	for pair in $(APT_PACKAGES); do \
-	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $$(echo $${pair#*:} | tr , ' ')"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \

@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("contest.urls")),
+    path("", include("media_pipeline.urls")),
 ]

@@ -68,6 +68,8 @@ def storages_from_env(env: Mapping[str, str], media_root: Path) -> dict[str, Any
         "querystring_auth": True,
         "querystring_expire": int(env.get("S3_URL_EXPIRE_SECONDS", "600")),
         "file_overwrite": False,
+        # Past this size a file read through the storage spills to disk instead of memory.
+        "max_memory_size": 8 * 1024 * 1024,
         "addressing_style": env.get("S3_ADDRESSING_STYLE") or None,
     }
     return {

@@ -132,7 +132,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Front-end packages come from npm (package.json); Django serves them under /static/vendor/.
-STATICFILES_DIRS = [("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css")]
+STATICFILES_DIRS = [
+    ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
+    ("vendor/uppy", BASE_DIR / "node_modules" / "uppy" / "dist"),
+    ("vendor/uppy-locales", BASE_DIR / "node_modules" / "@uppy" / "locales" / "dist"),
+]
 SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = storages_from_env(ENV, MEDIA_ROOT)
@@ -201,7 +205,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool(ENV, "CELERY_TASK_ALWAYS_EAGER")
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Assets whose worker died mid-way are taken back and queued again.
+    "reap-stuck-assets": {"task": "media_pipeline.reap_stuck_assets", "schedule": 60.0},
+    # Parts of uploads abandoned for days are thrown away.
+    "discard-stale-uploads": {"task": "media_pipeline.discard_stale_uploads", "schedule": 3600.0},
+}
+# Where workers keep the files of the asset they are processing (deleted afterwards).
+MEDIA_WORK_DIR = ENV.get("MEDIA_WORK_DIR") or str(DATA_DIR / "work")
 
 SESSION_COOKIE_SECURE = env_bool(ENV, "SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from frontend.views import participant
+from frontend.views import media, participant
 
 app_name = "frontend"
 urlpatterns = [
@@ -17,5 +17,7 @@ urlpatterns = [
     path("c/<slug:slug>/entries/<str:code>/submit/", participant.entry_submit_view, name="entry_submit"),
     path("c/<slug:slug>/entries/<str:code>/withdraw/", participant.entry_withdraw_view, name="entry_withdraw"),
     path("c/<slug:slug>/entries/<str:code>/file/", participant.entry_file, name="entry_file"),
+    path("c/<slug:slug>/entries/<str:code>/media/status/", media.media_status, name="media_status"),
+    path("c/<slug:slug>/entries/<str:code>/media/<uuid:asset>/<str:name>/", media.rendition_file, name="rendition"),
     path("organise/", include("frontend.urls_organiser")),
 ]

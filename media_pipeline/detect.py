@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -21,6 +22,8 @@ ASF_MAGIC = bytes.fromhex("3026B2758E66CF11")
 POWERPOINT_STREAM = "PowerPoint Document".encode("utf-16-le")
 #: Zip archives with more members than this are not opened further here.
 MAX_ZIP_MEMBERS = 10_000
+#: Bytes of ``[Content_Types].xml`` read to tell a PPTM from a PPTX.
+MAX_CONTENT_TYPES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -57,12 +60,17 @@ def _detect_zip(stream: BinaryIO) -> Detected:
                 return UNKNOWN
             names = {info.filename for info in infos}
             if "[Content_Types].xml" in names and "ppt/presentation.xml" in names:
+                # A macro-enabled deck says so in its content types; LibreOffice wants to know.
+                with archive.open("[Content_Types].xml") as types:
+                    if b"macroEnabled.main+xml" in types.read(MAX_CONTENT_TYPES):
+                        return Detected(MediaKind.PRESENTATION, "pptm", "pptm")
                 return Detected(MediaKind.PRESENTATION, "pptx", "pptx")
             if "mimetype" in names:
                 mimetype = archive.read("mimetype")[:100].strip()
                 if mimetype in ODP_MIMETYPES:
                     return Detected(MediaKind.PRESENTATION, "odp", "odp")
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, RuntimeError, NotImplementedError, zlib.error):
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method.
         return UNKNOWN
     finally:
         stream.seek(0)
@@ -107,4 +115,7 @@ def _detect_video(head: bytes) -> Detected:
         return Detected(MediaKind.VIDEO, "mpg", "mpg")
     if len(head) >= 188 * 3 and all(head[i * 188] == 0x47 for i in range(3)):
         return Detected(MediaKind.VIDEO, "ts", "ts")
+    # AVCHD/Blu-ray camera files: transport stream packets behind a 4-byte timecode.
+    if len(head) >= 192 * 3 and all(head[4 + i * 192] == 0x47 for i in range(3)):
+        return Detected(MediaKind.VIDEO, "m2ts", "m2ts")
     return UNKNOWN

@@ -17,6 +17,7 @@ from contest.services import Actor, contest_ensure_accepting, entry_ensure_autho
 from media_pipeline.detect import detect
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
+from media_pipeline.pipeline import asset_enqueue
 
 CHUNK = 1024 * 1024
 
@@ -96,6 +97,7 @@ def asset_attach_upload(
                 contest_ensure_accepting(entry.contest, now=now)
             locked.media = asset
             locked.save(update_fields=["media", "updated_at"])
+            asset_enqueue(asset)
     except Exception:
         asset.original.delete(save=False)
         raise

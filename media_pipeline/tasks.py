@@ -1,15 +1,106 @@
-"""Celery tasks of the media pipeline."""
+"""Celery tasks of the media pipeline: a light dispatcher, the heavy work per queue, the reaper, e-mails."""
 
 from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from media_pipeline.models import MediaAsset
+from media_pipeline.pipeline import asset_process, asset_queue_name, assets_reap
+from media_pipeline.processing import ProcessingFailed
 
 logger = logging.getLogger(__name__)
+
+#: Hard limits per queue, in seconds; the broker's visibility timeout is set above the longest.
+MEDIA_TIME_LIMIT = 2 * 3600
+OFFICE_TIME_LIMIT = 20 * 60
 
 
 @shared_task(name="media_pipeline.process_asset")
 def process_asset(*, asset_id: int) -> None:
-    """Verify an uploaded file and dispatch its processing to the right queue."""
-    logger.info("asset %s queued", asset_id)
+    """Send an asset to the queue that fits it: ``media`` for videos, ``office`` for documents."""
+    asset = MediaAsset.objects.filter(pk=asset_id).first()
+    if asset is None:
+        logger.info("asset %s is gone", asset_id)
+        return
+    queue = asset_queue_name(asset)
+    task = process_office if queue == "office" else process_media
+    task.apply_async(kwargs={"asset_id": asset_id}, queue=queue)
+
+
+def _run(task: Task, asset_id: int) -> None:
+    try:
+        asset_process(asset_id=asset_id)
+    except ProcessingFailed as failed:  # transient: try again later
+        raise task.retry(exc=failed, countdown=30 * 2**task.request.retries) from failed
+
+
+@shared_task(
+    name="media_pipeline.media.process",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    time_limit=MEDIA_TIME_LIMIT,
+    soft_time_limit=MEDIA_TIME_LIMIT - 60,
+)
+def process_media(self: Task, *, asset_id: int) -> None:
+    """Transcode a video (queue ``media``)."""
+    _run(self, asset_id)
+
+
+@shared_task(
+    name="media_pipeline.office.process",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    time_limit=OFFICE_TIME_LIMIT,
+    soft_time_limit=OFFICE_TIME_LIMIT - 60,
+)
+def process_office(self: Task, *, asset_id: int) -> None:
+    """Convert a presentation and render its pages (queue ``office``)."""
+    _run(self, asset_id)
+
+
+@shared_task(name="media_pipeline.reap_stuck_assets")
+def reap_stuck_assets() -> list[int]:
+    """Queue again the assets stuck after a worker crash (run by Celery beat)."""
+    return assets_reap()
+
+
+@shared_task(name="media_pipeline.discard_stale_uploads")
+def discard_stale_uploads() -> int:
+    """Throw away the parts of uploads left unfinished for days (run by Celery beat)."""
+    from media_pipeline.uploads import uploads_discard_stale
+
+    return uploads_discard_stale()
+
+
+@shared_task(name="media_pipeline.send_asset_failed_email")
+def send_asset_failed_email(*, asset_id: int) -> None:
+    """Tell the author, in their language, that their file could not be processed and why."""
+    from media_pipeline.reasons import reason_text
+
+    asset = MediaAsset.objects.select_related("entry__contest", "entry__author__profile").filter(pk=asset_id).first()
+    if asset is None:
+        return
+    author = asset.entry.author
+    profile = getattr(author, "profile", None)
+    language = profile.preferred_language if profile else settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "asset": asset,
+            "entry": asset.entry,
+            "contest": asset.entry.contest,
+            "reason": reason_text(asset.reason_code, asset.reason_params),
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("media_pipeline/email/asset_failed_subject.txt", context).strip()
+        body = render_to_string("media_pipeline/email/asset_failed.txt", context)
+    send_mail(subject, body, None, [author.email])

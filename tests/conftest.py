@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -162,71 +164,148 @@ def s3_storage(s3_server, settings, tmp_path):  # type: ignore[no-untyped-def]
     return client, bucket
 
 
+class WorkerPool:
+    """Real Celery workers, each in its own process group, on the test database and the Redis broker."""
+
+    def __init__(self, tmp_path):  # type: ignore[no-untyped-def]
+        import os
+
+        from django.conf import settings as django_settings
+        from django.db import connection
+
+        db = connection.settings_dict
+        self.tmp_path = tmp_path
+        self.mail_dir = tmp_path / "mail"
+        self.processes: list = []
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "REDIS_URL": django_settings.CELERY_BROKER_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+            "BAIGE_DATA_DIR": str(tmp_path / "worker-var"),
+            "MEDIA_WORK_DIR": str(tmp_path / "worker-work"),
+        }
+
+    def start(self, queues: str = "default,media,office", *, name: str = "w1", extra_env=None):  # type: ignore[no-untyped-def]
+        """Start a worker on ``queues`` and wait until it answers a ping."""
+        import subprocess
+        import sys
+        import time
+        from pathlib import Path
+
+        from config.celery import app
+
+        root = Path(__file__).resolve().parent.parent
+        log = (self.tmp_path / f"worker-{name}.log").open("ab")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                queues,
+                "-n",
+                f"{name}@%h",
+                "--pool",
+                "solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=root,
+            env={**self.env, **(extra_env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        app.conf.task_always_eager = False
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            replies = app.control.ping(timeout=0.5) or []
+            if any(name + "@" in key for reply in replies for key in reply):
+                return process
+            if process.poll() is not None:
+                break
+        raise RuntimeError("the Celery worker did not start:\n" + self.log(name))
+
+    def log(self, name: str = "w1") -> str:
+        path = self.tmp_path / f"worker-{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def kill(self, process, sig: int | None = None) -> None:  # type: ignore[no-untyped-def]
+        """Kill a worker and everything it started, as a crash would."""
+        import os
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig or signal.SIGKILL)
+        process.wait(timeout=15)
+
+    def stop_all(self) -> None:
+        import signal
+        import subprocess
+
+        from django.conf import settings as django_settings
+
+        from config.celery import app
+
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self.kill(process, signal.SIGKILL)
+        app.conf.task_always_eager = django_settings.CELERY_TASK_ALWAYS_EAGER
+
+
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):  # type: ignore[no-untyped-def]
-    """A real Celery worker in its own process, on the test database and the Redis broker."""
-    import os
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    from django.conf import settings as django_settings
-    from django.db import connection
-
+def workers(transactional_db, tmp_path):  # type: ignore[no-untyped-def]
+    """Start real Celery workers with ``workers.start(queues)``; all are stopped after the test."""
     from config.celery import app
 
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": django_settings.CELERY_BROKER_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
-        "BAIGE_DATA_DIR": str(tmp_path / "worker-var"),
-    }
-    root = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            "default,media,office",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    app.conf.task_always_eager = False
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if app.control.ping(timeout=0.5):
-            break
-        if process.poll() is not None:
-            raise RuntimeError(process.stdout.read() if process.stdout else "worker exited")
-    else:
-        process.kill()
-        raise RuntimeError("the Celery worker did not start in 30 s")
+    app.control.purge()
+    pool = WorkerPool(tmp_path)
     try:
-        yield tmp_path / "mail"
+        yield pool
     finally:
-        app.conf.task_always_eager = django_settings.CELERY_TASK_ALWAYS_EAGER
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        pool.stop_all()
+
+
+@pytest.fixture
+def celery_worker_process(workers):  # type: ignore[no-untyped-def]
+    """One real worker on every queue; yields the folder its e-mails are written to."""
+    workers.start()
+    return workers.mail_dir
+
+
+@pytest.fixture
+def s3_worker_env(s3_storage, settings):  # type: ignore[no-untyped-def]
+    """Environment variables that put a worker on the same S3 bucket as the test."""
+    options = settings.STORAGES["default"]["OPTIONS"]
+    return {
+        "S3_BUCKET": options["bucket_name"],
+        "S3_ENDPOINT_URL": options["endpoint_url"],
+        "S3_ACCESS_KEY_ID": options["access_key"],
+        "S3_SECRET_ACCESS_KEY": options["secret_key"],
+        "S3_REGION": options["region_name"],
+    }
+
+
+@pytest.fixture
+def shared_media(workers, settings):  # type: ignore[no-untyped-def]
+    """Local storage in the workers' media folder, so the test and the workers see the same files."""
+    location = workers.tmp_path / "worker-var" / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(location)}},
+    }
+    return location

@@ -17,6 +17,8 @@ from contest.selectors import contest_current, entries_of_author, get_entry_for_
 from contest.services import contest_ensure_accepting, entry_create, entry_submit, entry_update, entry_withdraw
 from frontend.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm
 from frontend.http import AuthenticatedHttpRequest
+from media_pipeline.reasons import reason_text
+from media_pipeline.selectors import asset_latest, asset_preview
 from media_pipeline.services import asset_attach_upload, asset_check_size
 
 #: Room for the multipart boundaries and form fields around the file itself.
@@ -142,16 +144,17 @@ def entry_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpR
 @login_required
 def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
     entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
-    return render(
-        request,
-        "frontend/entry_detail.html",
-        {
-            "entry": entry,
-            "contest": entry.contest,
-            "open": entry.contest.accepts_submissions(),
-            "upload_form": UploadForm(),
-        },
-    )
+    latest = asset_latest(entry.pk)
+    context = {
+        "entry": entry,
+        "contest": entry.contest,
+        "open": entry.contest.accepts_submissions(),
+        "upload_form": UploadForm(),
+        "latest": latest,
+        "latest_reason": reason_text(latest.reason_code, latest.reason_params) if latest and latest.reason_code else "",
+        "preview": asset_preview(entry.media),
+    }
+    return render(request, "frontend/entry_detail.html", context)
 
 
 def _wants_json(request: HttpRequest) -> bool:

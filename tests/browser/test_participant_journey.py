@@ -67,7 +67,7 @@ def test_participant_journey(live_server, page, shoot, contest, nomination, plat
     page.wait_for_url(re.compile(rf"/{language}/c/{contest.slug}/entries/[A-Z0-9]+/$"))
 
     page.locator("input[type=file]").set_input_files(str(upload))
-    page.locator("form[data-upload] button[type=submit]").click()
+    page.locator("form[data-resumable-upload] button[type=submit]").click()
     page.wait_for_selector("a[href$='/file/']")
     shoot(page, "uploaded")
 

@@ -39,47 +39,69 @@
     setInterval(tick, 1000);
   }
 
-  // The entry's file: sent with a progress bar instead of a silent page load.
-  function uploads() {
-    document.querySelectorAll("form[data-upload]").forEach(function (form) {
-      var bar = form.querySelector("progress");
-      var status = form.querySelector("[data-upload-status]");
-      var button = form.querySelector("button[type=submit]");
-      form.addEventListener("submit", function (event) {
-        var input = form.querySelector("input[type=file]");
-        if (!input.files.length) return;
-        event.preventDefault();
-        var xhr = new XMLHttpRequest();
-        xhr.open("POST", form.action);
-        xhr.setRequestHeader("Accept", "application/json");
-        xhr.upload.addEventListener("progress", function (e) {
-          if (!e.lengthComputable) return;
-          var percent = Math.round((e.loaded / e.total) * 100);
-          bar.hidden = false;
-          bar.value = percent;
-          status.textContent = percent + "%";
-        });
-        xhr.addEventListener("load", function () {
-          var answer = {};
-          try { answer = JSON.parse(xhr.responseText); } catch (ignored) { /* not JSON */ }
-          if (xhr.status >= 200 && xhr.status < 300) {
-            window.location.reload();
-          } else {
-            bar.hidden = true;
-            button.disabled = false;
-            status.textContent = answer.error || form.dataset.failed;
-            status.setAttribute("role", "alert");
-          }
-        });
-        xhr.addEventListener("error", function () {
-          bar.hidden = true;
-          button.disabled = false;
-          status.textContent = form.dataset.failed;
-          status.setAttribute("role", "alert");
-        });
-        button.disabled = true;
-        xhr.send(new FormData(form));
+  // A file being processed: follow its state until it is ready or failed, then show the result.
+  function mediaStatus() {
+    var box = document.querySelector("[data-media-status]");
+    if (!box) return;
+    var url = box.getAttribute("data-media-status");
+    var text = box.querySelector("[data-status-text]");
+    var bar = box.querySelector("[data-status-bar]");
+    function poll() {
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          if (state.status === "ready" || state.status === "failed") { window.location.reload(); return; }
+          if (text) text.textContent = state.status_display + (state.status === "processing" ? " · " + state.progress + "%" : "");
+          if (bar && state.status === "processing") bar.value = state.progress;
+          setTimeout(poll, 2000);
+        })
+        .catch(function () { setTimeout(poll, 5000); });
+    }
+    setTimeout(poll, 1500);
+  }
+
+  // The lower rendition for a weak connection, keeping the playback position.
+  function qualitySwitch() {
+    document.querySelectorAll("[data-quality-switch]").forEach(function (button) {
+      var video = button.closest("figure").querySelector("video");
+      var source = video.querySelector("source");
+      var other = button.getAttribute("data-src");
+      button.addEventListener("click", function () {
+        var at = video.currentTime, playing = !video.paused, current = source.getAttribute("src");
+        source.setAttribute("src", other);
+        other = current;
+        button.textContent = button.textContent === button.dataset.labelLow ? button.dataset.labelHigh : button.dataset.labelLow;
+        video.load();
+        video.currentTime = at;
+        if (playing) video.play();
       });
+    });
+  }
+
+  // The slide viewer: one slide at a time, buttons and the arrow keys. Without a script all slides show.
+  function slideViewers() {
+    document.querySelectorAll("[data-slides]").forEach(function (viewer) {
+      var slides = viewer.querySelectorAll("[data-slide]");
+      var counter = viewer.querySelector("[data-slide-counter]");
+      var index = 0;
+      function show(next) {
+        index = Math.max(0, Math.min(slides.length - 1, next));
+        slides.forEach(function (slide, i) { slide.hidden = i !== index; });
+        counter.textContent = interpolate(gettext("%s of %s"), [index + 1, slides.length]);
+      }
+      viewer.classList.add("enhanced");
+      viewer.querySelector(".slides-nav").hidden = false;
+      viewer.querySelector("[data-slide-prev]").addEventListener("click", function () { show(index - 1); });
+      viewer.querySelector("[data-slide-next]").addEventListener("click", function () { show(index + 1); });
+      document.addEventListener("keydown", function (event) {
+        var tag = (event.target.tagName || "").toLowerCase();
+        if (tag === "input" || tag === "textarea" || tag === "select") return;
+        if (event.key === "ArrowRight" || event.key === "PageDown") { show(index + 1); event.preventDefault(); }
+        if (event.key === "ArrowLeft" || event.key === "PageUp") { show(index - 1); event.preventDefault(); }
+        if (event.key === "Home") show(0);
+        if (event.key === "End") show(slides.length - 1);
+      });
+      show(0);
     });
   }
 
@@ -92,7 +114,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     localTimes();
     countdowns();
-    uploads();
     autosubmit();
+    mediaStatus();
+    qualitySwitch();
+    slideViewers();
   });
 })();

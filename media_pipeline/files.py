@@ -1,0 +1,71 @@
+"""Moving files between Django's storage and a worker's local disk, streamed, never whole in memory."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
+from django.db.models.fields.files import FieldFile
+
+CHUNK = 1024 * 1024
+
+
+def name_of(field: FieldFile) -> str:
+    """The storage name of a file field that must hold a file."""
+    if not field.name:
+        raise ValueError("the file field is empty")
+    return str(field.name)
+
+
+def _s3_object(storage: Storage, name: str) -> Any | None:
+    """The boto3 object behind ``name`` when the storage is S3, else None."""
+    bucket = getattr(storage, "bucket", None)
+    normalize = getattr(storage, "_normalize_name", None)
+    if bucket is None or normalize is None:
+        return None
+    return bucket.Object(normalize(name))
+
+
+def read_head(name: str, size: int, *, storage: Storage = default_storage) -> bytes:
+    """The first ``size`` bytes of a stored file (a ranged GET on S3)."""
+    s3_object = _s3_object(storage, name)
+    if s3_object is not None:
+        return bytes(s3_object.get(Range=f"bytes=0-{size - 1}")["Body"].read())
+    with storage.open(name, "rb") as stream:
+        return bytes(stream.read(size))
+
+
+def download(name: str, target: Path, *, storage: Storage = default_storage) -> str:
+    """Copy a stored file to ``target`` in chunks; returns its SHA-256."""
+    digest = hashlib.sha256()
+    s3_object = _s3_object(storage, name)
+    with target.open("wb") as out:
+        if s3_object is not None:
+            body = s3_object.get()["Body"]
+            for chunk in iter(lambda: body.read(CHUNK), b""):
+                digest.update(chunk)
+                out.write(chunk)
+        else:
+            with storage.open(name, "rb") as stream:
+                for chunk in iter(lambda: stream.read(CHUNK), b""):
+                    digest.update(chunk)
+                    out.write(chunk)
+    return digest.hexdigest()
+
+
+def upload(source: Path, name: str, *, storage: Storage = default_storage) -> str:
+    """Store a local file under exactly ``name``, replacing what a crashed earlier run left there."""
+    if storage.exists(name):
+        storage.delete(name)
+    with source.open("rb") as stream:
+        return storage.save(name, File(stream, name=source.name))
+
+
+def signed_url(name: str, *, storage: Storage = default_storage) -> str | None:
+    """A short-lived signed URL when the storage is S3; None for local files, served by a checked view."""
+    if _s3_object(storage, name) is None:
+        return None
+    return str(storage.url(name))

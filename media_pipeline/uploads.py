@@ -1,0 +1,535 @@
+"""Resumable uploads in parts: straight to the S3 bucket (multipart upload), or in chunks to Baige's own disk.
+
+Both backends answer the same five calls, so one browser client (Uppy's S3 plugin) serves both:
+create, sign a part, list the parts received, complete, abort.
+
+- S3: the bucket holds the parts. Signing a part gives a short-lived presigned ``UploadPart`` URL; completing asks
+  S3 to join the parts, then checks the object's size with ``HEAD``.
+- Local files: "signing" a part gives the URL of Baige's own part endpoint, signed the same way; the part is
+  streamed to ``<BAIGE_DATA_DIR>/uploads/<upload>/part-00001`` and completing joins the parts, streamed, into the
+  default storage.
+
+A completed upload becomes a new ``MediaAsset`` of the entry, queued for the pipeline. The entry keeps its
+current file until the pipeline has verified the new one, so a refused or broken upload never changes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import re
+import shutil
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.core import signing
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
+from django.db import transaction
+from django.http import Http404
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from config.exceptions import BaigeError, FileRefused, NotAllowed
+from contest.models import Entry
+from contest.services import Actor, contest_ensure_accepting, entry_ensure_author
+from media_pipeline.enums import AssetStatus, UploadBackend, UploadStatus
+from media_pipeline.models import MediaAsset, UploadSession
+from media_pipeline.pipeline import asset_enqueue
+from media_pipeline.services import asset_check_size
+
+MIB = 1024 * 1024
+#: The part size offered to clients. Uppy never makes parts under 5 MiB, which is also S3's minimum for every
+#: part but the last; Baige's own disk takes parts of any size, so tests lower this to make small files multipart.
+PART_SIZE = 8 * MIB
+#: S3's limit on the number of parts of one upload; Baige's disk keeps the same.
+MAX_PARTS = 10_000
+#: How long a part URL may be used. A part is a few MiB, so this is ample even on a slow line.
+PART_URL_SECONDS = 10 * 60
+#: Request bodies are read in pieces of this size: a part is never held in memory.
+STREAM_CHUNK = 64 * 1024
+#: An open upload untouched this long is abandoned; ``uploads_discard_stale`` removes its parts.
+STALE_AFTER = timedelta(days=2)
+
+_PART_SIGNER_SALT = "baige.media_pipeline.upload-part"
+_PART_FILE = re.compile(r"^part-(\d{5})$")
+
+
+class UploadClosed(BaigeError):
+    """The upload was completed, cancelled, or replaced by a newer one: nothing more can be added to it."""
+
+    status_code = 409
+    code = "upload_closed"
+
+
+class UploadCompleted(UploadClosed):
+    """The upload is already complete; its file is the entry's newest."""
+
+    code = "upload_completed"
+
+
+@dataclass(frozen=True)
+class UploadedPart:
+    """A part as stored: its number (from 1), its ETag (the MD5 of its bytes, without quotes) and its size."""
+
+    number: int
+    etag: str
+    size: int
+
+
+# Reads -------------------------------------------------------------------------------------------------------------
+
+
+def get_upload_for_author(user: Any, *, upload_id: uuid.UUID | str) -> UploadSession:
+    """The person's own upload, or 404: another person's upload looks exactly like a missing one."""
+    if not user.is_authenticated:
+        raise Http404
+    upload = (
+        UploadSession.objects.select_related("entry__contest")
+        .filter(uuid=upload_id, user=user, entry__author=user)
+        .first()
+    )
+    if upload is None:
+        raise Http404
+    return upload
+
+
+def asset_pending(entry: Entry) -> MediaAsset | None:
+    """The entry's newest file when it is not its current one yet: received, being checked, or refused."""
+    asset = MediaAsset.objects.filter(entry=entry).order_by("-created_at", "-pk").first()
+    if asset is None or asset.pk == entry.media_id or asset.status == AssetStatus.READY:
+        return None
+    return asset
+
+
+def upload_key(entry: Entry, upload_id: uuid.UUID) -> str:
+    """Where an upload is assembled: beside the originals, named by content later, never by the client's name."""
+    return f"entries/{entry.contest.slug}/{entry.code}/{upload_id}/original.upload"
+
+
+def upload_part_signature(upload: UploadSession, part_number: int) -> str:
+    """The signature that lets a part be sent to Baige's own part endpoint for a while."""
+    return signing.TimestampSigner(salt=_PART_SIGNER_SALT).sign(f"{upload.uuid}:{part_number}")
+
+
+# Backends ----------------------------------------------------------------------------------------------------------
+
+
+def _s3_parts(storage: Storage) -> _S3Parts | None:
+    """The S3 side of ``storage`` when it is django-storages' S3 backend, else None."""
+    connection = getattr(storage, "connection", None)
+    bucket_name = getattr(storage, "bucket_name", None)
+    normalize = getattr(storage, "_normalize_name", None)
+    if connection is None or not bucket_name or normalize is None:
+        return None
+    return _S3Parts(client=connection.meta.client, bucket=bucket_name, object_key=normalize)
+
+
+def _backend_kind(storage: Storage) -> UploadBackend:
+    return UploadBackend.S3 if _s3_parts(storage) is not None else UploadBackend.LOCAL
+
+
+def _parts_of(upload: UploadSession) -> _S3Parts | _LocalParts:
+    """The backend that holds an upload's parts; an upload never changes backend."""
+    if upload.backend == UploadBackend.S3:
+        s3 = _s3_parts(default_storage)
+        if s3 is None:
+            raise UploadClosed(_("This upload was started on another storage. Choose the file and upload it again."))
+        return s3
+    return _LocalParts(storage=default_storage)
+
+
+@dataclass(frozen=True)
+class _S3Parts:
+    """Parts kept by S3 in a multipart upload; the browser sends them to the bucket with presigned URLs."""
+
+    client: Any
+    bucket: str
+    object_key: Any  # the storage's own name → S3 key mapping (it adds the storage's location prefix)
+
+    def start(self, upload: UploadSession) -> None:
+        answer = self.client.create_multipart_upload(
+            Bucket=self.bucket, Key=self.object_key(upload.key), ContentType="application/octet-stream"
+        )
+        upload.upload_id = answer["UploadId"]
+
+    def sign(self, upload: UploadSession, part_number: int) -> str:
+        params = {
+            "Bucket": self.bucket,
+            "Key": self.object_key(upload.key),
+            "UploadId": upload.upload_id,
+            "PartNumber": part_number,
+        }
+        return str(self.client.generate_presigned_url("upload_part", Params=params, ExpiresIn=PART_URL_SECONDS))
+
+    def list(self, upload: UploadSession) -> list[UploadedPart]:
+        parts = []
+        pages = self.client.get_paginator("list_parts").paginate(
+            Bucket=self.bucket, Key=self.object_key(upload.key), UploadId=upload.upload_id
+        )
+        try:
+            for page in pages:
+                for part in page.get("Parts", []):
+                    parts.append(UploadedPart(int(part["PartNumber"]), _unquote(part["ETag"]), int(part["Size"])))
+        except self.client.exceptions.NoSuchUpload as gone:
+            raise UploadClosed(_("This upload no longer exists. Choose the file and upload it again.")) from gone
+        return sorted(parts, key=lambda part: part.number)
+
+    def assemble(self, upload: UploadSession, parts: Sequence[UploadedPart]) -> tuple[str, int]:
+        key = self.object_key(upload.key)
+        try:
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=upload.upload_id,
+                MultipartUpload={"Parts": [{"PartNumber": p.number, "ETag": f'"{p.etag}"'} for p in parts]},
+            )
+        except self.client.exceptions.ClientError as refused:
+            # For instance a part under S3's 5 MiB minimum: the parts stay, a fixed client can finish the upload.
+            raise BaigeError(
+                _("The storage could not put the parts of this file together. Upload the file again."),
+                code="upload_incomplete",
+            ) from refused
+        return upload.key, int(self.client.head_object(Bucket=self.bucket, Key=key)["ContentLength"])
+
+    def discard(self, upload: UploadSession) -> None:
+        # Already completed or aborted: nothing left to discard.
+        with contextlib.suppress(self.client.exceptions.NoSuchUpload):
+            self.client.abort_multipart_upload(
+                Bucket=self.bucket, Key=self.object_key(upload.key), UploadId=upload.upload_id
+            )
+
+    def delete(self, name: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self.object_key(name))
+
+
+@dataclass(frozen=True)
+class _LocalParts:
+    """Parts kept on Baige's own disk, one file each, joined into the default storage at the end."""
+
+    storage: Storage
+
+    @staticmethod
+    def folder(upload: UploadSession) -> Path:
+        return Path(settings.DATA_DIR) / "uploads" / str(upload.uuid)
+
+    def start(self, upload: UploadSession) -> None:
+        self.folder(upload).mkdir(parents=True, exist_ok=True)
+
+    def sign(self, upload: UploadSession, part_number: int) -> str:
+        url = reverse("uploads_api:part", kwargs={"upload_id": upload.uuid, "part_number": part_number})
+        return f"{url}?{urlencode({'signature': upload_part_signature(upload, part_number)})}"
+
+    def list(self, upload: UploadSession) -> list[UploadedPart]:
+        folder = self.folder(upload)
+        if not folder.is_dir():
+            raise UploadClosed(_("This upload no longer exists. Choose the file and upload it again."))
+        parts = []
+        for path in folder.iterdir():
+            match = _PART_FILE.match(path.name)
+            if match:
+                etag = path.with_name(path.name + ".md5").read_text().strip()
+                parts.append(UploadedPart(int(match.group(1)), etag, path.stat().st_size))
+        return sorted(parts, key=lambda part: part.number)
+
+    def receive(self, upload: UploadSession, part_number: int, stream: BinaryIO, budget: int) -> UploadedPart:
+        """Stream one part to disk; refuse it once it is larger than ``budget`` bytes."""
+        folder = self.folder(upload)
+        if not folder.is_dir():
+            raise UploadClosed(_("This upload no longer exists. Choose the file and upload it again."))
+        name = f"part-{part_number:05d}"
+        # A part sent twice at once (a retry racing the original) writes to its own file; the last one kept wins.
+        partial = folder / f"{name}.{uuid.uuid4().hex}.partial"
+        digest = hashlib.md5(usedforsecurity=False)
+        size = 0
+        try:
+            with partial.open("wb") as out:
+                for chunk in iter(lambda: stream.read(STREAM_CHUNK), b""):
+                    size += len(chunk)
+                    if size > budget:
+                        raise FileRefused(
+                            _("The parts sent are larger than the file announced (%(size)s). Upload the file again.")
+                            % {"size": filesizeformat(upload.size)}
+                        )
+                    digest.update(chunk)
+                    out.write(chunk)
+            if size == 0:
+                raise FileRefused(_("This part of the file is empty."))
+            etag = digest.hexdigest()
+            (folder / f"{name}.md5").write_text(etag)
+            partial.replace(folder / name)
+        finally:
+            partial.unlink(missing_ok=True)
+        return UploadedPart(part_number, etag, size)
+
+    def assemble(self, upload: UploadSession, parts: Sequence[UploadedPart]) -> tuple[str, int]:
+        folder = self.folder(upload)
+        with _JoinedFiles([folder / f"part-{part.number:05d}" for part in parts]) as joined:
+            stream = io.BufferedReader(joined, buffer_size=STREAM_CHUNK)
+            name = self.storage.save(upload.key, File(stream, name="original.upload"))
+        return name, int(self.storage.size(name))
+
+    def discard(self, upload: UploadSession) -> None:
+        shutil.rmtree(self.folder(upload), ignore_errors=True)
+
+    def delete(self, name: str) -> None:
+        self.storage.delete(name)
+
+
+class _JoinedFiles(io.RawIOBase):
+    """Several files read one after the other as one stream, without copying them first."""
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        super().__init__()
+        self._paths = list(paths)
+        self._current: io.BufferedReader | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            if self._current is None:
+                if not self._paths:
+                    return 0
+                self._current = self._paths.pop(0).open("rb")
+            count = self._current.readinto(buffer)
+            if count:
+                return count
+            self._current.close()
+            self._current = None
+
+    def close(self) -> None:
+        if self._current is not None:
+            self._current.close()
+            self._current = None
+        super().close()
+
+
+def _unquote(etag: str) -> str:
+    return etag.strip().strip('"')
+
+
+# Writes ------------------------------------------------------------------------------------------------------------
+
+
+def _ensure_owner(actor: Actor, upload: UploadSession) -> None:
+    if not actor.is_authenticated or upload.user_id != actor.pk:
+        raise NotAllowed(_("Only the person who started this upload can continue it."))
+    entry_ensure_author(actor, upload.entry)
+
+
+def _ensure_open(upload: UploadSession) -> None:
+    if upload.status == UploadStatus.COMPLETED:
+        raise UploadCompleted(_("This upload is already complete."))
+    if upload.status != UploadStatus.OPEN:
+        raise UploadClosed(
+            _("This upload was cancelled or replaced by a newer one. Choose the file and upload it again.")
+        )
+
+
+def _ensure_part_number(part_number: int) -> None:
+    if not 1 <= part_number <= MAX_PARTS:
+        raise BaigeError(
+            _("Part numbers go from 1 to %(limit)s.") % {"limit": MAX_PARTS},
+            code="invalid_part",
+        )
+
+
+def _clean_filename(filename: str) -> str:
+    """The client's file name without folders or control characters, as people see it; never a storage path."""
+    name = re.split(r"[\\/]", filename)[-1]
+    name = "".join(char for char in name if char.isprintable()).strip()
+    return (name or "upload")[:255]
+
+
+def _discard(upload: UploadSession) -> None:
+    """Throw away what an open upload received and mark it aborted."""
+    # When its storage is gone, nothing of it can be reached any more.
+    with contextlib.suppress(UploadClosed):
+        _parts_of(upload).discard(upload)
+    upload.status = UploadStatus.ABORTED
+    upload.save(update_fields=["status", "updated_at"])
+
+
+def upload_create(
+    *, actor: Actor, entry: Entry, filename: str, size: int, now: datetime | None = None
+) -> UploadSession:
+    """Start a resumable upload of the entry's file; any other open upload of the entry is cancelled."""
+    entry_ensure_author(actor, entry)
+    contest_ensure_accepting(entry.contest, now=now)
+    asset_check_size(contest=entry.contest, size=size)
+    upload = UploadSession(
+        entry=entry,
+        user=entry.author,
+        filename=_clean_filename(filename),
+        size=size,
+        backend=_backend_kind(default_storage),
+    )
+    upload.key = upload_key(entry, upload.uuid)
+    # One upload at a time per entry: what an abandoned one received would only take space.
+    for previous in UploadSession.objects.filter(entry=entry, status=UploadStatus.OPEN):
+        _discard(previous)
+    _parts_of(upload).start(upload)
+    upload.save()
+    return upload
+
+
+def upload_sign_part(*, actor: Actor, upload: UploadSession, part_number: int, now: datetime | None = None) -> str:
+    """A short-lived URL to send one part to (the bucket, or Baige's own part endpoint)."""
+    _ensure_owner(actor, upload)
+    _ensure_open(upload)
+    _ensure_part_number(part_number)
+    # Past the deadline the file could not be completed: say so before more of it is sent.
+    contest_ensure_accepting(upload.entry.contest, now=now)
+    return _parts_of(upload).sign(upload, part_number)
+
+
+def upload_receive_part(
+    *, actor: Actor, upload: UploadSession, part_number: int, signature: str, stream: BinaryIO | None
+) -> UploadedPart:
+    """Store one part sent to Baige's own part endpoint, streamed to disk in small pieces."""
+    _ensure_owner(actor, upload)
+    try:
+        signed = signing.TimestampSigner(salt=_PART_SIGNER_SALT).unsign(signature, max_age=PART_URL_SECONDS)
+    except signing.SignatureExpired as expired:
+        raise NotAllowed(_("This upload link has expired. The upload will ask for a new one.")) from expired
+    except signing.BadSignature:
+        signed = ""
+    if signed != f"{upload.uuid}:{part_number}" or upload.backend != UploadBackend.LOCAL:
+        raise NotAllowed(_("This upload link is not valid for this part."))
+    _ensure_open(upload)
+    _ensure_part_number(part_number)
+    if stream is None:
+        raise FileRefused(_("This part of the file is empty."))
+    parts = _LocalParts(storage=default_storage)
+    others = sum(part.size for part in parts.list(upload) if part.number != part_number)
+    return parts.receive(upload, part_number, stream, budget=upload.size - others)
+
+
+def upload_list_parts(*, actor: Actor, upload: UploadSession) -> list[UploadedPart]:
+    """The parts received so far, so that an interrupted upload continues where it stopped."""
+    _ensure_owner(actor, upload)
+    _ensure_open(upload)
+    return _parts_of(upload).list(upload)
+
+
+def _check_parts(stored: Sequence[UploadedPart], sent: Sequence[tuple[int, str]] | None) -> None:
+    """Refuse gaps, and parts that differ from what the client believes it sent."""
+    if not stored:
+        raise BaigeError(_("No part of the file has arrived yet."), code="upload_incomplete")
+    if [part.number for part in stored] != list(range(1, len(stored) + 1)):
+        raise BaigeError(_("Some parts of the file are missing. Continue the upload."), code="upload_incomplete")
+    if sent is not None and [(p.number, p.etag) for p in stored] != [(n, _unquote(etag)) for n, etag in sent]:
+        raise BaigeError(
+            _("The parts received differ from the parts sent. Continue the upload."), code="upload_incomplete"
+        )
+
+
+def upload_complete(
+    *,
+    actor: Actor,
+    upload: UploadSession,
+    parts: Sequence[tuple[int, str]] | None = None,
+    now: datetime | None = None,
+) -> MediaAsset:
+    """Join the parts into the entry's new file and queue it for checking; the entry's current file stays.
+
+    ``parts`` is what the client believes it sent, as (number, ETag) pairs; when given it must match what was
+    received. A file whose size differs from the size announced at creation is refused and nothing is kept.
+    Completing twice returns the same asset.
+    """
+    _ensure_owner(actor, upload)
+    refusal: FileRefused | None = None
+    with transaction.atomic():
+        # Only the upload's row: the entry and the contest stay free while a large file is joined.
+        locked = (
+            UploadSession.objects.select_for_update(of=("self",)).select_related("entry__contest").get(pk=upload.pk)
+        )
+        if locked.status == UploadStatus.COMPLETED and locked.asset is not None:
+            return locked.asset
+        _ensure_open(locked)
+        contest = locked.entry.contest
+        contest_ensure_accepting(contest, now=now)
+        backend = _parts_of(locked)
+        stored = backend.list(locked)
+        _check_parts(stored, parts)
+        received = sum(part.size for part in stored)
+        name = ""
+        try:
+            if received != locked.size:
+                raise _size_mismatch(received, locked.size)
+            asset_check_size(contest=contest, size=received)
+            name, size = backend.assemble(locked, stored)
+            if size != locked.size:
+                raise _size_mismatch(size, locked.size)
+        except FileRefused as refused:
+            if name:
+                backend.delete(name)
+            _discard(locked)
+            refusal = refused
+        else:
+            try:
+                with transaction.atomic():
+                    asset = MediaAsset.objects.create(
+                        uuid=locked.uuid,
+                        entry=locked.entry,
+                        original=name,
+                        original_name=locked.filename,
+                        size=size,
+                        status=AssetStatus.UPLOADED,
+                        uploaded_by=locked.user,
+                    )
+                    locked.status = UploadStatus.COMPLETED
+                    locked.asset = asset
+                    locked.save(update_fields=["status", "asset", "updated_at"])
+            except Exception:
+                backend.delete(name)
+                raise
+            asset_enqueue(asset)
+    if refusal is not None:
+        raise refusal
+    if locked.backend == UploadBackend.LOCAL:
+        # The file is stored: its parts are no longer needed.
+        shutil.rmtree(_LocalParts.folder(locked), ignore_errors=True)
+    upload.status, upload.asset = locked.status, asset
+    return asset
+
+
+def _size_mismatch(received: int, announced: int) -> FileRefused:
+    return FileRefused(
+        _("The file received is %(received)s but %(announced)s were announced. Upload the file again.")
+        % {"received": filesizeformat(received), "announced": filesizeformat(announced)},
+        code="size_mismatch",
+    )
+
+
+def upload_abort(*, actor: Actor, upload: UploadSession) -> None:
+    """Cancel an upload and throw away its parts; cancelling twice is harmless."""
+    _ensure_owner(actor, upload)
+    with transaction.atomic():
+        locked = UploadSession.objects.select_for_update().get(pk=upload.pk)
+        if locked.status == UploadStatus.ABORTED:
+            return
+        _ensure_open(locked)
+        _discard(locked)
+    upload.status = UploadStatus.ABORTED
+
+
+def uploads_discard_stale(*, older_than: timedelta = STALE_AFTER, now: datetime | None = None) -> int:
+    """Throw away the parts of uploads opened long ago and never finished; returns how many."""
+    moment = (now or timezone.now()) - older_than
+    count = 0
+    for upload in UploadSession.objects.filter(status=UploadStatus.OPEN, created_at__lt=moment):
+        _discard(upload)
+        count += 1
+    return count
