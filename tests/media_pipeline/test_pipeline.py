@@ -1,6 +1,7 @@
 """The pipeline around the processing core, run in this process: states, outputs, idempotency, reaper."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -155,3 +156,29 @@ def test_media_views_send_anonymous_to_login(entry):
     ):
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
+
+
+def test_broker_visibility_timeout_outlasts_the_longest_task():
+    """A message is redelivered only after its task's hard limit, so a slow transcode is never run twice."""
+    from config.environment import celery_from_env
+    from media_pipeline.tasks import process_media, process_office
+
+    options = celery_from_env({"REDIS_URL": "redis://redis:6379/0"}, Path("/unused"))["transport_options"]
+    assert options["visibility_timeout"] > max(process_media.time_limit, process_office.time_limit)
+    assert process_media.acks_late and process_office.acks_late
+    from config.celery import app
+
+    queues = [app.amqp.router.route({}, task.name)["queue"].name for task in (process_media, process_office)]
+    assert queues == ["media", "office"]
+
+
+def test_progress_written_at_most_once_a_second(entry, django_assert_max_num_queries):
+    from media_pipeline.pipeline import _Progress
+
+    asset = add_asset(entry, corpus_file("pdf/unstructured_fake_memo.pdf"))
+    report = _Progress(asset.pk)
+    with django_assert_max_num_queries(1):
+        for percent in range(0, 60):
+            report(percent)
+    asset.refresh_from_db()
+    assert asset.progress == 0
