@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import struct
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from media_pipeline.enums import MediaKind, RenditionKind
 from media_pipeline.processing import (
@@ -22,8 +20,8 @@ from media_pipeline.processing import (
     process_file,
 )
 from media_pipeline.reasons import REASONS, reason_text
+from tests.media_pipeline.helpers import BROKEN, corpus_file, ffprobe
 
-CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus"
 DEFAULTS = Limits(max_size=2 * 1024**3, max_duration=20 * 60, max_pages=200)
 
 
@@ -65,29 +63,6 @@ DOCUMENTS = {
     "pdf/unstructured_fake_memo.pdf": ("pdf", "pdf", 1),
     "pdf/unstructured_gao_invalid_structure_pdfminer.pdf": ("pdf", "pdf", 2),
 }
-#: MANIFEST.md's broken files (and the deck with no slides) and the reason each must fail with.
-BROKEN = {
-    "videos/streamio_broken_truncated.mp4": "unreadable_video",
-    "videos/exoplayer_invalid_bitstream_vp9.webm": "unreadable_video",
-    "pdf/ocrmypdf_invalid.pdf": "unreadable_pdf",
-    "presentations/python_pptx_no_slides.pptx": "no_pages",
-}
-
-
-def corpus_file(relative: str) -> Path:
-    path = CORPUS / relative
-    assert path.is_file(), f"the test corpus must sit beside the repository: {path}"
-    return path
-
-
-def ffprobe(path: Path) -> dict:
-    output = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    return json.loads(output)
 
 
 def top_level_boxes(path: Path) -> list[str]:
