@@ -45,6 +45,7 @@ from contest.models import (
     Platform,
     University,
 )
+from judging.demo import judging_demo_seed
 from media_pipeline.services import asset_attach_upload
 
 DEMO_DEFINITION = Path(__file__).resolve().parent / "fixtures" / "demo_contest.yaml"
@@ -635,6 +636,9 @@ def demo_seed(*, now: datetime | None = None) -> DemoSummary:
         entries, _created = _create_entries(contest, plan, users, now)
         summary = DemoSummary(contest=contest, definition=report)
         _attach_media(plan, entries, users, summary)
+        judging_demo_seed(
+            contest=contest, organiser=users[ORGANISER_EMAIL], jurors=[users[j.email] for j in JURORS], now=now
+        )
 
     in_contest = Entry.objects.filter(contest=contest)
     summary.participants = ParticipantProfile.objects.filter(user__entries__contest=contest).distinct().count()

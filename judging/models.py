@@ -1,1 +1,392 @@
-"""Models come with their capability."""
+"""Judging: the rubric, rounds, jurors and their conflicts, assignments, reviews and their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from contest.models import Contest, Entry, University
+from judging.enums import AssignmentOrigin, ReviewChangeKind, ReviewStatus, RoundStatus
+
+if TYPE_CHECKING:
+    # django-modeltranslation swaps the manager of every model registered in judging/translation.py.
+    from modeltranslation.manager import MultilingualManager
+
+#: The widest scale a criterion may have (0..100).
+MAX_SCALE = 100
+
+
+class Rubric(models.Model):
+    """How a contest's entries are scored: its criteria. Frozen once the first score is saved."""
+
+    contest = models.OneToOneField(Contest, on_delete=models.CASCADE, related_name="rubric")
+    frozen_at = models.DateTimeField(_("frozen since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+
+    def __str__(self) -> str:
+        return str(self.contest)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class Criterion(models.Model):
+    """One criterion of a rubric: a weight and an integer scale 0..max_score."""
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    slug = models.SlugField(_("short name"), max_length=80)
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=6, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    max_score = models.PositiveSmallIntegerField(
+        _("highest score"), default=5, validators=[MinValueValidator(1), MaxValueValidator(MAX_SCALE)]
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects: ClassVar[MultilingualManager[Criterion]]
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "slug"], name="criterion_slug_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(max_score__gte=1, max_score__lte=MAX_SCALE), name="criterion_scale_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CriterionLevel(models.Model):
+    """What one score of a criterion means, shown to jurors beside the scale."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels")
+    score = models.PositiveSmallIntegerField(_("score"))
+    descriptor = models.TextField(_("descriptor"))
+
+    objects: ClassVar[MultilingualManager[CriterionLevel]]
+
+    class Meta:
+        verbose_name = _("level descriptor")
+        verbose_name_plural = _("level descriptors")
+        ordering = ["criterion", "score"]
+        constraints = [models.UniqueConstraint(fields=["criterion", "score"], name="criterion_level_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} · {self.score}"
+
+
+class Juror(models.Model):
+    """A member of a contest's jury: where they come from, what they read, how much they can take."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="jurors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_seats")
+    university = models.ForeignKey(
+        University, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("university")
+    )
+    #: Language codes (kk, ru, en) the juror reads; a list so that it works on every database.
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    max_load = models.PositiveIntegerField(
+        _("most entries per round"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("juror")
+        verbose_name_plural = _("jurors")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["contest", "user"], name="juror_unique")]
+
+    def __str__(self) -> str:
+        profile = getattr(self.user, "profile", None)
+        return profile.full_name if profile is not None else self.user.get_username()
+
+
+class Conflict(models.Model):
+    """A conflict of interest a juror declared: with one entry, or with everyone of a university."""
+
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="conflicts")
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("entry")
+    )
+    university = models.ForeignKey(
+        University, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("university")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entry__isnull=False, university__isnull=True)
+                | Q(entry__isnull=True, university__isnull=False),
+                name="conflict_entry_or_university",
+            ),
+            models.UniqueConstraint(
+                fields=["juror", "entry"], condition=Q(entry__isnull=False), name="conflict_entry_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["juror", "university"], condition=Q(university__isnull=False), name="conflict_university_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} · {self.entry or self.university}"
+
+
+class Round(models.Model):
+    """A judging round: its entries and jurors, how many reviews each entry gets, when it runs."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(pgettext_lazy("judging round", "number"))
+    name = models.CharField(_("name"), max_length=255)
+    status = models.CharField(
+        pgettext_lazy("judging round", "status"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
+    reviews_per_entry = models.PositiveSmallIntegerField(
+        _("reviews per entry"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: every juror of the round scores every entry."),
+    )
+    blind = models.BooleanField(
+        _("blind"), default=True, help_text=_("Jurors never see who made an entry or their university.")
+    )
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    source_round = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_rounds",
+        verbose_name=_("entries from the shortlist of"),
+    )
+    assignment_seed = models.BigIntegerField(_("seed of the last automatic assignment"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    entries = models.ManyToManyField(Entry, through="RoundEntry", related_name="judging_rounds")
+    jurors = models.ManyToManyField(Juror, through="RoundJuror", related_name="rounds")
+
+    objects: ClassVar[MultilingualManager[Round]]
+
+    class Meta:
+        verbose_name = pgettext_lazy("judging round", "round")
+        verbose_name_plural = pgettext_lazy("judging round", "rounds")
+        ordering = ["contest", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "number"], name="round_number_unique"),
+            models.CheckConstraint(
+                condition=Q(reviews_per_entry__isnull=True) | Q(reviews_per_entry__gte=1),
+                name="round_reviews_per_entry_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=F("opens_at")),
+                name="round_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RoundStatus.CLOSED) | Q(closed_at__isnull=False), name="round_closed_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.contest} · {self.number}"
+
+    @property
+    def every_juror_scores_every_entry(self) -> bool:
+        return self.reviews_per_entry is None
+
+    def accepts_reviews(self, now: datetime | None = None) -> bool:
+        """Open, and ``now`` inside its opening hours when it has them."""
+        now = now or timezone.now()
+        if self.status != RoundStatus.OPEN:
+            return False
+        if self.opens_at is not None and now < self.opens_at:
+            return False
+        return self.closes_at is None or now < self.closes_at
+
+
+class RoundEntry(models.Model):
+    """An entry taking part in a round; ``shortlisted`` ones go on to the next round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="round_entries")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="round_links")
+    shortlisted = models.BooleanField(_("shortlisted"), default=False)
+
+    class Meta:
+        verbose_name = _("entry of a round")
+        verbose_name_plural = _("entries of a round")
+        constraints = [models.UniqueConstraint(fields=["round", "entry"], name="round_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.entry}"
+
+
+class RoundJuror(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="round_jurors")
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="round_links")
+
+    class Meta:
+        verbose_name = _("juror of a round")
+        verbose_name_plural = _("jurors of a round")
+        constraints = [models.UniqueConstraint(fields=["round", "juror"], name="round_juror_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.juror}"
+
+
+class Assignment(models.Model):
+    """A juror is to review an entry in a round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments")
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="assignments")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="jury_assignments")
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=AssignmentOrigin.choices, default=AssignmentOrigin.AUTOMATIC
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["round", "juror", "entry"]
+        constraints = [models.UniqueConstraint(fields=["round", "juror", "entry"], name="assignment_unique")]
+        indexes = [models.Index(fields=["round", "entry"], name="assignment_round_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.juror} · {self.entry}"
+
+
+class AssignmentRemoval(models.Model):
+    """An assignment an organiser removed by hand: the automatic assignment never puts it back."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignment_removals")
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("removed assignment")
+        verbose_name_plural = _("removed assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "juror", "entry"], name="assignment_removal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.juror} · {self.entry}"
+
+
+class Review(models.Model):
+    """One juror's review of one entry in one round: a score per criterion and a comment."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reviews")
+    # A juror who has reviewed stays; RESTRICT still lets the whole contest be deleted.
+    juror = models.ForeignKey(Juror, on_delete=models.RESTRICT, related_name="reviews")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="reviews")
+    status = models.CharField(
+        pgettext_lazy("review", "status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("jury review", "review")
+        verbose_name_plural = pgettext_lazy("jury review", "reviews")
+        ordering = ["round", "entry", "juror"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "juror", "entry"], name="review_unique"),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewStatus.SUBMITTED) | Q(submitted_at__isnull=False),
+                name="review_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.juror} · {self.entry}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReviewStatus.SUBMITTED
+
+
+class Score(models.Model):
+    """A juror's score of one criterion.
+
+    ``max_score`` is the criterion's scale when the score was given. The rubric is frozen from the
+    first score on, so it never differs from the criterion's; keeping it on the row lets the
+    database itself refuse a score outside the scale.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.RESTRICT, related_name="scores")
+    value = models.PositiveSmallIntegerField(pgettext_lazy("score", "value"))
+    max_score = models.PositiveSmallIntegerField(_("highest score"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("jury score", "score")
+        verbose_name_plural = pgettext_lazy("jury score", "scores")
+        ordering = ["review", "criterion__order", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_unique"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=F("max_score"), max_score__gte=1), name="score_within_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}/{self.max_score}"
+
+
+class ReviewChange(models.Model):
+    """One change to a submitted review: who, when, and the scores and comment before and after."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(_("change"), max_length=20, choices=ReviewChangeKind.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    #: ``{"scores": {"<criterion id>": value}, "comment": "..."}``; ``old`` is empty for the first submission.
+    old = models.JSONField(_("before"), null=True, blank=True)
+    new = models.JSONField(_("after"))
+
+    class Meta:
+        verbose_name = _("review change")
+        verbose_name_plural = _("review changes")
+        ordering = ["review", "changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.review} · {self.get_kind_display()} · {self.changed_at:%Y-%m-%d %H:%M}"

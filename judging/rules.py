@@ -1,0 +1,78 @@
+"""Who may do what in judging: named predicates composed with django-rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from contest.enums import Role
+from contest.models import Contest, Entry
+from contest.rules import has_contest_role
+from judging.models import Assignment, Review, Round
+
+
+def _round_of(obj: Any) -> Round | None:
+    if isinstance(obj, Round):
+        return obj
+    return getattr(obj, "round", None)
+
+
+def _contest_of(obj: Any) -> Contest | None:
+    if isinstance(obj, Contest):
+        return obj
+    contest = getattr(obj, "contest", None)
+    if contest is None and (round := _round_of(obj)) is not None:
+        contest = round.contest
+    return contest
+
+
+@rules.predicate
+def is_organiser(user: Any, obj: Any) -> bool:
+    """An organiser of the contest of a contest, round, juror, assignment or review."""
+    return has_contest_role(user, _contest_of(obj), Role.ORGANISER)
+
+
+@rules.predicate
+def is_round_juror(user: Any, obj: Any) -> bool:
+    """A juror of the round (of a round, an assignment or a review)."""
+    round = _round_of(obj)
+    if round is None or not user.is_authenticated:
+        return False
+    return round.round_jurors.filter(juror__user=user).exists()
+
+
+@rules.predicate
+def is_assigned_juror(user: Any, obj: Any) -> bool:
+    """The juror an assignment or review belongs to, or a juror assigned to an entry in any round."""
+    if obj is None or not user.is_authenticated:
+        return False
+    if isinstance(obj, Assignment | Review):
+        return obj.juror.user_id == user.pk and (
+            isinstance(obj, Assignment)
+            or Assignment.objects.filter(round_id=obj.round_id, juror_id=obj.juror_id, entry_id=obj.entry_id).exists()
+        )
+    if isinstance(obj, Entry):
+        return Assignment.objects.filter(entry=obj, juror__user=user).exists()
+    return False
+
+
+@rules.predicate
+def round_is_open(user: Any, obj: Any) -> bool:
+    """The round (of a round, an assignment or a review) takes reviews now."""
+    round = _round_of(obj)
+    return round is not None and round.accepts_reviews()
+
+
+@rules.predicate
+def round_is_blind(user: Any, obj: Any) -> bool:
+    round = _round_of(obj)
+    return round is not None and round.blind
+
+
+rules.add_perm("judging.manage_judging", is_organiser | rules.is_superuser)
+rules.add_perm("judging.view_round", is_round_juror | is_organiser | rules.is_superuser)
+rules.add_perm("judging.view_assigned_entry", is_assigned_juror | is_organiser | rules.is_superuser)
+rules.add_perm("judging.review_entry", is_assigned_juror & round_is_open)
+# Who made an entry stays hidden from jurors in a blind round; organisers always see it.
+rules.add_perm("judging.view_authors", is_organiser | rules.is_superuser | (is_assigned_juror & ~round_is_blind))
