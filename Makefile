@@ -86,6 +86,8 @@ test: test-system-packages $(VENV)/.dev node_modules/.installed messages service
 # Speed benchmarks: each prints "BENCH <name> <value> <unit> ratio=<r> target=<t>".
 bench: $(VENV)/.dev messages
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_media.py
+	$(BIN)/python benchmarks/bench_assignment.py
 
 clean:
 	rm -rf var/ node_modules/ $(VENV)

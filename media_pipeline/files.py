@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
+from django.core.files.utils import validate_file_name
 from django.db.models.fields.files import FieldFile
 
 CHUNK = 1024 * 1024
@@ -58,10 +59,27 @@ def download(name: str, target: Path, *, storage: Storage = default_storage) -> 
 
 def upload(source: Path, name: str, *, storage: Storage = default_storage) -> str:
     """Store a local file under exactly ``name``, replacing what a crashed earlier run left there."""
+    validate_file_name(name, allow_relative_path=True)
     if storage.exists(name):
         storage.delete(name)
+    s3_object = _s3_object(storage, name)
+    if s3_object is not None:
+        # Given a file name, boto3 reads each part from disk as it sends it; given an open file (as
+        # ``storage.save`` does) it first copies up to ten 8 MiB parts into memory.
+        s3_object.upload_file(
+            str(source),
+            ExtraArgs=_s3_write_parameters(storage, s3_object.key),
+            Config=getattr(storage, "transfer_config", None),
+        )
+        return name
     with source.open("rb") as stream:
         return storage.save(name, File(stream, name=source.name))
+
+
+def _s3_write_parameters(storage: Storage, key: str) -> dict[str, Any]:
+    """What ``storage.save`` would send with the object: content type, the storage's object parameters and ACL."""
+    parameters: dict[str, Any] = getattr(storage, "_get_write_parameters")(key)  # noqa: B009 - not in Storage's type
+    return parameters
 
 
 def signed_url(name: str, *, storage: Storage = default_storage) -> str | None:
