@@ -314,7 +314,14 @@ BAD_DEFINITIONS = [
     ),
     (_set("nominations", []), ["nominations: must list at least one item"]),
     (_set("nominations.1", "game-activity"), ["nominations[1]: must be a mapping of fields"]),
-    (_set("rubric", [{"criterion": "Clarity"}]), ["rubric: reserved for a later version of Baige; remove it for now"]),
+    (
+        _set("rubric", [{"criterion": "Clarity"}]),
+        [
+            'rubric[0].criterion: unknown field (did you mean "description"?)',
+            "rubric[0].slug: required field is missing",
+            "rubric[0].name: required field is missing",
+        ],
+    ),
 ]
 
 
