@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("contest.urls")),
     path("", include("media_pipeline.urls")),
+    path("", include("judging.urls")),
 ]

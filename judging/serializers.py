@@ -1,0 +1,208 @@
+"""API v1 shapes of a juror's work: assignments, assigned entries (blind or not) and their own reviews."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from contest.models import CoAuthor, Entry
+from contest.serializers import EntryNominationSerializer, EntryPlatformSerializer, UniversityBriefSerializer
+from judging.enums import ReviewStatus
+from judging.models import Assignment, Criterion, Review, Round
+from media_pipeline.enums import AssetStatus, MediaKind
+from media_pipeline.models import MediaAsset
+
+#: The review status of an assignment nobody has started to score.
+NO_REVIEW = "none"
+REVIEW_STATES = [(NO_REVIEW, _("Not started")), *ReviewStatus.choices]
+
+
+MEDIA_PREPARING = "preparing"
+JURY_MEDIA_STATES = [
+    (MEDIA_PREPARING, _("Being prepared")),
+    (AssetStatus.READY.value, AssetStatus.READY.label),
+    (AssetStatus.FAILED.value, AssetStatus.FAILED.label),
+]
+
+
+class JuryRoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Round
+        fields = ["id", "number", "name", "blind", "opens_at", "closes_at"]
+        read_only_fields = fields
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """One entry assigned to the requesting juror, with how far their review of it is."""
+
+    code = serializers.CharField(source="entry.code", read_only=True)
+    title = serializers.CharField(source="entry.title", read_only=True)
+    round = JuryRoundSerializer(read_only=True)
+    review_status = serializers.ChoiceField(
+        choices=REVIEW_STATES,
+        read_only=True,
+        help_text=_("Your review of the entry: not started, a draft, or submitted."),
+    )
+
+    class Meta:
+        model = Assignment
+        fields = ["code", "title", "round", "review_status"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Assignment) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["review_status"] = getattr(instance, "review_status", None) or NO_REVIEW
+        return data
+
+
+class JuryMediaSerializer(serializers.ModelSerializer):
+    """An entry's file as a juror sees it; the file's own name is left out, as it may name its author."""
+
+    kind = serializers.ChoiceField(choices=MediaKind.choices, read_only=True)
+    # Jurors only need to know whether they can look at the file yet, not each step of its processing.
+    status = serializers.SerializerMethodField()
+    renditions = serializers.SerializerMethodField(help_text=_("Names of the viewable versions, once ready."))
+
+    class Meta:
+        model = MediaAsset
+        fields = ["kind", "status", "renditions"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=JURY_MEDIA_STATES))
+    def get_status(self, asset: MediaAsset) -> str:
+        if asset.status in (AssetStatus.READY, AssetStatus.FAILED):
+            return str(asset.status)
+        return MEDIA_PREPARING
+
+    def get_renditions(self, asset: MediaAsset) -> list[str]:
+        if asset.status != AssetStatus.READY:
+            return []
+        return [rendition.name for rendition in asset.renditions.all()]
+
+
+class JuryCoAuthorSerializer(serializers.ModelSerializer):
+    university = UniversityBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CoAuthor
+        fields = ["full_name", "university"]
+        read_only_fields = fields
+
+
+class JuryAuthorsSerializer(serializers.Serializer):
+    full_name = serializers.CharField(read_only=True, help_text=_("The author's full name."))
+    coauthors = JuryCoAuthorSerializer(many=True, read_only=True)
+
+
+class JuryCriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["slug", "name", "description", "weight", "max_score"]
+        read_only_fields = fields
+
+
+class JuryEntrySerializer(serializers.ModelSerializer):
+    """An assigned entry. ``authors`` and ``university`` are ``null`` in a blind round."""
+
+    nomination = EntryNominationSerializer(read_only=True)
+    platforms = EntryPlatformSerializer(many=True, read_only=True)
+    media = JuryMediaSerializer(read_only=True, allow_null=True)
+    round = serializers.SerializerMethodField()
+    criteria = serializers.SerializerMethodField()
+    authors = serializers.SerializerMethodField()
+    university = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Entry
+        fields = [
+            "code",
+            "title",
+            "description",
+            "nomination",
+            "platforms",
+            "other_platform",
+            "live_url",
+            "media",
+            "round",
+            "criteria",
+            "authors",
+            "university",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(JuryRoundSerializer)
+    def get_round(self, entry: Entry) -> dict[str, Any]:
+        return dict(JuryRoundSerializer(self.context["round"]).data)
+
+    @extend_schema_field(JuryCriterionSerializer(many=True))
+    def get_criteria(self, entry: Entry) -> list[dict[str, Any]]:
+        return list(JuryCriterionSerializer(self.context["criteria"], many=True).data)
+
+    @extend_schema_field(JuryAuthorsSerializer(allow_null=True))
+    def get_authors(self, entry: Entry) -> dict[str, Any] | None:
+        if not self.context["show_authors"]:
+            return None
+        profile = getattr(entry.author, "profile", None)
+        authors = {"full_name": profile.full_name if profile else "", "coauthors": entry.coauthors.all()}
+        return dict(JuryAuthorsSerializer(authors).data)
+
+    @extend_schema_field(UniversityBriefSerializer(allow_null=True))
+    def get_university(self, entry: Entry) -> dict[str, Any] | None:
+        profile = getattr(entry.author, "profile", None)
+        if not self.context["show_authors"] or profile is None or profile.university is None:
+            return None
+        return dict(UniversityBriefSerializer(profile.university).data)
+
+
+# Reviews ----------------------------------------------------------------------------------------------------------
+
+
+class ReviewSerializer(serializers.Serializer):
+    """The requesting juror's own review of an entry; ``review_status`` is ``none`` before the first save."""
+
+    # Named as in the list of assignments: one name for one set of values.
+    review_status = serializers.ChoiceField(choices=REVIEW_STATES, read_only=True)
+    scores = serializers.DictField(
+        child=serializers.IntegerField(), read_only=True, help_text=_("Scores by criterion short name.")
+    )
+    comment = serializers.CharField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def to_representation(self, instance: Review | None) -> dict[str, Any]:
+        if instance is None:
+            return {"review_status": NO_REVIEW, "scores": {}, "comment": "", "submitted_at": None, "updated_at": None}
+        field = serializers.DateTimeField()
+        return {
+            "review_status": instance.status,
+            "scores": {score.criterion.slug: score.value for score in instance.scores.all()},
+            "comment": instance.comment,
+            "submitted_at": field.to_representation(instance.submitted_at) if instance.submitted_at else None,
+            "updated_at": field.to_representation(instance.updated_at),
+        }
+
+
+class ReviewWriteSerializer(serializers.Serializer):
+    """Scores by criterion short name (``null`` clears a draft's score) and a comment; both optional.
+
+    Whether a score is within its criterion's scale is checked by the judging services.
+    """
+
+    scores = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True),
+        required=False,
+        default=dict,
+        help_text=_('Scores by criterion short name, e.g. {"clarity": 4}; null clears a score of a draft.'),
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+
+    def validate_scores(self, scores: dict[str, int | None]) -> dict[int, int | None]:
+        """The scores keyed by criterion id; an unknown short name is an input error."""
+        ids = dict(Criterion.objects.filter(rubric__contest=self.context["contest"]).values_list("slug", "pk"))
+        unknown = sorted(slug for slug in scores if slug not in ids)
+        if unknown:
+            raise serializers.ValidationError(_("Unknown criteria: %(criteria)s.") % {"criteria": ", ".join(unknown)})
+        return {ids[slug]: value for slug, value in scores.items()}

@@ -1,0 +1,17 @@
+"""API v1 routes for jurors, under /api/v1/jury/."""
+
+from django.urls import path
+
+from judging.api import AssignedEntryView, AssignmentListView, ReviewSubmitView, ReviewView
+
+app_name = "judging_api"
+urlpatterns = [
+    path("jury/assignments/", AssignmentListView.as_view(), name="assignments"),
+    path("jury/rounds/<int:round_id>/entries/<str:code>/", AssignedEntryView.as_view(), name="entry"),
+    path("jury/rounds/<int:round_id>/entries/<str:code>/review/", ReviewView.as_view(), name="review"),
+    path(
+        "jury/rounds/<int:round_id>/entries/<str:code>/review/submit/",
+        ReviewSubmitView.as_view(),
+        name="review-submit",
+    ),
+]
