@@ -194,7 +194,9 @@ def import_template_csv() -> str:
     return buffer.getvalue()
 
 
-def sheet_read(*, stream: IO[bytes]) -> Sheet:
+def sheet_read(
+    *, stream: IO[bytes], required: Sequence[str] = REQUIRED_COLUMNS, optional: Sequence[str] = OPTIONAL_COLUMNS
+) -> Sheet:
     """Read a CSV or XLSX file (decided by its content) into rows keyed by the known column names."""
     data = stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
@@ -212,7 +214,7 @@ def sheet_read(*, stream: IO[bytes]) -> Sheet:
             [LineError(FILE_LINE, "", _("Old Excel files (.xls) are not read: save the file as XLSX or CSV UTF-8."))]
         )
     table = _xlsx_table(data) if data.startswith(XLSX_MAGIC) else _csv_table(data)
-    return _rows_from_table(table)
+    return _rows_from_table(table, required=required, optional=optional)
 
 
 def _csv_table(data: bytes) -> Iterator[list[str]]:
@@ -258,10 +260,10 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _rows_from_table(table: Iterable[list[str]]) -> Sheet:
+def _rows_from_table(table: Iterable[list[str]], *, required: Sequence[str], optional: Sequence[str]) -> Sheet:
     iterator = iter(table)
     header = next(iterator, [])
-    columns = _check_header(header)
+    columns = _check_header(header, required=required, optional=optional)
     rows: list[SheetRow] = []
     errors: list[LineError] = []
     for line, cells in enumerate(iterator, start=HEADER_LINE + 1):
@@ -281,7 +283,8 @@ def _rows_from_table(table: Iterable[list[str]]) -> Sheet:
     return Sheet(rows=rows, errors=errors)
 
 
-def _check_header(header: list[str]) -> list[str]:
+def _check_header(header: list[str], *, required: Sequence[str], optional: Sequence[str]) -> list[str]:
+    known = (*required, *optional)
     names = [cell.strip().lower() for cell in header]
     while names and not names[-1]:
         names.pop()
@@ -289,14 +292,14 @@ def _check_header(header: list[str]) -> list[str]:
     for position, name in enumerate(names, start=1):
         if not name:
             errors.append(LineError(HEADER_LINE, f"#{position}", _("This column has no name.")))
-    unknown = [name for name in names if name and name not in ALL_COLUMNS]
+    unknown = [name for name in names if name and name not in known]
     if unknown:
         errors.append(
             LineError(
                 HEADER_LINE,
                 ", ".join(unknown),
                 _("Unknown columns: %(unknown)s. The columns are: %(expected)s.")
-                % {"unknown": ", ".join(unknown), "expected": ", ".join(ALL_COLUMNS)},
+                % {"unknown": ", ".join(unknown), "expected": ", ".join(known)},
             )
         )
     seen: set[str] = set()
@@ -304,7 +307,7 @@ def _check_header(header: list[str]) -> list[str]:
         if name and name in seen:
             errors.append(LineError(HEADER_LINE, name, _("This column appears more than once.")))
         seen.add(name)
-    missing = [name for name in REQUIRED_COLUMNS if name not in seen]
+    missing = [name for name in required if name not in seen]
     if missing:
         errors.append(
             LineError(

@@ -8,5 +8,6 @@ class JudgingConfig(AppConfig):
 
     def ready(self) -> None:
         from judging.definitions import judging_sections_register
+        from judging.importing import juror_email_verify_on_password_reset  # noqa: F401  (connects the receiver)
 
         judging_sections_register()

@@ -1,0 +1,366 @@
+"""Bulk import of a contest's jury from a spreadsheet (CSV or XLSX).
+
+The file is read like the entries import (see contest.importing): every line is checked
+before anything is written, and the whole import runs in one transaction, so a file with a
+single bad line imports nothing and names every bad line. Each new juror is invited by
+e-mail once the transaction commits, with a one-time link to set their password.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from typing import IO, Any
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.signals import password_reset
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from config.exceptions import NotAllowed
+from contest.enums import Language, Role
+from contest.importing import (
+    FILE_LINE,
+    ImportRefused,
+    LineError,
+    SheetRow,
+    _key,
+    _names_lookup,
+    sheet_read,
+)
+from contest.models import Contest, ContestRole, ParticipantProfile, University
+from contest.services import Actor
+from judging.models import Juror
+
+User = get_user_model()
+
+JUROR_COLUMNS = ("email", "full_name", "university", "languages", "max_load")
+LANGUAGE_SEPARATORS = re.compile(r"[,;]")
+
+
+@dataclass
+class JurorImportResult:
+    """What a jury import did (or, in a dry run, would do)."""
+
+    dry_run: bool
+    rows: int = 0
+    users_created: int = 0
+    jurors_created: int = 0
+    jurors_updated: int = 0
+    jurors_unchanged: int = 0
+    invitations: int = 0
+    seconds: float = 0.0
+    errors: list[LineError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _JurorLine:
+    line: int
+    email: str
+    full_name: str
+    university: University
+    languages: list[str]
+    max_load: int | None
+
+
+class _JuryImport:
+    """One run of the import: look-ups loaded once, every line checked, then the writes."""
+
+    def __init__(self, *, contest: Contest, result: JurorImportResult) -> None:
+        self.contest = contest
+        self.result = result
+        self.invited: list[Any] = []
+
+    def error(self, line: int, column: str, message: str) -> None:
+        self.result.errors.append(LineError(line, column, message))
+
+    def load(self, rows: list[SheetRow]) -> None:
+        self.universities: dict[str, University] = _names_lookup(University.objects.all())
+        emails = {row.cells["email"].lower() for row in rows if row.cells["email"]}
+        users = User.objects.annotate(email_key=Lower("email")).filter(email_key__in=emails).select_related("profile")
+        self.users: dict[str, Any] = {}
+        for user in users.order_by("pk"):
+            self.users.setdefault(user.email_key, user)
+        self.jurors = {juror.user_id: juror for juror in Juror.objects.filter(contest=self.contest)}
+
+    # Checking ----------------------------------------------------------------------------------
+
+    def check(self, rows: list[SheetRow]) -> list[_JurorLine]:
+        seen: dict[str, int] = {}
+        lines: list[_JurorLine] = []
+        for row in rows:
+            errors_before = len(self.result.errors)
+            checked = self.check_row(row)
+            if checked is None or len(self.result.errors) > errors_before:
+                continue
+            email_key = checked.email.lower()
+            if email_key in seen:
+                self.error(row.line, "email", _("This e-mail is already on line %(line)d.") % {"line": seen[email_key]})
+                continue
+            seen[email_key] = row.line
+            lines.append(checked)
+        return lines
+
+    def check_row(self, row: SheetRow) -> _JurorLine | None:
+        cells, line = row.cells, row.line
+        email = self.check_email(line, cells["email"])
+        full_name = " ".join(cells["full_name"].split())
+        if len(full_name) > 255:
+            self.error(line, "full_name", _("The full name is longer than 255 characters."))
+        elif not full_name and email is not None:
+            user = self.users.get(email.lower())
+            if user is None or not hasattr(user, "profile"):
+                self.error(line, "full_name", _("A new juror needs a full name."))
+        university = self.check_university(line, cells["university"])
+        languages = self.check_languages(line, cells["languages"])
+        max_load = self.check_max_load(line, cells["max_load"])
+        if email is None or university is None or languages is None or max_load is False:
+            return None
+        return _JurorLine(
+            line=line,
+            email=email,
+            full_name=full_name,
+            university=university,
+            languages=languages,
+            max_load=max_load if isinstance(max_load, int) else None,
+        )
+
+    def check_email(self, line: int, email: str) -> str | None:
+        if not email:
+            self.error(line, "email", _("The e-mail is empty."))
+            return None
+        try:
+            validate_email(email)
+            if len(email) > 254:
+                raise ValidationError("too long")
+        except ValidationError:
+            self.error(line, "email", _("“%(email)s” is not an e-mail address.") % {"email": email})
+            return None
+        return email
+
+    def check_university(self, line: int, text: str) -> University | None:
+        name = " ".join(text.split())
+        if not name:
+            self.error(line, "university", _("The university is empty."))
+            return None
+        university = self.universities.get(_key(name))
+        if university is None:
+            self.error(
+                line,
+                "university",
+                _("Unknown university “%(name)s”: write its short name or its name in any language.") % {"name": name},
+            )
+        return university
+
+    def check_languages(self, line: int, text: str) -> list[str] | None:
+        codes = [part.strip().lower() for part in LANGUAGE_SEPARATORS.split(text) if part.strip()]
+        unknown = [code for code in codes if code not in Language.values]
+        if unknown:
+            self.error(
+                line,
+                "languages",
+                _("Unknown languages: %(unknown)s; use %(allowed)s.")
+                % {"unknown": ", ".join(unknown), "allowed": ", ".join(Language.values)},
+            )
+            return None
+        if not codes:
+            self.error(
+                line,
+                "languages",
+                _("Name at least one language the juror reads (%(allowed)s).")
+                % {"allowed": ", ".join(Language.values)},
+            )
+            return None
+        return list(dict.fromkeys(codes))
+
+    def check_max_load(self, line: int, text: str) -> int | None | bool:
+        """The cap, ``None`` for no cap, or ``False`` when the cell is wrong."""
+        if not text:
+            return None
+        if not text.isascii() or not text.isdigit() or int(text) < 1:
+            self.error(line, "max_load", _("Write a whole number above zero, or leave it empty for no limit."))
+            return False
+        return int(text)
+
+    # Writing -----------------------------------------------------------------------------------
+
+    def write(self, lines: list[_JurorLine]) -> None:
+        for item in lines:
+            user = self.write_user(item)
+            juror = self.jurors.get(user.pk)
+            if juror is None:
+                juror = Juror.objects.create(
+                    contest=self.contest,
+                    user=user,
+                    university=item.university,
+                    languages=item.languages,
+                    max_load=item.max_load,
+                )
+                self.jurors[user.pk] = juror
+                self.result.jurors_created += 1
+                self.invited.append(juror)
+            else:
+                wanted = {"university_id": item.university.pk, "languages": item.languages, "max_load": item.max_load}
+                changed = [name for name, value in wanted.items() if getattr(juror, name) != value]
+                for name in changed:
+                    setattr(juror, name, wanted[name])
+                if changed:
+                    juror.save(update_fields=[name.removesuffix("_id") for name in changed])
+                    self.result.jurors_updated += 1
+                else:
+                    self.result.jurors_unchanged += 1
+            ContestRole.objects.get_or_create(contest=self.contest, user=user, role=Role.JUROR)
+        self.result.invitations = len(self.invited)
+
+    def write_user(self, item: _JurorLine) -> Any:
+        user = self.users.get(item.email.lower())
+        if user is None:
+            user = User(username=self.free_username(item.email), email=item.email)
+            # No password: the invitation's link lets the juror choose one.
+            user.set_unusable_password()
+            user.save()
+            EmailAddress.objects.create(user=user, email=item.email.lower(), verified=False, primary=True)
+            self.users[item.email.lower()] = user
+            self.result.users_created += 1
+        profile = getattr(user, "profile", None)
+        if profile is None:
+            profile = ParticipantProfile(
+                user=user,
+                full_name=item.full_name,
+                university=item.university,
+                country=item.university.country,
+                preferred_language=item.languages[0],
+            )
+            profile.save()
+            user.profile = profile
+        else:
+            changed = []
+            if item.full_name and profile.full_name != item.full_name:
+                profile.full_name = item.full_name
+                changed.append("full_name")
+            if profile.university_id != item.university.pk:
+                profile.university = item.university
+                changed.append("university")
+            if changed:
+                profile.save(update_fields=changed)
+        return user
+
+    @staticmethod
+    def free_username(email: str) -> str:
+        base = email.lower()[:150]
+        username, number = base, 2
+        while User.objects.filter(username=username).exists():
+            suffix = f"-{number}"
+            username = base[: 150 - len(suffix)] + suffix
+            number += 1
+        return username
+
+
+def juror_invitation_link(*, user: Any, language: str) -> str:
+    """The absolute one-time link with which a juror sets their password (allauth's password reset by key)."""
+    with translation.override(language):
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        )
+    return settings.SITE_URL + path
+
+
+def juror_invitation_send(*, juror: Juror) -> None:
+    """E-mail a juror, in the first language they read, that they are on the jury, with their password link."""
+    user = juror.user
+    profile = getattr(user, "profile", None)
+    language = juror.languages[0] if juror.languages else settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "juror": juror,
+            "contest": juror.contest,
+            "full_name": profile.full_name if profile is not None else "",
+            "has_password": user.has_usable_password(),
+            "link": juror_invitation_link(user=user, language=language),
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("judging/email/invitation_subject.txt", context).strip()
+        body = render_to_string("judging/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@receiver(password_reset, dispatch_uid="judging.juror_email_verified_on_password_reset")
+def juror_email_verify_on_password_reset(*, user: Any, **kwargs: Any) -> None:
+    """Mark a juror's e-mail verified once they set a password through a link sent to it (the invitation)."""
+    # Following the link proves the juror reads that mailbox; without this, their first login
+    # would stop at a second, needless e-mail confirmation.
+    if Juror.objects.filter(user=user).exists():
+        EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+
+
+def jurors_import(
+    *,
+    actor: Actor | None,
+    contest: Contest,
+    stream: IO[bytes],
+    dry_run: bool = False,
+) -> JurorImportResult:
+    """Import a contest's jurors from a CSV or XLSX file: every line, or nothing if any line is wrong.
+
+    ``actor`` is None for the command line, which the server's operator runs. New jurors are
+    invited by e-mail once the import commits; a dry run checks and counts, then rolls back.
+    """
+    started = time.monotonic()
+    if actor is not None and not actor.has_perm("contest.manage_contest", contest):
+        raise NotAllowed(_("Only the contest's organisers can import jurors."))
+    result = JurorImportResult(dry_run=dry_run)
+    try:
+        sheet = sheet_read(stream=stream, required=JUROR_COLUMNS, optional=())
+    except ImportRefused as refused:
+        result.errors.extend(refused.errors)
+        result.seconds = time.monotonic() - started
+        return result
+    result.errors.extend(sheet.errors)
+    result.rows = len(sheet.rows) + len(sheet.errors)
+    run = _JuryImport(contest=contest, result=result)
+    try:
+        with transaction.atomic():
+            # One import per contest at a time: two would race to create the same people.
+            Contest.objects.select_for_update().only("pk").get(pk=contest.pk)
+            run.load(sheet.rows)
+            lines = run.check(sheet.rows)
+            if result.ok:
+                run.write(lines)
+            if dry_run or not result.ok:
+                transaction.set_rollback(True)
+            else:
+                for juror in run.invited:
+                    transaction.on_commit(partial(juror_invitation_send, juror=juror))
+    except IntegrityError:
+        result.errors.append(
+            LineError(
+                FILE_LINE, "", _("Someone changed the same data during the import; nothing was imported. Try again.")
+            )
+        )
+    if not result.ok:
+        for name in ("users_created", "jurors_created", "jurors_updated", "jurors_unchanged", "invitations"):
+            setattr(result, name, 0)
+    result.errors.sort(
+        key=lambda error: (error.line, JUROR_COLUMNS.index(error.column) if error.column in JUROR_COLUMNS else -1)
+    )
+    result.seconds = time.monotonic() - started
+    return result
