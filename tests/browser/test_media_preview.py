@@ -31,7 +31,9 @@ def _upload_and_watch(page, shoot, live_server, entry, path, step):  # type: ign
     # After the upload the page follows the processing until it reloads with the result.
     page.wait_for_selector("[data-media-status]", timeout=60_000)
     shoot(page, f"{step}-processing")
-    page.wait_for_selector(".player video, [data-slides]", timeout=180_000)
+    # The video may play before every output is made; the state box goes once all are ready.
+    page.wait_for_selector("[data-media-status]", state="detached", timeout=180_000)
+    page.wait_for_selector(".player video, [data-slides]", timeout=30_000)
     asset = MediaAsset.objects.filter(entry=entry).latest("created_at")
     assert asset.status == AssetStatus.READY
     shoot(page, f"{step}-ready")
