@@ -20,4 +20,7 @@ urlpatterns = [
     path("c/<slug:slug>/entries/<str:code>/media/status/", media.media_status, name="media_status"),
     path("c/<slug:slug>/entries/<str:code>/media/<uuid:asset>/<str:name>/", media.rendition_file, name="rendition"),
     path("organise/", include("frontend.urls_organiser")),
+    path("organise/", include("frontend.urls_judging")),
+    path("organise/", include("frontend.urls_exports")),
+    path("jury/", include("frontend.urls_jury")),
 ]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from contest.models import CoAuthor, Contest, Entry, ParticipantProfile
-from judging.enums import ReviewStatus
+from contest.models import CoAuthor, Contest, Entry, ParticipantProfile, Platform
+from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Criterion, CriterionLevel, Juror, Review, Round, Rubric
 
 
@@ -143,3 +145,106 @@ def review_total(scores: Mapping[int, int], criteria: Iterable[Criterion]) -> De
     if weights == 0:
         return None
     return 100 * weighted / weights
+
+
+# --- The jury panel ----------------------------------------------------------------------------
+
+#: The renditions a juror may open: what the player and slide viewer show. Never the original upload
+#: nor the ``pdf`` rendition, whose document properties may still name the author.
+JURY_RENDITIONS = re.compile(r"^(video-720|video-360|poster|strip|cover|page-\d{1,6})$")
+
+
+def user_on_any_jury(user: Any) -> bool:
+    """Whether the person has a seat on some contest's jury: the panel's link in the menu."""
+    if not user.is_authenticated:
+        return False
+    return Juror.objects.filter(user=user).exists()
+
+
+def rounds_of_juror(user: Any) -> list[Round]:
+    """The rounds the person judges that have been opened, with ``assigned`` and ``scored`` counts, newest first."""
+    if not user.is_authenticated:
+        return []
+    own = Assignment.objects.filter(round=OuterRef("pk"), juror__user=user)
+    submitted = Review.objects.filter(round=OuterRef("pk"), juror__user=user, status=ReviewStatus.SUBMITTED)
+    return list(
+        Round.objects.filter(round_jurors__juror__user=user)
+        .exclude(status=RoundStatus.DRAFT)
+        .select_related("contest")
+        .annotate(
+            assigned=Coalesce(Subquery(own.values("round").annotate(n=Count("pk")).values("n")[:1]), 0),
+            scored=Coalesce(Subquery(submitted.values("round").annotate(n=Count("pk")).values("n")[:1]), 0),
+        )
+        .order_by("-contest__submissions_open", "contest_id", "number")
+    )
+
+
+def get_round_for_juror(user: Any, *, round_id: int) -> Round:
+    """A round the person sits on as a juror, once opened; 404 otherwise (a round being prepared too)."""
+    if not user.is_authenticated:
+        raise Http404
+    round = (
+        Round.objects.filter(pk=round_id, round_jurors__juror__user=user)
+        .exclude(status=RoundStatus.DRAFT)
+        .select_related("contest")
+        .first()
+    )
+    if round is None:
+        raise Http404
+    return round
+
+
+def worklist_of_juror(user: Any, round: Round) -> QuerySet[Assignment]:
+    """A juror's assignments in a round annotated with ``review_status`` (``None``: not started), by entry code."""
+    own = Review.objects.filter(round=OuterRef("round"), juror=OuterRef("juror"), entry=OuterRef("entry"))
+    return assignments_of_juror(user, round).annotate(review_status=Subquery(own.values("status")[:1]))
+
+
+def get_assignment_for_panel(user: Any, *, round_id: int, entry_code: str) -> Assignment:
+    """The juror's assignment in an opened round, its round and contest loaded; 404 for anything else."""
+    round = get_round_for_juror(user, round_id=round_id)
+    assignment = get_assignment_for_juror(user, round=round, entry_code=entry_code)
+    assignment.round = round
+    return assignment
+
+
+def entry_for_jury(assignment: Assignment) -> Entry:
+    """The assigned entry with everything its jury page shows, in a fixed number of queries."""
+    return (
+        Entry.objects.select_related("nomination", "media", "author__profile__university")
+        .prefetch_related(
+            Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")),
+            Prefetch("coauthors", queryset=CoAuthor.objects.select_related("university").order_by("order", "id")),
+        )
+        .get(pk=assignment.entry_id)
+    )
+
+
+def own_review(assignment: Assignment) -> Review | None:
+    """The juror's own review of the assigned entry, with its scores; another juror's is never read."""
+    return (
+        Review.objects.filter(round_id=assignment.round_id, juror_id=assignment.juror_id, entry_id=assignment.entry_id)
+        .prefetch_related("scores")
+        .first()
+    )
+
+
+def get_entry_for_jury_media(user: Any, *, round_id: int, entry_code: str) -> Entry:
+    """The entry whose media the person may watch in this round, or 404.
+
+    A juror reaches it only through their assignment in an opened round; an organiser of the
+    contest reaches any entry of the round, also while the round is being prepared.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    round = Round.objects.filter(pk=round_id).select_related("contest").first()
+    if round is None:
+        raise Http404
+    if user.has_perm("judging.manage_judging", round):
+        entry = round.entries.filter(code=entry_code).select_related("media").first()
+        if entry is None:
+            raise Http404
+        return entry
+    if round.status == RoundStatus.DRAFT:
+        raise Http404
+    return get_assignment_for_juror(user, round=round, entry_code=entry_code).entry

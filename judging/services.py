@@ -8,6 +8,7 @@ The automatic assignment lives in :mod:`judging.assignment`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,6 +25,7 @@ from contest.enums import EntryStatus, Language, Role
 from contest.models import Contest, ContestRole, Entry, ParticipantProfile, University
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
 from contest.slugs import unique_slug
+from judging.assignment import AssignmentRun, assignment_run
 from judging.enums import AssignmentOrigin, ReviewChangeKind, ReviewStatus, RoundStatus
 from judging.models import (
     MAX_SCALE,
@@ -458,6 +460,13 @@ def round_jurors_set(*, actor: Actor, round: Round, jurors: Sequence[Juror]) -> 
 
 
 @transaction.atomic
+def round_configure(*, actor: Actor, round: Round, jurors: Sequence[Juror], **fields: Any) -> Round:
+    """Change a round's settings (as :func:`round_update` takes them) and its jurors together, all or nothing."""
+    round = round_update(actor=actor, round=round, **fields)
+    return round_jurors_set(actor=actor, round=round, jurors=jurors)
+
+
+@transaction.atomic
 def round_open(*, actor: Actor, round: Round, now: datetime | None = None) -> Round:
     """Open a round for reviews: it needs a rubric, entries and jurors."""
     now = now or timezone.now()
@@ -573,6 +582,42 @@ def assignment_remove(*, actor: Actor, round: Round, juror: Juror, entry: Entry)
         entry=entry,
         defaults={"removed_by": actor if actor.is_authenticated else None},
     )
+
+
+@dataclass(frozen=True)
+class AssignmentPreview:
+    """What the automatic assignment would make of a round: its summary and every (entry id, juror id) pair."""
+
+    run: AssignmentRun
+    pairs: list[tuple[int, int]]
+
+
+class _PreviewDone(Exception):
+    """Carries the preview out of the transaction it rolls back."""
+
+    def __init__(self, preview: AssignmentPreview) -> None:
+        super().__init__()
+        self.preview = preview
+
+
+def assignment_preview(*, actor: Actor, round: Round, seed: int, k: int | None = None) -> AssignmentPreview:
+    """The automatic assignment of a round as saving it with the same ``k`` and ``seed`` would leave it; saves nothing.
+
+    It runs :func:`~judging.assignment.assignment_run` for real and rolls it back, so that the
+    preview is exactly what the save gives: the pairs kept (by hand, with a review) and the new ones.
+    Raises :class:`~judging.assignment.Infeasible` like the save does.
+    """
+    try:
+        with transaction.atomic():
+            run = assignment_run(actor=actor, round=round, seed=seed, k=k)
+            pairs = list(
+                Assignment.objects.filter(round=round)
+                .order_by("entry_id", "juror_id")
+                .values_list("entry_id", "juror_id")
+            )
+            raise _PreviewDone(AssignmentPreview(run=replace(run, dry_run=True), pairs=pairs))
+    except _PreviewDone as done:
+        return done.preview
 
 
 # --- Reviews ---------------------------------------------------------------------------------

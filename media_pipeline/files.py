@@ -82,8 +82,15 @@ def _s3_write_parameters(storage: Storage, key: str) -> dict[str, Any]:
     return parameters
 
 
-def signed_url(name: str, *, storage: Storage = default_storage) -> str | None:
-    """A short-lived signed URL when the storage is S3; None for local files, served by a checked view."""
+def signed_url(name: str, *, storage: Storage = default_storage, download_name: str = "") -> str | None:
+    """A short-lived signed URL when the storage is S3; None for local files, served by a checked view.
+
+    ``download_name`` asks S3 to name the file so (its ``Content-Disposition``) instead of after its key.
+    """
     if _s3_object(storage, name) is None:
         return None
-    return str(storage.url(name))
+    if not download_name:
+        return str(storage.url(name))
+    # django-storages' S3 storage signs extra request parameters; Django's base ``Storage.url`` takes none.
+    sign: Any = storage.url
+    return str(sign(name, parameters={"ResponseContentDisposition": f'inline; filename="{download_name}"'}))

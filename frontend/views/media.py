@@ -1,4 +1,9 @@
-"""An entry's media as its author sees it: processing state, and the files behind the player and slide viewer."""
+"""An entry's media: its processing state for its author, and the files behind the player and slide viewer.
+
+Authors reach their entry's files through ``get_entry_for_author``; jurors through their assignment
+(``get_entry_for_jury_media``), and only the files the jury looks at, under names that tell nothing
+of who made the entry.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from django.http.response import HttpResponseBase
 
 from contest.selectors import get_entry_for_author
 from frontend.http import AuthenticatedHttpRequest
+from judging.selectors import JURY_RENDITIONS, get_entry_for_jury_media
 from media_pipeline import files
 from media_pipeline.models import Rendition
 from media_pipeline.reasons import reason_text
@@ -44,11 +50,32 @@ def rendition_file(
     rendition = Rendition.objects.filter(asset__entry=entry, asset__uuid=asset, name=name).first()
     if rendition is None:
         raise Http404
+    return _serve(rendition)
+
+
+@login_required
+def jury_rendition_file(
+    request: AuthenticatedHttpRequest, round_id: int, code: str, asset: uuid.UUID, name: str
+) -> HttpResponseBase:
+    """A file of the player or slide viewer of an entry, for its jurors and organisers; never the original upload."""
+    entry = get_entry_for_jury_media(request.user, round_id=round_id, entry_code=code)
+    if not JURY_RENDITIONS.fullmatch(name):
+        raise Http404
+    # Only the entry's current file: an older upload may still carry what the author replaced.
+    rendition = Rendition.objects.filter(asset_id=entry.media_id, asset__uuid=asset, name=name).first()
+    if rendition is None:
+        raise Http404
+    extension = files.name_of(rendition.file).rsplit(".", 1)[-1].lower()
+    return _serve(rendition, download_name=f"{entry.code}-{rendition.name}.{extension}")
+
+
+def _serve(rendition: Rendition, *, download_name: str = "") -> HttpResponseBase:
+    """A signed redirect on S3, a checked download locally; ``download_name`` is what a saved copy is called."""
     name = files.name_of(rendition.file)
-    url = files.signed_url(name)
+    url = files.signed_url(name, download_name=download_name)
     if url:
         return HttpResponseRedirect(url)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(rendition.file.open("rb"), content_type=content_type)
+    response = FileResponse(rendition.file.open("rb"), content_type=content_type, filename=download_name)
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -1,0 +1,190 @@
+// The jury's rubric form: autosave of drafts, a copy on the device against dropped connections, submit.
+// Without this script the form posts to its page, which saves or submits the same way.
+(function () {
+  "use strict";
+  var DELAY = 800;
+  var FLASH = "baige:jury:flash";
+  var lang = document.documentElement.lang || "en";
+
+  function cookie(name) {
+    var found = document.cookie.split("; ").filter(function (part) { return part.indexOf(name + "=") === 0; })[0];
+    return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
+  }
+
+  function clock(when) {
+    return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "ru", { hour: "2-digit", minute: "2-digit", hour12: false }).format(when);
+  }
+
+  // The browser may refuse storage (private mode, full disk): the form then simply works online.
+  var device = {
+    get: function (key) { try { return JSON.parse(window.localStorage.getItem(key)); } catch (e) { return null; } },
+    set: function (key, value) { try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* online only */ } },
+    drop: function (key) { try { window.localStorage.removeItem(key); } catch (e) { /* nothing kept */ } }
+  };
+
+  function enhance(form) {
+    var key = form.getAttribute("data-storage-key");
+    var submitted = form.getAttribute("data-submitted") === "1";
+    var serverUpdated = Date.parse(form.getAttribute("data-server-updated") || "") || 0;
+    var statusLine = form.querySelector("[data-autosave-status]");
+    var errorBox = form.querySelector("[data-form-error]");
+    var timer = null;
+    var saving = false;
+    var again = false;
+
+    function say(text, state) {
+      statusLine.textContent = text;
+      statusLine.className = "autosave-status" + (state ? " " + state : "");
+    }
+    function showError(text) { errorBox.textContent = text; errorBox.hidden = !text; }
+    function offline() { say(gettext("Offline — kept on this device"), "offline"); }
+
+    function read() {
+      var scores = {};
+      form.querySelectorAll("[data-criterion]").forEach(function (box) {
+        var chosen = box.querySelector("input[type=radio]:checked") || box.querySelector("input[type=number]");
+        var value = chosen && chosen.value !== "" ? parseInt(chosen.value, 10) : null;
+        scores[box.getAttribute("data-criterion")] = isNaN(value) ? null : value;
+      });
+      return { scores: scores, comment: form.querySelector("textarea[name=comment]").value };
+    }
+
+    function write(draft) {
+      Object.keys(draft.scores || {}).forEach(function (slug) {
+        var box = form.querySelector('[data-criterion="' + slug + '"]');
+        if (!box) return;
+        var value = draft.scores[slug];
+        var number = box.querySelector("input[type=number]");
+        if (number) { number.value = value === null ? "" : value; return; }
+        box.querySelectorAll("input[type=radio]").forEach(function (radio) { radio.checked = String(value) === radio.value; });
+      });
+      form.querySelector("textarea[name=comment]").value = draft.comment || "";
+    }
+
+    function detail(body) {
+      if (body && body.detail) return String(body.detail);
+      if (body && typeof body === "object") {
+        return Object.keys(body).map(function (field) { return [].concat(body[field]).join(" "); }).join(" ");
+      }
+      return gettext("The review could not be saved. Try again.");
+    }
+
+    function send(url, method, payload) {
+      return fetch(url, {
+        method: method,
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": cookie("csrftoken") },
+        body: JSON.stringify(payload)
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) { return { ok: response.ok, body: body }; });
+      });
+    }
+
+    function markDraft() {
+      var badge = document.querySelector("[data-review-status]");
+      if (!badge || submitted) return;
+      badge.textContent = pgettext("review status", "Draft");
+      badge.className = "status status-draft";
+    }
+
+    // Sends what the device keeps to the server as a draft; a submitted review waits for "Submit changes".
+    function push() {
+      var kept = device.get(key);
+      if (!kept || kept.synced || submitted) return;
+      if (!navigator.onLine) { offline(); return; }
+      if (saving) { again = true; return; }
+      saving = true;
+      say(gettext("Saving…"));
+      send(form.getAttribute("data-api"), "PUT", { scores: kept.scores, comment: kept.comment })
+        .then(function (answer) {
+          if (answer.ok) {
+            var current = device.get(key);
+            // Typed again while this was on its way: keep that for the next push.
+            if (current && current.changedAt === kept.changedAt) device.drop(key);
+            showError("");
+            markDraft();
+            say(interpolate(gettext("Saved at %s"), [clock(new Date())]));
+          } else {
+            showError(detail(answer.body));
+            say(gettext("Not saved — kept on this device"), "failed");
+          }
+        })
+        .catch(offline)
+        .then(function () {
+          saving = false;
+          if (again) { again = false; push(); }
+        });
+    }
+
+    function changed() {
+      var draft = read();
+      draft.changedAt = Date.now();
+      draft.synced = false;
+      device.set(key, draft);
+      if (submitted) { say(gettext("Changes kept on this device: submit them to save them."), "offline"); return; }
+      if (!navigator.onLine) { offline(); return; }
+      clearTimeout(timer);
+      timer = setTimeout(push, DELAY);
+    }
+
+    function submitReview() {
+      clearTimeout(timer);
+      var draft = read();
+      device.set(key, { scores: draft.scores, comment: draft.comment, changedAt: Date.now(), synced: false });
+      var scores = {};
+      Object.keys(draft.scores).forEach(function (slug) { if (draft.scores[slug] !== null) scores[slug] = draft.scores[slug]; });
+      say(gettext("Submitting…"));
+      send(form.getAttribute("data-submit-api"), "POST", { scores: scores, comment: draft.comment })
+        .then(function (answer) {
+          if (!answer.ok) {
+            showError(detail(answer.body));
+            say(gettext("Not submitted — kept on this device"), "failed");
+            return;
+          }
+          device.drop(key);
+          try {
+            window.sessionStorage.setItem(FLASH, submitted ? gettext("Your changes to the review are submitted.") : gettext("Your review is submitted."));
+          } catch (e) { /* the page shows the new status anyway */ }
+          window.location.assign(window.location.href);
+        })
+        .catch(function () {
+          offline();
+          showError(gettext("You are offline: the review is kept on this device. Submit it again once you are back online."));
+        });
+    }
+
+    form.addEventListener("change", changed);
+    form.addEventListener("input", function (event) { if (event.target.tagName === "TEXTAREA" || event.target.type === "number") changed(); });
+    form.addEventListener("submit", function (event) {
+      var action = event.submitter ? event.submitter.value : "draft";
+      event.preventDefault();
+      if (action === "submit") { submitReview(); return; }
+      changed();
+      clearTimeout(timer);
+      var kept = device.get(key);
+      if (kept && !kept.synced) push(); else say(interpolate(gettext("Saved at %s"), [clock(new Date())]));
+    });
+    window.addEventListener("online", push);
+    window.addEventListener("offline", function () { if (!submitted) offline(); });
+
+    // What the device kept and the server never got comes back into the form, then goes to the server.
+    var kept = device.get(key);
+    if (kept && !kept.synced && kept.changedAt > serverUpdated) {
+      write(kept);
+      if (submitted) say(gettext("Changes kept on this device: submit them to save them."), "offline");
+      else push();
+    } else {
+      if (kept) device.drop(key);
+      if (serverUpdated) say(interpolate(gettext("Saved at %s"), [clock(new Date(serverUpdated))]));
+    }
+    var flash = null;
+    try { flash = window.sessionStorage.getItem(FLASH); window.sessionStorage.removeItem(FLASH); } catch (e) { /* none */ }
+    if (flash) say(flash);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-review-form]").forEach(function (form) {
+      if (form.getAttribute("data-open") === "1") enhance(form);
+    });
+  });
+})();

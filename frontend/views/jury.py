@@ -1,0 +1,295 @@
+"""The jury panel: a juror's rounds, the entries assigned to them, and the page where they score one.
+
+Every page loads what it shows through the juror's own seat and assignments (``judging.selectors``),
+so an entry that is not assigned to them, or a round still being prepared, answers 404 like a missing
+one. Scores are written only by ``judging.services``; the page's script autosaves drafts through the
+jurors' API and the same form works as a plain post without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from config.exceptions import BaigeError
+from contest.models import Contest, Nomination, Platform
+from frontend.http import AuthenticatedHttpRequest
+from judging.enums import ReviewStatus
+from judging.models import Assignment, Criterion, Review, Round
+from judging.selectors import (
+    entry_for_jury,
+    get_assignment_for_panel,
+    get_round_for_juror,
+    juror_progress,
+    own_review,
+    rounds_of_juror,
+    rubric_of,
+    user_on_any_jury,
+    worklist_of_juror,
+)
+from judging.serializers import NO_REVIEW, REVIEW_STATES
+from judging.services import review_save_draft, review_submit
+from media_pipeline.enums import MediaKind
+from media_pipeline.selectors import asset_preview
+
+#: Up to this highest score a criterion is scored with one button per level; wider scales take a number.
+MOST_LEVELS_AS_BUTTONS = 10
+
+KIND_VIDEO = "video"
+KIND_PRESENTATION = "presentation"
+#: A PDF is shown to the jury exactly like a presentation: as slides.
+KINDS = {KIND_VIDEO: [MediaKind.VIDEO], KIND_PRESENTATION: [MediaKind.PRESENTATION, MediaKind.PDF]}
+
+
+#: Each filter applies as soon as it is chosen (baige.js); without a script the form has a button.
+AUTOSUBMIT = forms.Select(attrs={"data-autosubmit": ""})
+
+
+class WorklistFilter(forms.Form):
+    """The filters of a juror's list of entries, read from the query string."""
+
+    status = forms.ChoiceField(
+        label=pgettext_lazy("jury review", "Review"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *REVIEW_STATES],
+        widget=AUTOSUBMIT,
+    )
+    nomination = forms.ModelChoiceField(
+        label=gettext_lazy("Nomination"),
+        required=False,
+        queryset=Nomination.objects.none(),
+        empty_label=gettext_lazy("All"),
+        widget=AUTOSUBMIT,
+    )
+    platform = forms.ModelChoiceField(
+        label=gettext_lazy("Platform"),
+        required=False,
+        queryset=Platform.objects.none(),
+        empty_label=gettext_lazy("All"),
+        widget=AUTOSUBMIT,
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All")),
+            (KIND_VIDEO, pgettext_lazy("kind of entry", "Video")),
+            (KIND_PRESENTATION, pgettext_lazy("kind of entry", "Presentation")),
+        ],
+        widget=AUTOSUBMIT,
+    )
+
+    def __init__(self, data: Mapping[str, Any], *, contest: Contest) -> None:
+        super().__init__(data)
+        nominations = self.fields["nomination"]
+        platforms = self.fields["platform"]
+        assert isinstance(nominations, forms.ModelChoiceField) and isinstance(platforms, forms.ModelChoiceField)
+        nominations.queryset = Nomination.objects.filter(contest=contest)
+        platforms.queryset = Platform.objects.filter(contest=contest)
+
+    def apply(self, worklist: QuerySet[Assignment]) -> QuerySet[Assignment]:
+        """The assignments that pass the chosen filters; an invalid choice filters nothing."""
+        if not self.is_valid():
+            return worklist
+        chosen = self.cleaned_data
+        if chosen["status"] == NO_REVIEW:
+            worklist = worklist.filter(Q(review_status__isnull=True))
+        elif chosen["status"]:
+            worklist = worklist.filter(Q(review_status=chosen["status"]))
+        if chosen["nomination"] is not None:
+            worklist = worklist.filter(entry__nomination=chosen["nomination"])
+        if chosen["platform"] is not None:
+            worklist = worklist.filter(entry__platforms=chosen["platform"])
+        if chosen["kind"]:
+            worklist = worklist.filter(entry__media__kind__in=KINDS[chosen["kind"]])
+        return worklist
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+@dataclass
+class CriterionRow:
+    """One criterion of the rubric form: its levels with their descriptors, and the score shown as chosen."""
+
+    criterion: Criterion
+    value: str
+
+    @property
+    def field(self) -> str:
+        return f"score-{self.criterion.slug}"
+
+    @property
+    def as_buttons(self) -> bool:
+        return self.criterion.max_score <= MOST_LEVELS_AS_BUTTONS
+
+    @property
+    def levels(self) -> list[tuple[str, str]]:
+        descriptors = {level.score: level.descriptor for level in self.criterion.levels.all()}
+        return [(str(score), descriptors.get(score, "")) for score in range(self.criterion.max_score + 1)]
+
+
+def _criteria(contest: Contest) -> list[Criterion]:
+    rubric = rubric_of(contest)
+    return list(rubric.criteria.all()) if rubric is not None else []
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The juror's rounds; straight to the round when there is only one."""
+    if not user_on_any_jury(request.user):
+        raise Http404
+    rounds = rounds_of_juror(request.user)
+    if len(rounds) == 1:
+        return redirect("frontend:jury_round", round_id=rounds[0].pk)
+    return render(request, "frontend/jury/home.html", {"rounds": rounds})
+
+
+@login_required
+def round_page(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """The entries assigned to the juror in a round, with "x of y scored" and filters."""
+    round = get_round_for_juror(request.user, round_id=round_id)
+    worklist = worklist_of_juror(request.user, round)
+    progress = worklist.aggregate(total=Count("pk"), scored=Count("pk", filter=Q(review_status=ReviewStatus.SUBMITTED)))
+    filters = WorklistFilter(request.GET, contest=round.contest)
+    context = {
+        "round": round,
+        "contest": round.contest,
+        "assignments": list(filters.apply(worklist)),
+        "filters": filters,
+        "scored": progress["scored"],
+        "total": progress["total"],
+        "query": request.GET.urlencode(),
+        "accepts_reviews": round.accepts_reviews(),
+    }
+    return render(request, "frontend/jury/round.html", context)
+
+
+def _posted_scores(data: Mapping[str, str], criteria: Sequence[Criterion]) -> tuple[dict[int, int | None], str]:
+    """The scores of the posted form by criterion id (a blank one clears it), and the first input error."""
+    scores: dict[int, int | None] = {}
+    for criterion in criteria:
+        raw = (data.get(f"score-{criterion.slug}") or "").strip()
+        if not raw:
+            scores[criterion.pk] = None
+            continue
+        try:
+            scores[criterion.pk] = int(raw)
+        except ValueError:
+            # Worded as the judging services word a score outside the scale: it is the same mistake.
+            return scores, _("“%(criterion)s” is scored with a whole number from 0 to %(max)d.") % {
+                "criterion": criterion,
+                "max": criterion.max_score,
+            }
+    return scores, ""
+
+
+def _save_posted(request: AuthenticatedHttpRequest, assignment: Assignment, criteria: Sequence[Criterion]) -> str:
+    """Save the posted draft or submit the review; returns the message to show once it is done."""
+    scores, error = _posted_scores(request.POST, criteria)
+    if error:
+        raise BaigeError(error, code="score_out_of_range")
+    comment = request.POST.get("comment", "")
+    if request.POST.get("action") == "submit":
+        # Unscored criteria are not sent: the service then names each one that is missing.
+        given = {criterion_id: value for criterion_id, value in scores.items() if value is not None}
+        before = own_review(assignment)
+        review_submit(actor=request.user, round=assignment.round, entry=assignment.entry, scores=given, comment=comment)
+        if before is not None and before.is_submitted:
+            return _("Your changes to the review are submitted.")
+        return _("Your review is submitted.")
+    review_save_draft(
+        actor=request.user, round=assignment.round, entry=assignment.entry, scores=scores, comment=comment
+    )
+    return _("Your draft is saved.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_page(request: AuthenticatedHttpRequest, round_id: int, code: str) -> HttpResponse:
+    """An assigned entry beside the rubric form; a plain post saves a draft or submits the review."""
+    assignment = get_assignment_for_panel(request.user, round_id=round_id, entry_code=code)
+    criteria = _criteria(assignment.round.contest)
+    if request.method == "POST":
+        try:
+            done = _save_posted(request, assignment, criteria)
+        except BaigeError as refused:
+            posted = {
+                criterion.slug: (request.POST.get(f"score-{criterion.slug}") or "").strip() for criterion in criteria
+            }
+            return _render_entry(
+                request,
+                assignment,
+                criteria,
+                values=posted,
+                comment=request.POST.get("comment", ""),
+                error=str(refused),
+                status=refused.status_code,
+            )
+        messages.success(request, done)
+        return redirect(request.get_full_path())
+    review = own_review(assignment)
+    ids = {criterion.pk: criterion.slug for criterion in criteria}
+    values = {ids[score.criterion_id]: str(score.value) for score in (review.scores.all() if review else [])}
+    return _render_entry(request, assignment, criteria, values=values, comment=review.comment if review else "")
+
+
+def _neighbours(request: HttpRequest, assignment: Assignment) -> tuple[str | None, str | None]:
+    """The entries before and after this one in the juror's list, filtered as the list was."""
+    round = assignment.round
+    filters = WorklistFilter(request.GET, contest=round.contest)
+    codes = list(filters.apply(worklist_of_juror(request.user, round)).values_list("entry__code", flat=True))
+    code = assignment.entry.code
+    before = [other for other in codes if other < code]
+    after = [other for other in codes if other > code]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def _render_entry(
+    request: AuthenticatedHttpRequest,
+    assignment: Assignment,
+    criteria: Sequence[Criterion],
+    *,
+    values: Mapping[str, str],
+    comment: str,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    round: Round = assignment.round
+    entry = entry_for_jury(assignment)
+    review: Review | None = own_review(assignment)
+    previous, following = _neighbours(request, assignment)
+    scored, total = juror_progress(request.user, round)
+    context = {
+        "round": round,
+        "contest": round.contest,
+        "entry": entry,
+        "review": review,
+        "review_status": review.status if review else NO_REVIEW,
+        "rows": [CriterionRow(criterion=criterion, value=values.get(criterion.slug, "")) for criterion in criteria],
+        "comment": comment,
+        "error": error,
+        "accepts_reviews": round.accepts_reviews(),
+        "show_authors": request.user.has_perm("judging.view_authors", assignment),
+        "preview": asset_preview(entry.media),
+        "media_url": "frontend:jury_rendition",
+        "media_scope": round.pk,
+        "previous": previous,
+        "following": following,
+        "query": request.GET.urlencode(),
+        "scored": scored,
+        "total": total,
+    }
+    return render(request, "frontend/jury/entry.html", context, status=status)

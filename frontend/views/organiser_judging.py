@@ -1,0 +1,438 @@
+"""The organiser's judging pages: the rubric, the rounds, shortlists, and the assignment of jurors.
+
+Every page loads the contest (and round) through one loader that refuses anyone who may not manage
+its judging; every change goes through one service of :mod:`judging.services`, whose refusals are
+shown as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.exceptions import BaigeError
+from contest.models import Contest, Entry
+from frontend.forms_judging import (
+    AssignmentAddForm,
+    AssignmentRemoveForm,
+    AssignmentRunForm,
+    CriterionForm,
+    RoundForm,
+    ShortlistChoiceForm,
+    ShortlistTopForm,
+)
+from frontend.http import AuthenticatedHttpRequest
+from judging.assignment import Infeasible, assignment_run
+from judging.enums import AssignmentOrigin, RoundStatus
+from judging.models import Assignment, Criterion, CriterionLevel, Juror, Round, Rubric
+from judging.selectors import round_loads, rounds_of, rubric_of
+from judging.services import (
+    assignment_add,
+    assignment_preview,
+    assignment_remove,
+    round_close,
+    round_configure,
+    round_create,
+    round_open,
+    round_shortlist,
+    rubric_criterion_delete,
+    rubric_criterion_save,
+    rubric_ensure_editable,
+)
+from judging.shortlist import round_standings, shortlist_top
+
+
+def _contest_for_organiser(request: HttpRequest, slug: str) -> Contest:
+    """The contest, if the person may manage its judging; anyone else is refused."""
+    contest = get_object_or_404(Contest, slug=slug)
+    if not request.user.has_perm("judging.manage_judging", contest):
+        raise PermissionDenied
+    return contest
+
+
+def _round_for_organiser(request: HttpRequest, slug: str, number: int) -> Round:
+    """A round of the contest, if the person may manage the contest's judging; 404 for a round it does not have."""
+    contest = _contest_for_organiser(request, slug)
+    round = get_object_or_404(Round.objects.select_related("source_round"), contest=contest, number=number)
+    round.contest = contest
+    return round
+
+
+def _frozen_message(rubric: Rubric | None) -> str | None:
+    """Why the rubric cannot change any more, or ``None`` while it can."""
+    if rubric is None:
+        return None
+    try:
+        rubric_ensure_editable(rubric)
+    except BaigeError as frozen:
+        return str(frozen)
+    return None
+
+
+# --- Rubric ----------------------------------------------------------------------------------
+
+
+@login_required
+def rubric(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The rubric's criteria with their descriptors; read-only once jurors have scored with it."""
+    contest = _contest_for_organiser(request, slug)
+    found = rubric_of(contest)
+    if found is not None:
+        found.contest = contest
+    context = {
+        "contest": contest,
+        "section": "rubric",
+        "criteria": list(found.criteria.all()) if found is not None else [],
+        "frozen": _frozen_message(found),
+    }
+    return render(request, "frontend/organiser/judging/rubric.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criterion_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Add a criterion (without ``pk``) or change one, while the rubric is not frozen."""
+    contest = _contest_for_organiser(request, slug)
+    criterion: Criterion | None = None
+    if pk is not None:
+        criterion = get_object_or_404(
+            Criterion.objects.prefetch_related(Prefetch("levels", queryset=CriterionLevel.objects.order_by("score"))),
+            rubric__contest=contest,
+            pk=pk,
+        )
+    current = Rubric.objects.filter(contest=contest).first()
+    if current is not None:
+        current.contest = contest
+    frozen = _frozen_message(current)
+    if frozen is not None:
+        messages.error(request, frozen)
+        return redirect("frontend:organiser_rubric", slug=contest.slug)
+    if request.method == "GET":
+        return _criterion_page(request, contest, criterion, CriterionForm(criterion=criterion))
+    form = CriterionForm(request.POST, criterion=criterion)
+    if form.is_valid():
+        try:
+            saved = rubric_criterion_save(
+                actor=request.user, contest=contest, criterion=criterion, **form.service_fields()
+            )
+        except BaigeError as refused:
+            form.add_error(None, str(refused))
+        else:
+            done = _("The criterion “%(name)s” is saved.") if criterion else _("The criterion “%(name)s” is added.")
+            messages.success(request, done % {"name": saved.name})
+            if saved.max_score > form.scale_before:
+                # The wider scale has levels the form had no fields for: let the organiser describe them now.
+                messages.info(request, _("Describe the new levels of the scale."))
+                return redirect("frontend:organiser_criterion_edit", slug=contest.slug, pk=saved.pk)
+            return redirect("frontend:organiser_rubric", slug=contest.slug)
+    return _criterion_page(request, contest, criterion, form, status=400)
+
+
+def _criterion_page(
+    request: HttpRequest, contest: Contest, criterion: Criterion | None, form: CriterionForm, status: int = 200
+) -> HttpResponse:
+    context = {"contest": contest, "section": "rubric", "criterion": criterion, "form": form}
+    return render(request, "frontend/organiser/judging/criterion_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def criterion_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Delete a criterion while the rubric is not frozen."""
+    contest = _contest_for_organiser(request, slug)
+    criterion = get_object_or_404(Criterion.objects.select_related("rubric"), rubric__contest=contest, pk=pk)
+    criterion.rubric.contest = contest
+    name = criterion.name
+    try:
+        rubric_criterion_delete(actor=request.user, criterion=criterion)
+    except BaigeError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The criterion “%(name)s” is deleted.") % {"name": name})
+    return redirect("frontend:organiser_rubric", slug=contest.slug)
+
+
+# --- Rounds ----------------------------------------------------------------------------------
+
+
+def _jury(contest: Contest) -> QuerySet[Juror]:
+    return Juror.objects.filter(contest=contest).select_related("user__profile", "university").order_by("pk")
+
+
+@login_required
+def round_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The contest's rounds with their state, size and way of judging."""
+    contest = _contest_for_organiser(request, slug)
+    context = {
+        "contest": contest,
+        "section": "rounds",
+        "rounds": list(rounds_of(contest).select_related("source_round")),
+    }
+    return render(request, "frontend/organiser/judging/rounds.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_edit(request: AuthenticatedHttpRequest, slug: str, number: int | None = None) -> HttpResponse:
+    """Add the next round (without ``number``) or change a round's settings and jurors."""
+    round: Round | None = None
+    if number is not None:
+        round = _round_for_organiser(request, slug, number)
+        contest = round.contest
+    else:
+        contest = _contest_for_organiser(request, slug)
+    jury = _jury(contest)
+    form = RoundForm(request.POST or None, contest=contest, round=round, jury=jury)
+    if request.method == "GET":
+        return _round_page(request, contest, round, form)
+    if form.is_valid():
+        try:
+            if round is None:
+                saved = round_create(
+                    actor=request.user,
+                    contest=contest,
+                    source_round=form.source_round(),
+                    jurors=list(form.cleaned_data["jurors"]),
+                    **form.settings_fields(),
+                )
+            else:
+                saved = round_configure(
+                    actor=request.user, round=round, jurors=list(form.cleaned_data["jurors"]), **form.settings_fields()
+                )
+        except BaigeError as refused:
+            form.add_error(None, str(refused))
+        else:
+            done = _("Round “%(round)s” is saved.") if round else _("Round “%(round)s” is added.")
+            messages.success(request, done % {"round": saved})
+            return redirect("frontend:organiser_rounds", slug=contest.slug)
+    return _round_page(request, contest, round, form, status=400)
+
+
+def _round_page(
+    request: HttpRequest, contest: Contest, round: Round | None, form: RoundForm, status: int = 200
+) -> HttpResponse:
+    context = {"contest": contest, "section": "rounds", "round": round, "form": form}
+    return render(request, "frontend/organiser/judging/round_form.html", context, status=status)
+
+
+def _round_status_change(request: AuthenticatedHttpRequest, slug: str, number: int, *, opening: bool) -> HttpResponse:
+    """Ask to confirm opening or closing a round (GET), then do it (POST)."""
+    round = _round_for_organiser(request, slug, number)
+    if request.method == "GET":
+        context = {"contest": round.contest, "section": "rounds", "round": round, "opening": opening}
+        return render(request, "frontend/organiser/judging/round_confirm.html", context)
+    try:
+        if opening:
+            round_open(actor=request.user, round=round)
+        else:
+            round_close(actor=request.user, round=round)
+    except BaigeError as refused:
+        messages.error(request, str(refused))
+    else:
+        done = _("Round “%(round)s” is open.") if opening else _("Round “%(round)s” is closed.")
+        messages.success(request, done % {"round": round})
+    return redirect("frontend:organiser_rounds", slug=round.contest.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_open_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    return _round_status_change(request, slug, number, opening=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_close_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    return _round_status_change(request, slug, number, opening=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_shortlist_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    """The round's entries by mean total per nomination; shortlist the top ones of each, or tick them by hand."""
+    round = _round_for_organiser(request, slug, number)
+    standings = round_standings(round)
+    top_form = ShortlistTopForm()
+    status = 200
+    if request.method == "POST":
+        chosen: list[Entry] | None = None
+        if request.POST.get("action") == "top":
+            top_form = ShortlistTopForm(request.POST)
+            if top_form.is_valid():
+                chosen = shortlist_top(standings, per_nomination=top_form.cleaned_data["per_nomination"])
+        else:
+            choice = ShortlistChoiceForm(request.POST, round=round)
+            if choice.is_valid():
+                chosen = list(choice.cleaned_data["entries"])
+            else:
+                messages.error(request, _("Only entries of this round can be shortlisted from it."))
+        status = 400
+        if chosen is not None:
+            try:
+                round_shortlist(actor=request.user, round=round, entries=chosen)
+            except BaigeError as refused:
+                messages.error(request, str(refused))
+                status = 409
+            else:
+                messages.success(request, _("The shortlist of round “%(round)s” is saved.") % {"round": round})
+                return redirect("frontend:organiser_round_shortlist", slug=round.contest.slug, number=round.number)
+    context = {
+        "contest": round.contest,
+        "section": "rounds",
+        "round": round,
+        "standings": standings,
+        "top_form": top_form,
+        "closed": round.status == RoundStatus.CLOSED,
+    }
+    return render(request, "frontend/organiser/judging/shortlist.html", context, status=status)
+
+
+# --- Assignment ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryJurors:
+    """An entry of the round with its jurors (and which of them were assigned by hand)."""
+
+    entry: Entry
+    jurors: list[Juror]
+    manual: frozenset[int] = frozenset()
+
+
+def _entry_jurors(
+    round: Round, pairs: Iterable[tuple[int, int]], jurors: Iterable[Juror], manual: Iterable[tuple[int, int]] = ()
+) -> list[EntryJurors]:
+    """Every entry of the round, by code, with its jurors from ``pairs`` of (entry id, juror id)."""
+    by_id = {juror.pk: juror for juror in jurors}
+    given: dict[int, list[Juror]] = {}
+    for entry_id, juror_id in pairs:
+        # Only the round's own jurors are listed: a row changed in the admin must not break the page.
+        if juror_id in by_id:
+            given.setdefault(entry_id, []).append(by_id[juror_id])
+    by_hand: dict[int, set[int]] = {}
+    for entry_id, juror_id in manual:
+        by_hand.setdefault(entry_id, set()).add(juror_id)
+    entries = Entry.objects.filter(round_links__round=round).order_by("code")
+    return [
+        EntryJurors(entry=entry, jurors=given.get(entry.pk, []), manual=frozenset(by_hand.get(entry.pk, ())))
+        for entry in entries
+    ]
+
+
+def _load_span(loads: list[tuple[Juror, int]]) -> tuple[int, int] | None:
+    values = [load for _juror, load in loads]
+    return (min(values), max(values)) if values else None
+
+
+def _assign_page(
+    request: HttpRequest, round: Round, form: AssignmentRunForm, status: int = 200, **extra: Any
+) -> HttpResponse:
+    loads = round_loads(round)
+    pairs = list(Assignment.objects.filter(round=round).values_list("entry_id", "juror_id", "origin"))
+    context = {
+        "contest": round.contest,
+        "section": "rounds",
+        "round": round,
+        "form": form,
+        "add_form": extra.pop("add_form", None) or AssignmentAddForm(round=round),
+        "loads": loads,
+        "span": _load_span(loads),
+        "current": _entry_jurors(
+            round,
+            ((entry_id, juror_id) for entry_id, juror_id, _origin in pairs),
+            (juror for juror, _load in loads),
+            manual=((e, j) for e, j, origin in pairs if origin == AssignmentOrigin.MANUAL),
+        ),
+        "closed": round.status == RoundStatus.CLOSED,
+        "removable": round.status != RoundStatus.CLOSED,
+        **extra,
+    }
+    return render(request, "frontend/organiser/judging/assign.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_assign(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Preview the automatic assignment (nothing saved), then save it with the same reviews per entry and seed."""
+    round = _round_for_organiser(request, slug, number)
+    if request.method == "GET":
+        return _assign_page(request, round, AssignmentRunForm(round=round))
+    form = AssignmentRunForm(request.POST, round=round)
+    if not form.is_valid():
+        return _assign_page(request, round, form, status=400)
+    k, seed = form.cleaned_data["k"], form.cleaned_data["seed"]
+    try:
+        if request.POST.get("action") == "save":
+            run = assignment_run(actor=request.user, round=round, k=k, seed=seed)
+            messages.success(
+                request,
+                _("Assigned: %(created)d new assignments, %(kept)d kept, %(dropped)d automatic ones replaced.")
+                % {"created": run.created, "kept": run.kept, "dropped": run.dropped},
+            )
+            return redirect("frontend:organiser_round_assign", slug=round.contest.slug, number=round.number)
+        preview = assignment_preview(actor=request.user, round=round, k=k, seed=seed)
+    except Infeasible as refused:
+        heading, *problems = str(refused).splitlines()
+        return _assign_page(
+            request, round, form, status=409, infeasible=heading, problems=[line.strip() for line in problems]
+        )
+    except BaigeError as refused:
+        form.add_error(None, str(refused))
+        return _assign_page(request, round, form, status=400)
+    return _assign_page(
+        request,
+        round,
+        form,
+        preview=preview,
+        preview_span=_load_span(preview.run.loads),
+        preview_entries=_entry_jurors(round, preview.pairs, (juror for juror, _load in preview.run.loads)),
+    )
+
+
+@login_required
+@require_POST
+def assignment_add_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Assign a juror to an entry by hand."""
+    round = _round_for_organiser(request, slug, number)
+    form = AssignmentAddForm(request.POST, round=round)
+    if not form.is_valid():
+        return _assign_page(request, round, AssignmentRunForm(round=round), status=400, add_form=form)
+    juror, entry = form.cleaned_data["juror"], form.cleaned_data["code"]
+    try:
+        assignment_add(actor=request.user, round=round, juror=juror, entry=entry)
+    except BaigeError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("%(juror)s is assigned to entry %(code)s.") % {"juror": juror, "code": entry.code})
+    return redirect("frontend:organiser_round_assign", slug=round.contest.slug, number=round.number)
+
+
+@login_required
+@require_POST
+def assignment_remove_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Take an entry away from a juror by hand."""
+    round = _round_for_organiser(request, slug, number)
+    form = AssignmentRemoveForm(request.POST, round=round)
+    if not form.is_valid():
+        messages.error(request, _("This juror or entry is not part of the round."))
+    else:
+        juror, entry = form.cleaned_data["juror"], form.cleaned_data["entry"]
+        try:
+            assignment_remove(actor=request.user, round=round, juror=juror, entry=entry)
+        except BaigeError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request, _("%(juror)s is no longer assigned to entry %(code)s.") % {"juror": juror, "code": entry.code}
+            )
+    return redirect("frontend:organiser_round_assign", slug=round.contest.slug, number=round.number)

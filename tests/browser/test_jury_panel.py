@@ -1,0 +1,175 @@
+"""A juror's journey in a real browser, in Russian: score three entries of a blind round, one of them offline."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from django.utils import translation
+
+from judging.enums import ReviewStatus
+from judging.models import Assignment, CriterionLevel, Review
+from media_pipeline.enums import AssetStatus
+from media_pipeline.pipeline import asset_process
+from tests.judging import criteria_for, entry_from, juror_in, round_of
+from tests.media_pipeline.helpers import add_asset, corpus_file
+
+pytestmark = pytest.mark.browser
+
+
+def ru(message: str, context: str = "") -> str:
+    with translation.override("ru"):
+        return translation.pgettext(context, message) if context else translation.gettext(message)
+
+
+def processed(entry, relative):  # type: ignore[no-untyped-def]
+    """The entry with a real file of the corpus, processed here as a worker would."""
+    asset = add_asset(entry, corpus_file(relative))
+    asset_process(asset_id=asset.pk)
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.READY
+    entry.refresh_from_db()
+    return entry
+
+
+def coded(entry, code):  # type: ignore[no-untyped-def]
+    """Fix the entry's (normally random) code, so that the list's order is known."""
+    type(entry).objects.filter(pk=entry.pk).update(code=code)
+    entry.refresh_from_db()
+    return entry
+
+
+def wait_for_review(entry, status, scores, timeout=10.0):  # type: ignore[no-untyped-def]
+    """Poll the database until the juror's review of ``entry`` has ``status`` and ``scores``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        review = Review.objects.filter(entry=entry).first()
+        found = dict(review.scores.values_list("criterion__slug", "value")) if review else None
+        if review is not None and review.status == status and found == scores:
+            return review
+        if time.monotonic() > deadline:
+            raise AssertionError(f"review of {entry.code}: {review and review.status} {found}")
+        time.sleep(0.2)
+
+
+def score(page, slug, value):  # type: ignore[no-untyped-def]
+    page.locator(f'input[name="score-{slug}"][value="{value}"]').check()
+
+
+def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contest, platforms):  # type: ignore[no-untyped-def]
+    c1, c2 = criteria_for(contest, 4, 3)
+    CriterionLevel.objects.create(criterion=c1, score=4, descriptor="Образцово", descriptor_ru="Образцово")
+    video = processed(
+        coded(entry_from(contest, None, title="Дроби в Wordwall"), "JA0001"), "videos/exoplayer_sample_h264_aac.mp4"
+    )
+    slides = processed(
+        coded(entry_from(contest, None, title="Планеты в Canva"), "JA0002"),
+        "pdf/gofpdf_utf8font_multilang_cyrillic.pdf",
+    )
+    third = coded(entry_from(contest, None, title="Викторина"), "JA0003")
+    juror = juror_in(contest, name="Гульнара Ахметова")
+    round = round_of(contest, [video, slides, third], [juror], k=1)
+    assert round.blind
+    for entry in (video, slides, third):
+        Assignment.objects.create(round=round, juror=juror, entry=entry)
+    author = video.author.profile.full_name
+    base = f"{live_server.url}/ru/jury/r/{round.pk}"
+
+    page.goto(f"{live_server.url}/ru/accounts/login/")
+    page.locator("main form input[name=login]").fill(juror.user.email)
+    page.locator("main form input[name=password]").fill("correct-horse-9")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/ru/c/"))
+    page.locator("header a[href='/ru/jury/']").click()
+    page.wait_for_url(f"{base}/")
+    progress = ru("%(scored)s of %(total)s scored")
+    assert page.locator("[data-progress]").inner_text() == progress % {"scored": 0, "total": 3}
+    assert page.locator("[data-entry]").evaluate_all("links => links.map(a => a.dataset.entry)") == [
+        "JA0001",
+        "JA0002",
+        "JA0003",
+    ]
+    shoot(page, "list")
+
+    # The video: it plays from the jury's own route, scored and submitted through the page's script.
+    page.locator("[data-entry=JA0001]").click()
+    page.wait_for_url(f"{base}/JA0001/")
+    page.wait_for_function("() => document.querySelector('.player video').readyState >= 1", timeout=30_000)
+    assert author not in page.content()
+    score(page, "c1", 4)
+    score(page, "c2", 2)
+    page.locator("textarea[name=comment]").fill("Ясная цель урока")
+    saved = page.evaluate("() => gettext('Saved at %s').replace('%s', '')")
+    page.wait_for_function(
+        "(saved) => document.querySelector('[data-autosave-status]').textContent.startsWith(saved)", arg=saved
+    )
+    wait_for_review(video, ReviewStatus.DRAFT, {"c1": 4, "c2": 2})
+    shoot(page, "video-draft")
+    page.locator("[data-action=submit]").click()
+    page.wait_for_selector(f"[data-action=submit]:has-text('{ru('Submit changes')}')")
+    assert page.locator("[data-review-status]").inner_text() == ru("Submitted", "review status")
+    wait_for_review(video, ReviewStatus.SUBMITTED, {"c1": 4, "c2": 2})
+    shoot(page, "video-submitted")
+
+    # The presentation, reached with "next": the connection drops while the juror scores it.
+    page.locator("[data-next]").click()
+    page.wait_for_url(f"{base}/JA0002/")
+    counter = page.locator("[data-slide-counter]")
+    assert counter.inner_text() == page.evaluate("() => interpolate(gettext('%s of %s'), [1, 2])")
+    page.keyboard.press("ArrowRight")
+    assert counter.inner_text() == page.evaluate("() => interpolate(gettext('%s of %s'), [2, 2])")
+    page.context.set_offline(True)
+    score(page, "c1", 3)
+    score(page, "c2", 1)
+    page.locator("textarea[name=comment]").fill("Связь пропала, но оценка осталась")
+    offline = page.evaluate("() => gettext('Offline — kept on this device')")
+    page.wait_for_function(
+        "(text) => document.querySelector('[data-autosave-status]').textContent === text", arg=offline
+    )
+    shoot(page, "slides-offline")
+    assert not Review.objects.filter(entry=slides).exists()  # the server never got it
+    page.goto("about:blank")  # the tab is left while offline
+    page.context.set_offline(False)
+    page.goto(f"{base}/JA0002/")
+    assert page.locator('input[name="score-c1"][value="3"]').is_checked()
+    assert page.locator('input[name="score-c2"][value="1"]').is_checked()
+    assert page.locator("textarea[name=comment]").input_value() == "Связь пропала, но оценка осталась"
+    wait_for_review(slides, ReviewStatus.DRAFT, {"c1": 3, "c2": 1})
+    page.wait_for_function(
+        "(saved) => document.querySelector('[data-autosave-status]').textContent.startsWith(saved)", arg=saved
+    )
+    shoot(page, "slides-restored")
+    page.locator("[data-action=submit]").click()
+    page.wait_for_selector(f"[data-action=submit]:has-text('{ru('Submit changes')}')")
+    review = wait_for_review(slides, ReviewStatus.SUBMITTED, {"c1": 3, "c2": 1})
+    assert review.comment == "Связь пропала, но оценка осталась"
+
+    # The third entry has no file yet; it is scored all the same.
+    page.locator("[data-next]").click()
+    page.wait_for_url(f"{base}/JA0003/")
+    score(page, "c1", 2)
+    score(page, "c2", 3)
+    page.locator("[data-action=submit]").click()
+    page.wait_for_selector(f"[data-action=submit]:has-text('{ru('Submit changes')}')")
+    wait_for_review(third, ReviewStatus.SUBMITTED, {"c1": 2, "c2": 3})
+    assert page.locator("[data-progress]").inner_text() == progress % {"scored": 3, "total": 3}
+    shoot(page, "third-submitted")
+
+    page.locator(".jury-pager a").first.click()
+    page.wait_for_url(f"{base}/")
+    assert page.locator("[data-progress]").inner_text() == progress % {"scored": 3, "total": 3}
+    assert (
+        page.locator("[data-review-status]").evaluate_all("marks => marks.map(m => m.dataset.reviewStatus)")
+        == ["submitted"] * 3
+    )
+    assert author not in page.content()
+    shoot(page, "list-done")
+
+    # On a wide screen the rubric stands beside the entry.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/JA0001/")
+    media_box = page.locator(".jury-entry-media").bounding_box()
+    rubric_box = page.locator("form.rubric").bounding_box()
+    assert rubric_box["x"] > media_box["x"] + media_box["width"] - 1
+    shoot(page, "video-wide")
