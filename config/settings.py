@@ -8,6 +8,7 @@ needs no server. Every variable is documented in the README.
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.environment import (
@@ -210,6 +211,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "reap-stuck-assets": {"task": "media_pipeline.reap_stuck_assets", "schedule": 60.0},
     # Parts of uploads abandoned for days are thrown away.
     "discard-stale-uploads": {"task": "media_pipeline.discard_stale_uploads", "schedule": 3600.0},
+    # Jurors with unfinished reviews in an open round get a reminder each morning (at most one per 12 hours).
+    "remind-jurors-daily": {"task": "judging.remind_jurors_daily", "schedule": crontab(minute=0, hour=9)},
 }
 # Where workers keep the files of the asset they are processing (deleted afterwards).
 MEDIA_WORK_DIR = ENV.get("MEDIA_WORK_DIR") or str(DATA_DIR / "work")

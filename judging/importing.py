@@ -1,37 +1,32 @@
-"""Bulk import of a contest's jury from a spreadsheet (CSV or XLSX).
+"""Adding jurors to a contest's jury: in bulk from a spreadsheet (CSV or XLSX), or one at a time.
 
 The file is read like the entries import (see contest.importing): every line is checked
 before anything is written, and the whole import runs in one transaction, so a file with a
 single bad line imports nothing and names every bad line. Each new juror is invited by
-e-mail once the transaction commits, with a one-time link to set their password.
+e-mail once the transaction commits, with a one-time link to set their password
+(see judging.invitations). Inviting one juror from the organiser's page follows the same rules.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import IO, Any
 
-from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.signals import password_reset
-from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.dispatch import receiver
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from config.exceptions import NotAllowed
+from config.exceptions import BaigeError, NotAllowed
 from contest.enums import Language, Role
 from contest.importing import (
     FILE_LINE,
@@ -44,6 +39,7 @@ from contest.importing import (
 )
 from contest.models import Contest, ContestRole, ParticipantProfile, University
 from contest.services import Actor
+from judging.invitations import juror_invitation_send
 from judging.models import Juror
 
 User = get_user_model()
@@ -94,7 +90,10 @@ class _JuryImport:
 
     def load(self, rows: list[SheetRow]) -> None:
         self.universities: dict[str, University] = _names_lookup(University.objects.all())
-        emails = {row.cells["email"].lower() for row in rows if row.cells["email"]}
+        self.load_people({row.cells["email"].lower() for row in rows if row.cells["email"]})
+
+    def load_people(self, emails: set[str]) -> None:
+        """The accounts with these (lower-cased) e-mails, and the contest's jurors."""
         users = User.objects.annotate(email_key=Lower("email")).filter(email_key__in=emails).select_related("profile")
         self.users: dict[str, Any] = {}
         for user in users.order_by("pk"):
@@ -122,13 +121,7 @@ class _JuryImport:
     def check_row(self, row: SheetRow) -> _JurorLine | None:
         cells, line = row.cells, row.line
         email = self.check_email(line, cells["email"])
-        full_name = " ".join(cells["full_name"].split())
-        if len(full_name) > 255:
-            self.error(line, "full_name", _("The full name is longer than 255 characters."))
-        elif not full_name and email is not None:
-            user = self.users.get(email.lower())
-            if user is None or not hasattr(user, "profile"):
-                self.error(line, "full_name", _("A new juror needs a full name."))
+        full_name = self.check_full_name(line, cells["full_name"], email)
         university = self.check_university(line, cells["university"])
         languages = self.check_languages(line, cells["languages"])
         max_load = self.check_max_load(line, cells["max_load"])
@@ -155,6 +148,16 @@ class _JuryImport:
             self.error(line, "email", _("“%(email)s” is not an e-mail address.") % {"email": email})
             return None
         return email
+
+    def check_full_name(self, line: int, text: str, email: str | None) -> str:
+        full_name = " ".join(text.split())
+        if len(full_name) > 255:
+            self.error(line, "full_name", _("The full name is longer than 255 characters."))
+        elif not full_name and email is not None:
+            user = self.users.get(email.lower())
+            if user is None or not hasattr(user, "profile"):
+                self.error(line, "full_name", _("A new juror needs a full name."))
+        return full_name
 
     def check_university(self, line: int, text: str) -> University | None:
         name = " ".join(text.split())
@@ -274,35 +277,6 @@ class _JuryImport:
         return username
 
 
-def juror_invitation_link(*, user: Any, language: str) -> str:
-    """The absolute one-time link with which a juror sets their password (allauth's password reset by key)."""
-    with translation.override(language):
-        path = reverse(
-            "account_reset_password_from_key",
-            kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
-        )
-    return settings.SITE_URL + path
-
-
-def juror_invitation_send(*, juror: Juror) -> None:
-    """E-mail a juror, in the first language they read, that they are on the jury, with their password link."""
-    user = juror.user
-    profile = getattr(user, "profile", None)
-    language = juror.languages[0] if juror.languages else settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
-            "juror": juror,
-            "contest": juror.contest,
-            "full_name": profile.full_name if profile is not None else "",
-            "has_password": user.has_usable_password(),
-            "link": juror_invitation_link(user=user, language=language),
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("judging/email/invitation_subject.txt", context).strip()
-        body = render_to_string("judging/email/invitation.txt", context)
-    send_mail(subject, body, None, [user.email])
-
-
 @receiver(password_reset, dispatch_uid="judging.juror_email_verified_on_password_reset")
 def juror_email_verify_on_password_reset(*, user: Any, **kwargs: Any) -> None:
     """Mark a juror's e-mail verified once they set a password through a link sent to it (the invitation)."""
@@ -364,3 +338,60 @@ def jurors_import(
     )
     result.seconds = time.monotonic() - started
     return result
+
+
+#: The line number of the errors of a juror invited one at a time: there is no file.
+SINGLE_LINE = FILE_LINE
+
+
+def juror_invite(
+    *,
+    actor: Actor,
+    contest: Contest,
+    email: str,
+    full_name: str = "",
+    university: University,
+    languages: Sequence[str],
+    max_load: int | None = None,
+) -> Juror:
+    """Put one person on the contest's jury and e-mail them the invitation, by the same rules as the import.
+
+    A person who already has an account (a participant, say) keeps it and their password; anyone
+    else gets an account without a password, which the invitation's link lets them choose.
+    """
+    if not actor.has_perm("contest.manage_contest", contest):
+        raise NotAllowed(_("Only the contest's organisers can invite jurors."))
+    result = JurorImportResult(dry_run=False)
+    run = _JuryImport(contest=contest, result=result)
+    email = email.strip()
+    try:
+        with transaction.atomic():
+            # The same lock as the import: both create people and seats for this contest.
+            Contest.objects.select_for_update().only("pk").get(pk=contest.pk)
+            run.load_people({email.lower()})
+            checked_email = run.check_email(SINGLE_LINE, email)
+            checked_name = run.check_full_name(SINGLE_LINE, full_name, checked_email)
+            checked_languages = run.check_languages(SINGLE_LINE, ",".join(languages))
+            cap = run.check_max_load(SINGLE_LINE, "" if max_load is None else str(max_load))
+            if not result.ok or checked_email is None or checked_languages is None or cap is False:
+                raise BaigeError(" ".join(error.message for error in result.errors))
+            existing = run.users.get(checked_email.lower())
+            if existing is not None and existing.pk in run.jurors:
+                raise BaigeError(
+                    _("%(email)s is already on this contest's jury; send the invitation again from the list instead.")
+                    % {"email": existing.email}
+                )
+            line = _JurorLine(
+                line=SINGLE_LINE,
+                email=checked_email,
+                full_name=checked_name,
+                university=university,
+                languages=checked_languages,
+                max_load=cap if isinstance(cap, int) else None,
+            )
+            run.write([line])
+            (juror,) = run.invited
+            transaction.on_commit(partial(juror_invitation_send, juror=juror))
+    except IntegrityError:
+        raise BaigeError(_("Someone changed the same data at the same time; nothing was saved. Try again.")) from None
+    return juror

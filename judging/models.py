@@ -390,3 +390,19 @@ class ReviewChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} · {self.get_kind_display()} · {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class JurorReminder(models.Model):
+    """When a juror was last reminded of their unfinished reviews in a round: at most one reminder per interval."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders")
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(_("reminded at"))
+
+    class Meta:
+        verbose_name = _("reminder to a juror")
+        verbose_name_plural = _("reminders to jurors")
+        constraints = [models.UniqueConstraint(fields=["round", "juror"], name="juror_reminder_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.juror} · {self.sent_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,143 @@
+"""Forms of the jury's membership: inviting a juror, changing their seat, and declaring conflicts of interest."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contest.enums import Language
+from contest.models import Contest, Entry, University
+from contest.selectors import universities_of_contest
+from judging.models import Juror
+
+#: Entry codes are written separated by commas, semicolons or spaces.
+CODE_SEPARATORS = re.compile(r"[\s,;]+")
+MAX_CODES = 50
+
+
+class JurorSeatForm(forms.Form):
+    """Where a juror comes from, what they read and how much they can take."""
+
+    university = forms.ModelChoiceField(
+        label=_("University"),
+        queryset=University.objects.order_by("name"),
+        help_text=_("A juror never judges entries of their own university."),
+    )
+    primary_language = forms.ChoiceField(
+        label=_("Main language"),
+        choices=Language.choices,
+        help_text=_("The language of the invitation and of the juror's pages."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Also reads"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    max_load = forms.IntegerField(
+        label=_("Most entries per round"),
+        min_value=1,
+        required=False,
+        help_text=_("Empty: no limit."),
+    )
+
+    @classmethod
+    def for_juror(cls, juror: Juror) -> JurorSeatForm:
+        languages = list(juror.languages)
+        return cls(
+            initial={
+                "university": juror.university,
+                "primary_language": languages[0] if languages else "",
+                "languages": languages[1:],
+                "max_load": juror.max_load,
+            }
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        primary = data.get("primary_language")
+        if primary:
+            # The main language first: the juror is written to and lands in it.
+            others = [code for code in Language.values if code in data.get("languages", []) and code != primary]
+            data["languages"] = [primary, *others]
+        return data
+
+    def seat_fields(self) -> dict[str, Any]:
+        """The fields as the services take them."""
+        return {name: self.cleaned_data[name] for name in ("university", "languages", "max_load")}
+
+
+class JurorInviteForm(JurorSeatForm):
+    """A person to invite to the jury: their e-mail and name, then their seat."""
+
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=255,
+        required=False,
+        help_text=_("Needed for a person without an account; leave it empty to keep the name of someone who has one."),
+    )
+
+    field_order = ["email", "full_name", "university", "primary_language", "languages", "max_load"]
+
+
+class ConflictForm(forms.Form):
+    """Conflicts of interest of a juror: with universities, and with entries named by their code."""
+
+    universities = forms.ModelMultipleChoiceField(
+        label=_("Universities"),
+        queryset=University.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick a university whose students you know well: a relative, a colleague, your own students."),
+    )
+    entry_codes = forms.CharField(
+        label=_("Entry codes"),
+        max_length=1000,
+        required=False,
+        help_text=_(
+            "If you recognise an entry assigned to you, write its code as the jury panel shows it, "
+            "for example K7M2QX; several codes separated by commas."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen only by the organisers."),
+    )
+
+    def __init__(self, *args: Any, juror: Juror, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.contest: Contest = juror.contest
+        declared = [conflict.university_id for conflict in juror.conflicts.all() if conflict.university_id]
+        universities = self.fields["universities"]
+        assert isinstance(universities, forms.ModelMultipleChoiceField)
+        # The juror's own university is always a conflict, and a declared one needs no second declaration.
+        universities.queryset = universities_of_contest(self.contest).exclude(
+            pk__in=[*declared, *([juror.university_id] if juror.university_id else [])]
+        )
+
+    def clean_entry_codes(self) -> list[Entry]:
+        codes = list(dict.fromkeys(code.upper() for code in CODE_SEPARATORS.split(self.cleaned_data["entry_codes"])))
+        codes = [code for code in codes if code]
+        if len(codes) > MAX_CODES:
+            raise forms.ValidationError(_("Write at most %(count)d codes at once.") % {"count": MAX_CODES})
+        entries = {entry.code: entry for entry in Entry.objects.filter(contest=self.contest, code__in=codes)}
+        unknown = [code for code in codes if code not in entries]
+        if unknown:
+            raise forms.ValidationError(
+                _("No entry of this contest has the code %(codes)s. Check it against the jury panel.")
+                % {"codes": ", ".join(unknown)}
+            )
+        return [entries[code] for code in codes]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("universities") and not data.get("entry_codes"):
+            raise forms.ValidationError(_("Tick a university or write an entry's code."))
+        return data

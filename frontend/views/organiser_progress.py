@@ -1,0 +1,200 @@
+"""The organiser's view of a round's judging: progress per juror and per entry, reminders, reassignment.
+
+Every page loads the round through :func:`_round_for_organiser`, which refuses anyone who may not manage
+the contest's judging; every change goes through one service of :mod:`judging.reminders`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from config.exceptions import BaigeError
+from contest.models import Contest, Entry
+from frontend.http import AuthenticatedHttpRequest
+from judging.enums import ReviewStatus, RoundStatus
+from judging.models import Assignment, Juror, Review, Round
+from judging.progress import jurors_progress, round_progress
+from judging.reminders import Reminders, assignment_reassign, jurors_remind
+
+
+def _round_for_organiser(request: HttpRequest, slug: str, number: int) -> Round:
+    """A round of the contest, if the person may manage the contest's judging; 404 for a round it does not have."""
+    contest = get_object_or_404(Contest, slug=slug)
+    if not request.user.has_perm("judging.manage_judging", contest):
+        raise PermissionDenied
+    round = get_object_or_404(Round, contest=contest, number=number)
+    round.contest = contest
+    return round
+
+
+def _juror_of_round(round: Round, juror_id: int) -> Juror:
+    juror = Juror.objects.filter(pk=juror_id, round_links__round=round).select_related("user__profile").first()
+    if juror is None:
+        raise Http404
+    return juror
+
+
+class RemindForm(forms.Form):
+    """Which juror to remind; empty: every juror who is behind."""
+
+    juror = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReassignForm(forms.Form):
+    """One entry (or, empty, every unfinished one) and the juror to give it to (empty: the least loaded who may)."""
+
+    entry = forms.CharField(required=False, widget=forms.HiddenInput)
+    to = forms.ModelChoiceField(
+        queryset=Juror.objects.none(),
+        required=False,
+        label=gettext_lazy("Give to"),
+        empty_label=gettext_lazy("The least loaded juror without a conflict"),
+    )
+
+    def __init__(self, *args: object, round: Round, juror: Juror, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.round = round
+        self.juror = juror
+        to = self.fields["to"]
+        assert isinstance(to, forms.ModelChoiceField)
+        to.queryset = (
+            Juror.objects.filter(round_links__round=round).exclude(pk=juror.pk).select_related("user__profile")
+        ).order_by("user__profile__full_name", "pk")
+
+    def clean_entry(self) -> Entry | None:
+        code = self.cleaned_data["entry"].strip()
+        if not code:
+            return None
+        entry = Entry.objects.filter(code=code, round_links__round=self.round).first()
+        if entry is None:
+            raise forms.ValidationError(_("Entry %(code)s is not part of this round.") % {"code": code})
+        return entry
+
+
+@login_required
+def round_progress_page(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Per juror and per entry: how far the round's judging has got, who is behind; remind them."""
+    round = _round_for_organiser(request, slug, number)
+    context = {
+        "contest": round.contest,
+        "section": "rounds",
+        "round": round,
+        "progress": round_progress(round),
+        "open": round.status == RoundStatus.OPEN,
+    }
+    return render(request, "frontend/organiser/progress/round.html", context)
+
+
+def _reminders_message(request: HttpRequest, done: Reminders) -> None:
+    if done.sent:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d juror is reminded: %(names)s.", "%(count)d jurors are reminded: %(names)s.", len(done.sent)
+            )
+            % {"count": len(done.sent), "names": ", ".join(str(juror) for juror in done.sent)},
+        )
+    if done.recent:
+        messages.info(
+            request,
+            _("Already reminded in the last 12 hours, so not again: %(names)s.")
+            % {"names": ", ".join(str(juror) for juror in done.recent)},
+        )
+    if done.finished:
+        messages.info(
+            request,
+            _("Nothing left to score, so not reminded: %(names)s.")
+            % {"names": ", ".join(str(juror) for juror in done.finished)},
+        )
+    if not (done.sent or done.recent or done.finished):
+        messages.info(request, _("Nobody is behind: no reminder was sent."))
+
+
+@login_required
+@require_POST
+def remind(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
+    """Remind one juror, or every juror who is behind, of their unfinished reviews."""
+    round = _round_for_organiser(request, slug, number)
+    form = RemindForm(request.POST)
+    if form.is_valid() and form.cleaned_data["juror"] is not None:
+        jurors = [_juror_of_round(round, form.cleaned_data["juror"])]
+    else:
+        jurors = [row.juror for row in jurors_progress(round) if row.behind]
+    try:
+        done = jurors_remind(actor=request.user, round=round, jurors=jurors)
+    except BaigeError as refused:
+        messages.error(request, str(refused))
+    else:
+        _reminders_message(request, done)
+    return redirect("frontend:organiser_progress", slug=round.contest.slug, number=round.number)
+
+
+@login_required
+def juror_page(request: AuthenticatedHttpRequest, slug: str, number: int, juror_id: int) -> HttpResponse:
+    """One juror's entries in the round and their state; move the unfinished ones to other jurors."""
+    round = _round_for_organiser(request, slug, number)
+    juror = _juror_of_round(round, juror_id)
+    return _juror_page(request, round, juror, ReassignForm(round=round, juror=juror))
+
+
+def _juror_page(
+    request: HttpRequest, round: Round, juror: Juror, form: ReassignForm, status: int = 200
+) -> HttpResponse:
+    review = Review.objects.filter(round=round, juror=juror, entry=OuterRef("entry"))
+    assignments = (
+        Assignment.objects.filter(round=round, juror=juror)
+        .select_related("entry")
+        .annotate(
+            submitted=Exists(review.filter(status=ReviewStatus.SUBMITTED)),
+            drafted=Exists(review.filter(status=ReviewStatus.DRAFT)),
+        )
+        .order_by("entry__code")
+    )
+    context = {
+        "contest": round.contest,
+        "section": "rounds",
+        "round": round,
+        "juror": juror,
+        "row": next(iter(jurors_progress(round, juror=juror)), None),
+        "assignments": list(assignments),
+        "form": form,
+        "choices": list(form.fields["to"].queryset),  # type: ignore[attr-defined]
+        "closed": round.status == RoundStatus.CLOSED,
+    }
+    return render(request, "frontend/organiser/progress/juror.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reassign(request: AuthenticatedHttpRequest, slug: str, number: int, juror_id: int) -> HttpResponse:
+    """Move one unfinished entry, or all of them, from a juror to a chosen juror or the least loaded one who may."""
+    round = _round_for_organiser(request, slug, number)
+    juror = _juror_of_round(round, juror_id)
+    form = ReassignForm(request.POST, round=round, juror=juror)
+    if not form.is_valid():
+        return _juror_page(request, round, juror, form, status=400)
+    entry, to = form.cleaned_data["entry"], form.cleaned_data["to"]
+    try:
+        moves = assignment_reassign(
+            actor=request.user, round=round, juror=juror, entries=[entry] if entry else None, to=to
+        )
+    except BaigeError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d entry is moved: %(moves)s.", "%(count)d entries are moved: %(moves)s.", len(moves))
+            % {"count": len(moves), "moves": ", ".join(f"{move.entry.code} → {move.to}" for move in moves)},
+        )
+    return redirect(
+        "frontend:organiser_progress_juror", slug=round.contest.slug, number=round.number, juror_id=juror.pk
+    )

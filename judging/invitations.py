@@ -1,0 +1,155 @@
+"""Joining a jury: the invitation e-mail and its one-time link, whether it was accepted, and declaring conflicts.
+
+A juror is invited with allauth's one-time password-reset link. The link carries ``next`` to the
+jury's welcome page, so that after choosing a password the juror lands there (after logging in),
+in the language of the invitation; a participant's own password reset has no ``next`` and is
+unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from config.exceptions import NotAllowed
+from contest.models import Contest, Entry, University
+from contest.services import Actor
+from judging.enums import RoundStatus
+from judging.models import Assignment, Conflict, Juror
+from judging.services import conflict_declare
+
+
+def juror_language(juror: Juror) -> str:
+    """The language a juror is written to and lands in: the first one they read."""
+    return juror.languages[0] if juror.languages else settings.LANGUAGE_CODE
+
+
+def juror_invitation_link(*, user: Any, language: str) -> str:
+    """The absolute one-time link with which a juror sets their password, then lands on the jury's welcome page."""
+    with translation.override(language):
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        )
+        welcome = reverse("frontend:jury_welcome")
+    return settings.SITE_URL + path + "?" + urlencode({"next": welcome})
+
+
+def juror_invitation_send(*, juror: Juror) -> None:
+    """E-mail a juror, in the first language they read, that they are on the jury, with their password link."""
+    user = juror.user
+    profile = getattr(user, "profile", None)
+    language = juror_language(juror)
+    with translation.override(language):
+        context = {
+            "juror": juror,
+            "contest": juror.contest,
+            "full_name": profile.full_name if profile is not None else "",
+            "has_password": user.has_usable_password(),
+            "link": juror_invitation_link(user=user, language=language),
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("judging/email/invitation_subject.txt", context).strip()
+        body = render_to_string("judging/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def juror_invitation_resend(*, actor: Actor, juror: Juror) -> None:
+    """Send a juror's invitation again, with a fresh link (an earlier unused link keeps working until used)."""
+    if not actor.has_perm("contest.manage_contest", juror.contest):
+        raise NotAllowed(_("Only the contest's organisers can invite jurors."))
+    juror_invitation_send(juror=juror)
+
+
+def juror_has_accepted(juror: Juror) -> bool:
+    """Whether the juror has logged in since they were put on the jury: the invitation reached them."""
+    # Without a record of acceptance, a login after the seat was created is the sign of it; a person
+    # who set their password through the link logs in next.
+    last_login = juror.user.last_login
+    return last_login is not None and last_login >= juror.created_at
+
+
+def jury_of(contest: Contest) -> QuerySet[Juror]:
+    """The contest's jurors with their person, university and declared conflicts, in the order they joined."""
+    return (
+        Juror.objects.filter(contest=contest)
+        .select_related("user__profile", "university", "contest")
+        .prefetch_related(
+            Prefetch("conflicts", queryset=Conflict.objects.select_related("entry", "university").order_by("id"))
+        )
+        .order_by("id")
+    )
+
+
+def seats_of(user: Any) -> list[Juror]:
+    """The person's seats on juries, with their contests and declared conflicts, newest contest first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Juror.objects.filter(user=user)
+        .select_related("contest", "university")
+        .prefetch_related(
+            Prefetch("conflicts", queryset=Conflict.objects.select_related("entry", "university").order_by("id"))
+        )
+        .order_by("-contest__submissions_open", "contest_id")
+    )
+
+
+def _open_assignments(juror: Juror) -> int:
+    return Assignment.objects.filter(juror=juror).exclude(round__status=RoundStatus.CLOSED).count()
+
+
+@dataclass(frozen=True)
+class ConflictsDeclared:
+    """What declaring conflicts did: the conflicts now recorded and how many assignments were withdrawn."""
+
+    conflicts: list[Conflict]
+    withdrawn: int
+
+    def summary(self) -> str:
+        """What happened, for the person who declared them."""
+        recorded = ngettext(
+            "%(count)d conflict of interest is recorded.",
+            "%(count)d conflicts of interest are recorded.",
+            len(self.conflicts),
+        ) % {"count": len(self.conflicts)}
+        if not self.withdrawn:
+            return recorded + " " + _("No assignment had to be withdrawn.")
+        withdrawn = ngettext(
+            "%(count)d assignment was withdrawn; the organisers will give that entry to another juror.",
+            "%(count)d assignments were withdrawn; the organisers will give those entries to other jurors.",
+            self.withdrawn,
+        ) % {"count": self.withdrawn}
+        return recorded + " " + withdrawn
+
+
+@transaction.atomic
+def juror_conflicts_declare(
+    *,
+    actor: Actor,
+    juror: Juror,
+    universities: Sequence[University] = (),
+    entries: Sequence[Entry] = (),
+    reason: str = "",
+) -> ConflictsDeclared:
+    """Declare several conflicts of a juror at once, all or none, counting the assignments this withdraws."""
+    before = _open_assignments(juror)
+    conflicts = [
+        conflict_declare(actor=actor, juror=juror, university=university, reason=reason) for university in universities
+    ]
+    conflicts += [conflict_declare(actor=actor, juror=juror, entry=entry, reason=reason) for entry in entries]
+    return ConflictsDeclared(conflicts=conflicts, withdrawn=before - _open_assignments(juror))

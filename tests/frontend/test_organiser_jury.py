@@ -1,0 +1,526 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from contest.enums import Role
+from contest.models import ContestRole
+from judging.models import Assignment, Conflict, Juror
+from judging.services import assignment_add
+from tests.factories import ContestFactory, ContestRoleFactory, ProfileFactory, UniversityFactory, UserFactory
+from tests.judging import entry_from, juror_in, round_of
+
+User = get_user_model()
+
+
+def url(name, contest=None, language="en", **kwargs):  # type: ignore[no-untyped-def]
+    if contest is not None:
+        kwargs["slug"] = contest.slug
+    with translation.override(language):
+        return reverse(f"frontend:{name}", kwargs=kwargs)
+
+
+def login_url(next_url):  # type: ignore[no-untyped-def]
+    with translation.override("en"):
+        return f"{reverse('account_login')}?next={next_url}"
+
+
+@pytest.fixture
+def organiser_client(client, organiser):  # type: ignore[no-untyped-def]
+    client.force_login(organiser)
+    return client
+
+
+@pytest.fixture
+def taraz(db):  # type: ignore[no-untyped-def]
+    return UniversityFactory(slug="taraz", name="Taraz University", name_en="Taraz University")
+
+
+@pytest.fixture
+def knu(db):  # type: ignore[no-untyped-def]
+    return UniversityFactory(slug="knu", name="Kyrgyz National University", name_en="Kyrgyz National University")
+
+
+@pytest.fixture
+def seated(contest, taraz):  # type: ignore[no-untyped-def]
+    """A juror of the contest, from Taraz, with a name."""
+    return juror_in(contest, taraz, name="Dana Nurlanova", max_load=10)
+
+
+def invite_data(**overrides):  # type: ignore[no-untyped-def]
+    data = {
+        "email": "aru@example.org",
+        "full_name": "Aru Sadyk",
+        "university": "",
+        "primary_language": "ru",
+        "languages": ["en"],
+        "max_load": "12",
+    }
+    data.update(overrides)
+    return data
+
+
+def jury_state(contest):  # type: ignore[no-untyped-def]
+    """Everything the jury pages can change, to check that a refused request changed nothing."""
+    return (
+        sorted(
+            Juror.objects.filter(contest=contest).values_list(
+                "pk", "user__email", "university_id", "languages", "max_load"
+            )
+        ),
+        sorted(Conflict.objects.filter(juror__contest=contest).values_list("juror_id", "entry_id", "university_id")),
+        User.objects.count(),
+        len(mail.outbox),
+    )
+
+
+def every_request(contest, seated, taraz):  # type: ignore[no-untyped-def]
+    """(method, url, data) of every page and form of the organiser's jury pages."""
+    seat = {"university": taraz.pk, "primary_language": "en", "languages": [], "max_load": "3"}
+    return [
+        ("get", url("organiser_jury", contest), None),
+        ("post", url("organiser_jury", contest), invite_data(university=taraz.pk)),
+        ("get", url("organiser_juror", contest, pk=seated.pk), None),
+        ("post", url("organiser_juror", contest, pk=seated.pk), seat),
+        ("post", url("organiser_juror_resend", contest, pk=seated.pk), {}),
+        ("post", url("organiser_juror_conflicts", contest, pk=seated.pk), {"entry_codes": "", "reason": "x"}),
+        ("get", url("organiser_jury_import", contest), None),
+        ("post", url("organiser_jury_import_confirm", contest), {"token": "x"}),
+        ("post", url("organiser_jury_import_cancel", contest), {}),
+        ("get", url("organiser_jury_import_template", contest), None),
+    ]
+
+
+# Permissions
+
+
+def test_organiser_jury_pages_for_anonymous_redirect_to_login(client, contest, seated, taraz):
+    before = jury_state(contest)
+
+    for method, address, data in every_request(contest, seated, taraz):
+        response = getattr(client, method)(address, data or {})
+        assert (method, address, response.status_code, response["Location"]) == (
+            method,
+            address,
+            302,
+            login_url(address),
+        )
+
+    assert jury_state(contest) == before
+
+
+@pytest.fixture(params=["participant", "juror", "seated_juror", "organiser_of_another_contest"])
+def refused_user(request, contest, seated):  # type: ignore[no-untyped-def]
+    if request.param == "organiser_of_another_contest":
+        return ContestRoleFactory(contest=ContestFactory(), role=Role.ORGANISER).user
+    if request.param == "seated_juror":
+        return seated.user
+    return request.getfixturevalue(request.param)
+
+
+def test_organiser_jury_pages_for_others_forbidden(client, contest, seated, taraz, refused_user):
+    client.force_login(refused_user)
+    before = jury_state(contest)
+
+    for method, address, data in every_request(contest, seated, taraz):
+        response = getattr(client, method)(address, data or {})
+        assert (method, address, response.status_code) == (method, address, 403)
+
+    assert jury_state(contest) == before
+
+
+def test_organiser_jury_pages_open_for_organiser(organiser_client, contest, seated, taraz):
+    statuses = {
+        address: organiser_client.get(address).status_code
+        for method, address, _data in every_request(contest, seated, taraz)
+        if method == "get"
+    }
+
+    assert set(statuses.values()) == {200}
+
+
+def test_juror_of_another_contest_not_found(organiser_client, contest, taraz):
+    foreign = juror_in(ContestFactory(), taraz, name="Someone Else")
+    before = jury_state(foreign.contest)
+
+    responses = [
+        organiser_client.get(url("organiser_juror", contest, pk=foreign.pk)),
+        organiser_client.post(
+            url("organiser_juror", contest, pk=foreign.pk),
+            {"university": taraz.pk, "primary_language": "en", "max_load": "1"},
+        ),
+        organiser_client.post(url("organiser_juror_resend", contest, pk=foreign.pk)),
+        organiser_client.post(url("organiser_juror_conflicts", contest, pk=foreign.pk), {"universities": [taraz.pk]}),
+    ]
+
+    assert [r.status_code for r in responses] == [404, 404, 404, 404]
+    assert jury_state(foreign.contest) == before
+
+
+# The list
+
+
+def test_jury_list_shows_jurors_with_seats_conflicts_and_invitation_state(
+    organiser_client, contest, seated, taraz, knu
+):
+    seated.languages = ["kk", "en"]
+    seated.save(update_fields=["languages"])
+    contest.universities.add(knu)
+    Conflict.objects.create(juror=seated, university=knu, reason="My former students")
+    pending = juror_in(contest, knu, name="Erlan Bekov")
+    pending.user.set_unusable_password()
+    pending.user.save()
+
+    response = organiser_client.get(url("organiser_jury", contest))
+
+    assert response.status_code == 200
+    rows = [
+        (
+            str(j),
+            j.user.email,
+            j.university.name,
+            j.languages,
+            j.max_load,
+            [str(c.university) for c in j.conflicts.all()],
+            j.accepted,
+        )
+        for j in response.context["jurors"]
+    ]
+    assert rows == [
+        (
+            "Dana Nurlanova",
+            seated.user.email,
+            "Taraz University",
+            ["kk", "en"],
+            10,
+            ["Kyrgyz National University"],
+            False,
+        ),
+        ("Erlan Bekov", pending.user.email, "Kyrgyz National University", [], None, [], False),
+    ]
+    page = response.content.decode()
+    assert "University: Kyrgyz National University" in page
+    assert '<span lang="kk">Қазақ</span>, <span lang="en">English</span>' in page
+    assert url("organiser_juror", contest, pk=seated.pk) in page
+
+
+def test_jury_list_accepted_after_login(client, organiser, contest, seated):
+    client.force_login(seated.user)  # a login records last_login, after the seat was created
+    client.force_login(organiser)
+
+    response = client.get(url("organiser_jury", contest))
+
+    assert [j.accepted for j in response.context["jurors"]] == [True]
+    assert "accepted" in response.content.decode()
+
+
+def _jurors(contest, count, university):  # type: ignore[no-untyped-def]
+    jurors = [juror_in(contest, university, name=f"Juror {n}") for n in range(count)]
+    for juror in jurors:
+        Conflict.objects.create(juror=juror, university=UniversityFactory())
+        Conflict.objects.create(juror=juror, entry=entry_from(contest, UniversityFactory()))
+    return jurors
+
+
+def test_jury_list_queries_do_not_grow_with_jurors(organiser_client, contest, taraz):
+    _jurors(contest, 1, taraz)
+    with CaptureQueriesContext(connection) as one:
+        organiser_client.get(url("organiser_jury", contest))
+    _jurors(contest, 9, taraz)
+    with CaptureQueriesContext(connection) as many:
+        response = organiser_client.get(url("organiser_jury", contest))
+
+    assert len(response.context["jurors"]) == 10
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_jury_list_queries_with_many_jurors(organiser_client, contest, taraz, django_assert_max_num_queries):
+    _jurors(contest, 12, taraz)
+
+    with django_assert_max_num_queries(12):
+        response = organiser_client.get(url("organiser_jury", contest))
+
+    assert len(response.context["jurors"]) == 12
+
+
+# Inviting one juror
+
+
+def test_invite_new_person_creates_account_seat_and_sends_invitation(
+    organiser_client, contest, taraz, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(url("organiser_jury", contest), invite_data(university=taraz.pk))
+
+    assert (response.status_code, response["Location"]) == (302, url("organiser_jury", contest))
+    juror = Juror.objects.select_related("user__profile").get(contest=contest)
+    assert (juror.user.email, juror.user.profile.full_name, juror.university, juror.languages, juror.max_load) == (
+        "aru@example.org",
+        "Aru Sadyk",
+        taraz,
+        ["ru", "en"],
+        12,
+    )
+    assert juror.user.has_usable_password() is False
+    assert ContestRole.objects.filter(contest=contest, user=juror.user, role=Role.JUROR).exists()
+    # In the juror's main language, with the link to choose a password and then land on the welcome page.
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["aru@example.org"], f"Приглашение в жюри конкурса «{contest.name}»")
+    ]
+    assert "/ru/accounts/password/reset/key/" in mail.outbox[0].body
+    assert "?next=%2Fru%2Fjury%2Fwelcome%2F" in mail.outbox[0].body
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["aru@example.org is on the jury; the invitation is sent."]
+
+
+def test_invite_participant_keeps_account_and_password(
+    organiser_client, contest, taraz, participant, django_capture_on_commit_callbacks
+):
+    users_before = User.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            url("organiser_jury", contest),
+            invite_data(email=participant.email.upper(), full_name="", university=taraz.pk, primary_language="en"),
+        )
+
+    assert response.status_code == 302
+    assert User.objects.count() == users_before
+    juror = Juror.objects.get(contest=contest)
+    assert (juror.user, juror.languages) == (participant, ["en"])
+    participant.refresh_from_db()
+    assert participant.check_password("correct-horse-9")
+    assert "Log in with your usual password" in mail.outbox[0].body
+
+
+def test_invite_someone_already_on_the_jury_refused(organiser_client, contest, seated, taraz):
+    before = jury_state(contest)
+
+    response = organiser_client.post(
+        url("organiser_jury", contest), invite_data(email=seated.user.email, university=taraz.pk)
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        f"{seated.user.email} is already on this contest's jury; send the invitation again from the list instead."
+    ]
+    assert jury_state(contest) == before
+
+
+def test_invite_new_person_without_name_refused(organiser_client, contest, taraz):
+    before = jury_state(contest)
+
+    response = organiser_client.post(url("organiser_jury", contest), invite_data(full_name="", university=taraz.pk))
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == ["A new juror needs a full name."]
+    assert jury_state(contest) == before
+
+
+def test_invite_with_bad_fields_refused(organiser_client, contest, taraz):
+    before = jury_state(contest)
+
+    response = organiser_client.post(
+        url("organiser_jury", contest),
+        invite_data(email="not-an-email", university="", primary_language="de", max_load="0"),
+    )
+
+    assert response.status_code == 400
+    assert sorted(response.context["form"].errors) == ["email", "max_load", "primary_language", "university"]
+    assert jury_state(contest) == before
+
+
+# Changing a seat, sending again
+
+
+def test_juror_edit_changes_seat(organiser_client, contest, seated, knu):
+    response = organiser_client.post(
+        url("organiser_juror", contest, pk=seated.pk),
+        {"university": knu.pk, "primary_language": "en", "languages": ["kk", "en"], "max_load": ""},
+    )
+
+    assert (response.status_code, response["Location"]) == (302, url("organiser_jury", contest))
+    seated.refresh_from_db()
+    assert (seated.university, seated.languages, seated.max_load) == (knu, ["en", "kk"], None)
+
+
+def test_juror_edit_page_shows_current_seat(organiser_client, contest, seated):
+    seated.languages = ["ru", "kk"]
+    seated.save(update_fields=["languages"])
+
+    response = organiser_client.get(url("organiser_juror", contest, pk=seated.pk))
+
+    assert response.context["form"].initial == {
+        "university": seated.university,
+        "primary_language": "ru",
+        "languages": ["kk"],
+        "max_load": 10,
+    }
+
+
+def test_juror_edit_with_bad_load_refused(organiser_client, contest, seated, knu):
+    response = organiser_client.post(
+        url("organiser_juror", contest, pk=seated.pk),
+        {"university": knu.pk, "primary_language": "en", "max_load": "-1"},
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["max_load"]
+    seated.refresh_from_db()
+    assert (seated.university.slug, seated.max_load) == ("taraz", 10)
+
+
+def test_resend_sends_the_invitation_again(organiser_client, contest, seated):
+    seated.languages = ["en"]
+    seated.save(update_fields=["languages"])
+
+    response = organiser_client.post(url("organiser_juror_resend", contest, pk=seated.pk))
+
+    assert (response.status_code, response["Location"]) == (302, url("organiser_jury", contest))
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([seated.user.email], f"Invitation to the jury of {contest.name}")
+    ]
+    assert "/en/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+# Conflicts on a juror's behalf
+
+
+def test_organiser_records_conflict_for_juror_and_assignment_is_withdrawn(
+    organiser_client, organiser, contest, seated, knu
+):
+    contest.universities.add(knu)
+    from_knu = entry_from(contest, knu)
+    other = entry_from(contest, UniversityFactory())
+    round = round_of(contest, [from_knu, other], [seated], k=1)
+    assignment_add(actor=organiser, round=round, juror=seated, entry=from_knu)
+    assignment_add(actor=organiser, round=round, juror=seated, entry=other)
+
+    response = organiser_client.post(
+        url("organiser_juror_conflicts", contest, pk=seated.pk),
+        {"universities": [knu.pk], "reason": "Told us by phone"},
+    )
+
+    assert (response.status_code, response["Location"]) == (302, url("organiser_juror", contest, pk=seated.pk))
+    assert list(Conflict.objects.values_list("juror_id", "university_id", "reason", "declared_by_id")) == [
+        (seated.pk, knu.pk, "Told us by phone", organiser.pk)
+    ]
+    assert list(Assignment.objects.filter(juror=seated).values_list("entry_id", flat=True)) == [other.pk]
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        "1 conflict of interest is recorded. 1 assignment was withdrawn; "
+        "the organisers will give that entry to another juror."
+    ]
+
+
+def test_organiser_conflict_with_nothing_chosen_refused(organiser_client, contest, seated):
+    response = organiser_client.post(url("organiser_juror_conflicts", contest, pk=seated.pk), {"reason": "?"})
+
+    assert response.status_code == 400
+    assert response.context["conflict_form"].non_field_errors() == ["Tick a university or write an entry's code."]
+    assert Conflict.objects.count() == 0
+
+
+# Bulk import
+
+
+def jury_csv(*lines: str) -> SimpleUploadedFile:
+    body = "email,full_name,university,languages,max_load\n" + "".join(line + "\n" for line in lines)
+    return SimpleUploadedFile("jury.csv", body.encode(), content_type="text/csv")
+
+
+def test_jury_import_preview_then_confirm(organiser_client, contest, taraz, knu, django_capture_on_commit_callbacks):
+    preview = organiser_client.post(
+        url("organiser_jury_import", contest),
+        {"file": jury_csv("dana@example.org,Dana Nurlanova,taraz,kk;ru,", "erlan@example.org,Erlan Bekov,KNU,en,5")},
+    )
+
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert (result.ok, result.rows, result.jurors_created, result.invitations) == (True, 2, 2, 2)
+    assert Juror.objects.count() == 0
+    token = preview.context["token"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = organiser_client.post(url("organiser_jury_import_confirm", contest), {"token": token})
+
+    assert (done.status_code, done["Location"]) == (302, url("organiser_jury", contest))
+    assert sorted(Juror.objects.filter(contest=contest).values_list("user__email", "languages", "max_load")) == [
+        ("dana@example.org", ["kk", "ru"], None),
+        ("erlan@example.org", ["en"], 5),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == ["dana@example.org", "erlan@example.org"]
+    assert [str(m) for m in done.wsgi_request._messages] == [
+        "Imported 2 lines. Jurors added: 2, updated: 0, unchanged: 0. Accounts created: 2. Invitations sent: 2."
+    ]
+
+
+def test_jury_import_bad_file_lists_every_problem(organiser_client, contest, taraz):
+    response = organiser_client.post(
+        url("organiser_jury_import", contest),
+        {"file": jury_csv("not-an-email,A,taraz,kk,", "b@example.org,B,Nowhere,kk,")},
+    )
+
+    assert response.status_code == 200
+    assert [str(e) for e in response.context["result"].errors] == [
+        "Line 2, email: “not-an-email” is not an e-mail address.",
+        "Line 3, university: Unknown university “Nowhere”: write its short name or its name in any language.",
+    ]
+    assert "baige_pending_jury_import" not in organiser_client.session
+    assert Juror.objects.count() == 0
+
+
+def test_jury_import_confirm_without_preview_refused(organiser_client, contest):
+    response = organiser_client.post(url("organiser_jury_import_confirm", contest), {"token": "nothing"})
+
+    assert (response.status_code, response["Location"]) == (302, url("organiser_jury_import", contest))
+    assert Juror.objects.count() == 0
+
+
+def test_jury_import_cancel_drops_the_file(organiser_client, contest, taraz):
+    organiser_client.post(url("organiser_jury_import", contest), {"file": jury_csv("a@example.org,A,taraz,kk,")})
+    assert "baige_pending_jury_import" in organiser_client.session
+
+    response = organiser_client.post(url("organiser_jury_import_cancel", contest))
+
+    assert response.status_code == 302
+    assert "baige_pending_jury_import" not in organiser_client.session
+    assert Juror.objects.count() == 0
+
+
+def test_jury_import_template_has_the_columns(organiser_client, contest):
+    response = organiser_client.get(url("organiser_jury_import_template", contest))
+
+    lines = io.StringIO(response.content.decode("utf-8-sig")).read().splitlines()
+    assert lines[0] == "email,full_name,university,languages,max_load"
+    assert response["Content-Disposition"] == f'attachment; filename="{contest.slug}-jury.csv"'
+
+
+def test_superuser_can_invite(client, contest, taraz, django_capture_on_commit_callbacks):
+    client.force_login(UserFactory(is_superuser=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("organiser_jury", contest), invite_data(university=taraz.pk))
+
+    assert response.status_code == 302
+    assert list(Juror.objects.values_list("user__email", flat=True)) == ["aru@example.org"]
+    assert len(mail.outbox) == 1
+
+
+def test_invite_participant_of_profile_keeps_their_name(
+    organiser_client, contest, taraz, django_capture_on_commit_callbacks
+):
+    profile = ProfileFactory(full_name="Aigerim Sadykova", university=taraz)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(
+            url("organiser_jury", contest), invite_data(email=profile.user.email, full_name="", university=taraz.pk)
+        )
+
+    profile.refresh_from_db()
+    assert profile.full_name == "Aigerim Sadykova"
+    assert str(Juror.objects.get(contest=contest)) == "Aigerim Sadykova"
