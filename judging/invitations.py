@@ -8,7 +8,7 @@ unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -76,11 +76,21 @@ def juror_invitation_resend(*, actor: Actor, juror: Juror) -> None:
 
 
 def juror_has_accepted(juror: Juror) -> bool:
-    """Whether the juror has logged in since they were put on the jury: the invitation reached them."""
-    # Without a record of acceptance, a login after the seat was created is the sign of it; a person
-    # who set their password through the link logs in next.
-    last_login = juror.user.last_login
-    return last_login is not None and last_login >= juror.created_at
+    """Whether the juror has taken their seat: opened the jury's welcome page after the invitation."""
+    return juror.accepted_at is not None
+
+
+def jurors_accept(*, actor: Actor, seats: Iterable[Juror]) -> None:
+    """Record that the person took their seats on these juries (the first time only); nobody else can."""
+    mine = [
+        seat.pk for seat in seats if actor.is_authenticated and seat.user_id == actor.pk and seat.accepted_at is None
+    ]
+    if mine:
+        now = timezone.now()
+        Juror.objects.filter(pk__in=mine, accepted_at__isnull=True).update(accepted_at=now)
+        for seat in seats:
+            if seat.pk in mine:
+                seat.accepted_at = now
 
 
 def jury_of(contest: Contest) -> QuerySet[Juror]:

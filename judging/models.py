@@ -109,6 +109,8 @@ class Juror(models.Model):
         _("most entries per round"), null=True, blank=True, help_text=_("Empty: no limit.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When the juror first opened the jury's welcome page: the invitation reached them and they took the seat.
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("juror")

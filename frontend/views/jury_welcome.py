@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from config.exceptions import BaigeError
 from frontend.forms_jury import ConflictForm
 from frontend.http import AuthenticatedHttpRequest
-from judging.invitations import juror_conflicts_declare, seats_of
+from judging.invitations import juror_conflicts_declare, jurors_accept, seats_of
 from judging.models import Juror
 from judging.selectors import rounds_of_juror, rubric_of
 
@@ -34,6 +34,7 @@ def welcome(request: AuthenticatedHttpRequest) -> HttpResponse:
     seats = seats_of(request.user)
     if not seats:
         raise Http404
+    jurors_accept(actor=request.user, seats=seats)
     rounds = rounds_of_juror(request.user)
     panels = [
         {

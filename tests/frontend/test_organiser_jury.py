@@ -210,8 +210,19 @@ def test_jury_list_shows_jurors_with_seats_conflicts_and_invitation_state(
     assert url("organiser_juror", contest, pk=seated.pk) in page
 
 
-def test_jury_list_accepted_after_login(client, organiser, contest, seated):
-    client.force_login(seated.user)  # a login records last_login, after the seat was created
+def test_jury_list_accepted_once_the_juror_opened_the_welcome_page(client, organiser, contest, seated):
+    client.force_login(seated.user)
+    client.force_login(organiser)
+    assert [j.accepted for j in client.get(url("organiser_jury", contest)).context["jurors"]] == [False]
+
+    client.force_login(seated.user)
+    assert client.get(url("jury_welcome")).status_code == 200
+    seated.refresh_from_db()
+    accepted_at = seated.accepted_at
+    assert accepted_at is not None
+    client.get(url("jury_welcome"))
+    seated.refresh_from_db()
+    assert seated.accepted_at == accepted_at  # the first time only
     client.force_login(organiser)
 
     response = client.get(url("organiser_jury", contest))
