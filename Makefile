@@ -88,6 +88,7 @@ bench: $(VENV)/.dev messages
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_media.py
 	$(BIN)/python benchmarks/bench_assignment.py
+	$(BIN)/python benchmarks/bench_reviews.py
 
 clean:
 	rm -rf var/ node_modules/ $(VENV)

@@ -121,11 +121,23 @@ class RowPreview:
 
 
 @dataclass
-class ImportResult:
-    """What an import did (or, in a dry run, would do)."""
+class SheetImportResult:
+    """What an import of a spreadsheet did (or, in a dry run, would do): its lines, time and problems."""
 
     dry_run: bool
     rows: int = 0
+    seconds: float = 0.0
+    errors: list[LineError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportResult(SheetImportResult):
+    """What an import of entries did (or, in a dry run, would do)."""
+
     participants_created: int = 0
     participants_updated: int = 0
     entries_created: int = 0
@@ -134,13 +146,7 @@ class ImportResult:
     universities_created: int = 0
     platforms_created: int = 0
     media_attached: int = 0
-    seconds: float = 0.0
-    errors: list[LineError] = field(default_factory=list)
     preview: list[RowPreview] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 class ImportRefused(BaigeError):

@@ -8,9 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.exceptions import BaigeError
 from contest.enums import Language
 from contest.models import Contest, Entry, University
 from contest.selectors import universities_of_contest
+from contest.services import Actor
+from judging.invitations import ConflictsDeclared, juror_conflicts_declare
 from judging.models import Juror
 
 #: Entry codes are written separated by commas, semicolons or spaces.
@@ -113,6 +116,7 @@ class ConflictForm(forms.Form):
 
     def __init__(self, *args: Any, juror: Juror, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.juror = juror
         self.contest: Contest = juror.contest
         declared = [conflict.university_id for conflict in juror.conflicts.all() if conflict.university_id]
         universities = self.fields["universities"]
@@ -141,3 +145,23 @@ class ConflictForm(forms.Form):
         if not self.errors and not data.get("universities") and not data.get("entry_codes"):
             raise forms.ValidationError(_("Tick a university or write an entry's code."))
         return data
+
+    def declare(self, *, actor: Actor) -> ConflictsDeclared | None:
+        """Declare the conflicts the form holds; None when the form is not valid or the service refuses.
+
+        A refusal becomes the form's error, so the page shown again says why.
+        """
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        try:
+            return juror_conflicts_declare(
+                actor=actor,
+                juror=self.juror,
+                universities=list(data["universities"]),
+                entries=data["entry_codes"],
+                reason=data["reason"],
+            )
+        except BaigeError as refused:
+            self.add_error(None, str(refused))
+            return None

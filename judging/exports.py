@@ -203,6 +203,28 @@ def _juror_name(user: Any) -> str:
     return profile.full_name if profile is not None else ""
 
 
+#: The first columns of the assignments and of the reviews: in which round, which entry, which juror.
+WORK_COLUMNS = ["round", "entry_code", "entry_title", "nomination", "juror_email", "juror_name"]
+
+
+def _work_cells(work: Assignment | Review) -> list[Cell]:
+    """The cells of :data:`WORK_COLUMNS` for an assignment or a review."""
+    entry, user = work.entry, work.juror.user
+    return [work.round.number, entry.code, entry.title, entry.nomination.name, user.email, _juror_name(user)]
+
+
+def _in_current_language(rows: Iterator[list[Cell]]) -> Iterator[list[Cell]]:
+    """The rows, built in the language active now however late they are read."""
+    # Streamed rows may be read after the request's language is gone: keep the one asked in.
+    language = translation.get_language()
+
+    def read() -> Iterator[list[Cell]]:
+        with translation.override(language):
+            yield from rows
+
+    return read()
+
+
 @exporter_register("assignments", label=gettext_lazy("Assignments"), by_round=True)
 def assignments_table(contest: Contest, round: Round | None) -> Table:
     """Who reviews which entry in each round, how the assignment was made, and how far the review is."""
@@ -217,37 +239,19 @@ def assignments_table(contest: Contest, round: Round | None) -> Table:
     )
     if round is not None:
         assignments = assignments.filter(round=round)
-    header = [
-        "round",
-        "entry_code",
-        "entry_title",
-        "nomination",
-        "juror_email",
-        "juror_name",
-        "juror_university",
-        "origin",
-        "review_status",
-    ]
-    language = translation.get_language()
+    header = [*WORK_COLUMNS, "juror_university", "origin", "review_status"]
 
     def rows() -> Iterator[list[Cell]]:
-        # Streamed rows may be read after the request's language is gone: keep the one asked in.
-        with translation.override(language):
-            for assignment in assignments.iterator(chunk_size=CHUNK_SIZE):
-                juror = assignment.juror
-                yield [
-                    assignment.round.number,
-                    assignment.entry.code,
-                    assignment.entry.title,
-                    assignment.entry.nomination.name,
-                    juror.user.email,
-                    _juror_name(juror.user),
-                    juror.university.name if juror.university is not None else "",
-                    assignment.origin,
-                    assignment.review_status or NOT_STARTED,
-                ]
+        for assignment in assignments.iterator(chunk_size=CHUNK_SIZE):
+            university = assignment.juror.university
+            yield [
+                *_work_cells(assignment),
+                university.name if university is not None else "",
+                assignment.origin,
+                assignment.review_status or NOT_STARTED,
+            ]
 
-    return Table(header=header, rows=rows())
+    return Table(header=header, rows=_in_current_language(rows()))
 
 
 @exporter_register("reviews", label=gettext_lazy("Reviews"), by_round=True)
@@ -263,37 +267,25 @@ def reviews_table(contest: Contest, round: Round | None) -> Table:
     if round is not None:
         reviews = reviews.filter(round=round)
     header = [
-        "round",
-        "entry_code",
-        "entry_title",
-        "nomination",
-        "juror_email",
-        "juror_name",
+        *WORK_COLUMNS,
         "status",
         *(criterion.slug for criterion in criteria),
         "total",
         "comment",
         "submitted_at",
     ]
-    language = translation.get_language()
 
     def rows() -> Iterator[list[Cell]]:
-        with translation.override(language):
-            for review in reviews.iterator(chunk_size=CHUNK_SIZE):
-                scores = {score.criterion_id: score.value for score in review.scores.all()}
-                total = review_total(scores, criteria) if review.status == ReviewStatus.SUBMITTED else None
-                yield [
-                    review.round.number,
-                    review.entry.code,
-                    review.entry.title,
-                    review.entry.nomination.name,
-                    review.juror.user.email,
-                    _juror_name(review.juror.user),
-                    review.status,
-                    *(scores.get(criterion.pk) for criterion in criteria),
-                    total.quantize(CENT, rounding=ROUND_HALF_UP) if total is not None else None,
-                    review.comment,
-                    _local_iso(contest, review.submitted_at),
-                ]
+        for review in reviews.iterator(chunk_size=CHUNK_SIZE):
+            scores = {score.criterion_id: score.value for score in review.scores.all()}
+            total = review_total(scores, criteria) if review.status == ReviewStatus.SUBMITTED else None
+            yield [
+                *_work_cells(review),
+                review.status,
+                *(scores.get(criterion.pk) for criterion in criteria),
+                total.quantize(CENT, rounding=ROUND_HALF_UP) if total is not None else None,
+                review.comment,
+                _local_iso(contest, review.submitted_at),
+            ]
 
-    return Table(header=header, rows=rows())
+    return Table(header=header, rows=_in_current_language(rows()))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import IO, Any
 
@@ -32,6 +32,7 @@ from contest.importing import (
     FILE_LINE,
     ImportRefused,
     LineError,
+    SheetImportResult,
     SheetRow,
     _key,
     _names_lookup,
@@ -48,23 +49,21 @@ JUROR_COLUMNS = ("email", "full_name", "university", "languages", "max_load")
 LANGUAGE_SEPARATORS = re.compile(r"[,;]")
 
 
+def jurors_template_csv() -> str:
+    """The header line of a jury import file, with one example line."""
+    example = ["juror@example.org", "Aigerim Sadykova", "Taraz University", "kk;ru", "20"]
+    return ",".join(JUROR_COLUMNS) + "\r\n" + ",".join(example) + "\r\n"
+
+
 @dataclass
-class JurorImportResult:
+class JurorImportResult(SheetImportResult):
     """What a jury import did (or, in a dry run, would do)."""
 
-    dry_run: bool
-    rows: int = 0
     users_created: int = 0
     jurors_created: int = 0
     jurors_updated: int = 0
     jurors_unchanged: int = 0
     invitations: int = 0
-    seconds: float = 0.0
-    errors: list[LineError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError, NotAllowed
-from contest.importing import FILE_LINE, HEADER_LINE, ImportRefused, LineError, SheetRow, sheet_read
+from contest.importing import FILE_LINE, HEADER_LINE, ImportRefused, LineError, SheetImportResult, SheetRow, sheet_read
 from contest.models import Entry
 from contest.services import Actor
 from judging.enums import ReviewStatus
@@ -37,20 +37,12 @@ WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+$")
 
 
 @dataclass
-class ReviewImportResult:
+class ReviewImportResult(SheetImportResult):
     """What an import of reviews did (or, in a dry run, would do)."""
 
-    dry_run: bool
-    rows: int = 0
     created: int = 0
     revised: int = 0
     unchanged: int = 0
-    seconds: float = 0.0
-    errors: list[LineError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass

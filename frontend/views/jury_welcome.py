@@ -12,10 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from config.exceptions import BaigeError
 from frontend.forms_jury import ConflictForm
 from frontend.http import AuthenticatedHttpRequest
-from judging.invitations import juror_conflicts_declare, jurors_accept, seats_of
+from judging.invitations import jurors_accept, seats_of
 from judging.models import Juror
 from judging.selectors import rounds_of_juror, rubric_of
 
@@ -61,19 +60,8 @@ def conflicts(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         return _conflicts_page(request, seat, ConflictForm(juror=seat))
     form = ConflictForm(request.POST, juror=seat)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            declared = juror_conflicts_declare(
-                actor=request.user,
-                juror=seat,
-                universities=list(data["universities"]),
-                entries=data["entry_codes"],
-                reason=data["reason"],
-            )
-        except BaigeError as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, declared.summary())
-            return redirect("frontend:jury_conflicts", slug=seat.contest.slug)
-    return _conflicts_page(request, seat, form, status=400)
+    declared = form.declare(actor=request.user)
+    if declared is None:
+        return _conflicts_page(request, seat, form, status=400)
+    messages.success(request, declared.summary())
+    return redirect("frontend:jury_conflicts", slug=seat.contest.slug)

@@ -3,32 +3,26 @@
 Every page loads the contest (and juror) through one loader that refuses anyone who may not manage
 the contest; every change goes through one service, whose refusals are shown as they are. The bulk
 import keeps the uploaded file in the default storage until the organiser confirms, exactly like the
-entries import (see :mod:`frontend.views.organiser`).
+entries import (see :mod:`frontend.views.spreadsheet_import`).
 """
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
-from contest.importing import PREVIEW_ROWS, XLSX_MAGIC
 from contest.models import Contest
 from frontend.forms_jury import ConflictForm, JurorInviteForm, JurorSeatForm
 from frontend.http import AuthenticatedHttpRequest
-from frontend.views.organiser import ImportFileForm
-from judging.importing import JUROR_COLUMNS, JurorImportResult, juror_invite, jurors_import
+from frontend.views.spreadsheet_import import SpreadsheetImport
+from judging.importing import JUROR_COLUMNS, JurorImportResult, juror_invite, jurors_import, jurors_template_csv
 from judging.invitations import (
-    juror_conflicts_declare,
     juror_has_accepted,
     juror_invitation_resend,
     jury_of,
@@ -147,82 +141,14 @@ def juror_conflicts(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
     """Record conflicts of interest on a juror's behalf."""
     juror = _juror_for_organiser(request, slug, pk)
     form = ConflictForm(request.POST, juror=juror)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            declared = juror_conflicts_declare(
-                actor=request.user,
-                juror=juror,
-                universities=list(data["universities"]),
-                entries=data["entry_codes"],
-                reason=data["reason"],
-            )
-        except BaigeError as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, declared.summary())
-            return redirect("frontend:organiser_juror", slug=juror.contest.slug, pk=juror.pk)
-    return _juror_page(request, juror, conflict_form=form, status=400)
+    declared = form.declare(actor=request.user)
+    if declared is None:
+        return _juror_page(request, juror, conflict_form=form, status=400)
+    messages.success(request, declared.summary())
+    return redirect("frontend:organiser_juror", slug=juror.contest.slug, pk=juror.pk)
 
 
 # Bulk import -------------------------------------------------------------------------------------
-
-
-def _pending_name(pending: Any) -> str | None:
-    """The storage name of the file waiting for confirmation, rebuilt from the session's uuid."""
-    if not isinstance(pending, dict):
-        return None
-    try:
-        token = uuid.UUID(str(pending.get("token", ""))).hex
-    except ValueError:
-        return None
-    extension = "xlsx" if pending.get("extension") == "xlsx" else "csv"
-    return f"imports/jury-{token}.{extension}"
-
-
-def _discard_pending(request: HttpRequest) -> None:
-    name = _pending_name(request.session.pop(PENDING_KEY, None))
-    if name and default_storage.exists(name):
-        default_storage.delete(name)
-
-
-def _import_page(
-    request: HttpRequest, contest: Contest, template: str, status: int = 200, **extra: Any
-) -> HttpResponse:
-    context = {
-        "contest": contest,
-        "section": "jury",
-        "columns": JUROR_COLUMNS,
-        "preview_rows": PREVIEW_ROWS,
-        "form": ImportFileForm(),
-        **extra,
-    }
-    return render(request, f"frontend/organiser/jury/{template}", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def jury_import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """Upload a file of jurors and see what importing it would do (a dry run), or every bad line."""
-    contest = _contest_for_organiser(request, slug)
-    form = ImportFileForm(request.POST or None, request.FILES or None)
-    if request.method != "POST" or not form.is_valid():
-        status = 400 if request.method == "POST" else 200
-        return _import_page(request, contest, "import.html", status=status, form=form)
-    upload = form.cleaned_data["file"]
-    head = upload.read(len(XLSX_MAGIC))
-    upload.seek(0)
-    _discard_pending(request)
-    token = uuid.uuid4().hex
-    extension = "xlsx" if head == XLSX_MAGIC else "csv"
-    name = default_storage.save(f"imports/jury-{token}.{extension}", upload)
-    with default_storage.open(name, "rb") as stream:
-        result = jurors_import(actor=request.user, contest=contest, stream=stream, dry_run=True)
-    if result.ok:
-        request.session[PENDING_KEY] = {"contest": contest.pk, "token": token, "extension": extension}
-    else:
-        default_storage.delete(name)
-    return _import_page(request, contest, "import_preview.html", result=result, filename=upload.name, token=token)
 
 
 def _import_summary(result: JurorImportResult) -> str:
@@ -239,50 +165,43 @@ def _import_summary(result: JurorImportResult) -> str:
     }
 
 
+JURY_IMPORT = SpreadsheetImport(
+    importer=jurors_import,
+    summary=_import_summary,
+    url_name="frontend:organiser_jury_import",
+    done_url_name="frontend:organiser_jury",
+    template_dir="frontend/organiser/jury/",
+    session_key=PENDING_KEY,
+    storage_prefix="jury-",
+    template_csv=jurors_template_csv,
+    template_suffix="jury",
+    context={"section": "jury", "columns": JUROR_COLUMNS},
+    refused_upload_status=400,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jury_import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Upload a file of jurors and see what importing it would do (a dry run), or every bad line."""
+    return JURY_IMPORT.upload(request, _contest_for_organiser(request, slug))
+
+
 @login_required
 @require_POST
 def jury_import_confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Import the previewed file for real; new jurors get their invitations."""
-    contest = _contest_for_organiser(request, slug)
-    pending = request.session.get(PENDING_KEY)
-    name = _pending_name(pending)
-    if (
-        name is None
-        or not isinstance(pending, dict)
-        or pending.get("contest") != contest.pk
-        or request.POST.get("token") != pending.get("token")
-        or not default_storage.exists(name)
-    ):
-        messages.error(request, _("The previewed file is no longer available: upload it again."))
-        return redirect("frontend:organiser_jury_import", slug=contest.slug)
-    try:
-        with default_storage.open(name, "rb") as stream:
-            result = jurors_import(actor=request.user, contest=contest, stream=stream)
-    finally:
-        _discard_pending(request)
-    if not result.ok:
-        # The data changed since the preview; show what is wrong now.
-        return _import_page(request, contest, "import_preview.html", status=409, result=result, filename="", token="")
-    messages.success(request, _import_summary(result))
-    return redirect("frontend:organiser_jury", slug=contest.slug)
+    return JURY_IMPORT.confirm(request, _contest_for_organiser(request, slug))
 
 
 @login_required
 @require_POST
 def jury_import_cancel(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Drop the previewed file without importing it."""
-    contest = _contest_for_organiser(request, slug)
-    _discard_pending(request)
-    messages.info(request, _("The import was cancelled; nothing was changed."))
-    return redirect("frontend:organiser_jury_import", slug=contest.slug)
+    return JURY_IMPORT.cancel(request, _contest_for_organiser(request, slug))
 
 
 @login_required
 def jury_import_template(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """A CSV file with the jury import's columns and one example line."""
-    contest = _contest_for_organiser(request, slug)
-    example = ["juror@example.org", "Aigerim Sadykova", "Taraz University", "kk;ru", "20"]
-    body = "\ufeff" + ",".join(JUROR_COLUMNS) + "\r\n" + ",".join(example) + "\r\n"
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{contest.slug}-jury.csv"'
-    return response
+    return JURY_IMPORT.template(_contest_for_organiser(request, slug))
