@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -25,8 +26,8 @@ from rest_framework.views import APIView
 from contest.models import CoAuthor, Entry
 from contest.serializers import ErrorSerializer
 from judging.enums import ReviewStatus, RoundStatus
-from judging.models import Assignment, Juror, Review, Round
-from judging.selectors import criteria_of, get_assignment_for_juror
+from judging.models import Assignment, Juror, Review
+from judging.selectors import criteria_of, get_opened_assignment_for_juror
 from judging.serializers import AssignmentSerializer, JuryEntrySerializer, ReviewSerializer, ReviewWriteSerializer
 from judging.services import review_save_draft, review_submit
 
@@ -115,17 +116,14 @@ class AssignedEntryAPIView(APIView):
 
     def get_assignment(self) -> Assignment:
         """The requester's assignment to the entry of the round in the URL, or 404 (a round being prepared too)."""
-        round = (
-            Round.objects.exclude(status=RoundStatus.DRAFT)
-            .select_related("contest")
-            .filter(pk=self.kwargs["round_id"])
-            .first()
-        )
-        if round is None or not self.request.user.is_authenticated:
+        if not self.request.user.is_authenticated:
             raise NotFound()
-        assignment = get_assignment_for_juror(self.request.user, round=round, entry_code=self.kwargs["code"])
-        assignment.round = round
-        return assignment
+        try:
+            return get_opened_assignment_for_juror(
+                self.request.user, round_id=self.kwargs["round_id"], entry_code=self.kwargs["code"]
+            )
+        except Http404 as missing:
+            raise NotFound() from missing
 
     def own_review(self, assignment: Assignment) -> Review | None:
         """The requester's review of the assigned entry; another juror's is never read."""
@@ -188,14 +186,14 @@ class ReviewView(AssignedEntryAPIView):
         assignment = self.get_assignment()
         serializer = ReviewWriteSerializer(data=request.data, context={"contest": assignment.round.contest})
         serializer.is_valid(raise_exception=True)
-        review_save_draft(
+        review = review_save_draft(
             actor=request.user,
             round=assignment.round,
             entry=assignment.entry,
             scores=serializer.validated_data["scores"],
             comment=serializer.validated_data["comment"],
         )
-        return Response(self.review_data(assignment))
+        return Response(ReviewSerializer().to_representation(review))
 
 
 @extend_schema(tags=["jury"])
@@ -214,11 +212,12 @@ class ReviewSubmitView(AssignedEntryAPIView):
         assignment = self.get_assignment()
         serializer = ReviewWriteSerializer(data=request.data, context={"contest": assignment.round.contest})
         serializer.is_valid(raise_exception=True)
-        review_submit(
+        review = review_submit(
             actor=request.user,
             round=assignment.round,
             entry=assignment.entry,
             scores=serializer.validated_data["scores"],
             comment=serializer.validated_data["comment"],
         )
-        return Response(self.review_data(assignment))
+        # The service leaves the review with its scores as they now stand: nothing to read again.
+        return Response(ReviewSerializer().to_representation(review))

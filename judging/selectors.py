@@ -133,6 +133,21 @@ def get_assignment_for_juror(user: Any, *, round: Round, entry_code: str) -> Ass
     return assignment
 
 
+def get_opened_assignment_for_juror(user: Any, *, round_id: int, entry_code: str) -> Assignment:
+    """In one query: the juror's assignment to an entry of a round that has been opened, or 404 like a missing one."""
+    if not user.is_authenticated:
+        raise Http404
+    assignment = (
+        Assignment.objects.filter(round_id=round_id, juror__user=user, entry__code=entry_code)
+        .exclude(round__status=RoundStatus.DRAFT)
+        .select_related("entry", "juror", "round__contest")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
 def review_total(scores: Mapping[int, int], criteria: Iterable[Criterion]) -> Decimal | None:
     """A review's total ``T = 100 · Σ w·s/M / Σ w`` (0–100) from scores by criterion id; ``None`` if one is missing."""
     weighted = Decimal(0)

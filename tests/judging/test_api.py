@@ -323,3 +323,30 @@ def test_review_by_others_refused(request, setting, role, expected, method, suff
     response = getattr(client, method)(entry_url(setting, suffix), {"scores": {"c1": 1, "c2": 1}}, format="json")
     assert response.status_code == expected
     assert (Review.objects.count(), Score.objects.count()) == (0, 0)
+
+
+def _submit_queries(contest, scales):  # type: ignore[no-untyped-def]
+    """How many queries a revision of a submitted review takes through the API with this rubric."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    criteria = criteria_for(contest, *scales)
+    entry = entry_from(contest, UniversityFactory())
+    juror = juror_in(contest, UniversityFactory())
+    round = round_of(contest, [entry], [juror], k=1, number=contest.rounds.count() + 1)
+    Assignment.objects.create(round=round, juror=juror, entry=entry)
+    client = client_as(juror.user)
+    url = f"/api/v1/jury/rounds/{round.pk}/entries/{entry.code}/review/submit/"
+    assert client.post(url, {"scores": {c.slug: 1 for c in criteria}}, format="json").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {"scores": {c.slug: 0 for c in criteria}, "comment": "Less"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["scores"] == {c.slug: 0 for c in criteria}
+    return len(queries)
+
+
+def test_review_submit_queries_do_not_grow_with_criteria(db):  # type: ignore[no-untyped-def]
+    few = _submit_queries(ContestFactory(), [5])
+    many = _submit_queries(ContestFactory(), [5, 3, 10, 4, 2, 7])
+    assert few == many
+    assert many <= 14  # session and user, the assignment, the locked round and review, scores, history
