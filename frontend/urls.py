@@ -26,4 +26,5 @@ urlpatterns = [
     path("organise/", include("frontend.urls_organiser_jury")),
     path("jury/", include("frontend.urls_jury")),
     path("jury/", include("frontend.urls_jury_welcome")),
+    path("blog/", include("frontend.urls_blog")),
 ]

@@ -34,7 +34,7 @@ from contest.definitions import (
     definition_section_register,
 )
 from contest.models import Contest
-from judging.enums import RoundStatus
+from judging.enums import DEFAULT_TIE_BREAKERS, RankingMethod, RoundStatus, TieBreaker
 from judging.models import MAX_SCALE, Criterion, CriterionLevel, Round, Rubric
 
 #: The largest weight the column holds (six digits, two after the point).
@@ -63,6 +63,8 @@ class RoundDefinition:
     closes: datetime | None
     blind: bool
     reviews_per_entry: int | None
+    ranking_method: str
+    tie_breakers: tuple[str, ...]
 
 
 # --- Checking ---------------------------------------------------------------------------
@@ -170,13 +172,36 @@ def _local_moment(value: Any, path: str, problems: DefinitionProblems) -> dateti
     return moment
 
 
+def _ranking_method(value: Any, path: str, problems: DefinitionProblems) -> str:
+    if value not in RankingMethod.values:
+        problems.add(path, _("must be one of: %(choices)s") % {"choices": ", ".join(RankingMethod.values)})
+        return RankingMethod.MEAN.value
+    return str(value)
+
+
+def _tie_breakers(value: Any, path: str, problems: DefinitionProblems) -> tuple[str, ...]:
+    result: list[str] = []
+    for at, name in _items(value, path, problems, required=False):
+        if name not in TieBreaker.values:
+            problems.add(at, _("must be one of: %(choices)s") % {"choices": ", ".join(TieBreaker.values)})
+        elif name in result:
+            problems.add(at, _("%(name)s is already listed") % {"name": name})
+        else:
+            result.append(name)
+    return tuple(result)
+
+
 def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[RoundDefinition]:
     """Check the ``rounds`` section: a list of rounds."""
     result: list[RoundDefinition] = []
     seen: dict[int, str] = {}
     for position, (at, item) in enumerate(_items(value, path, problems, required=False), start=1):
         data = _fields(
-            item, at, problems, required=("name",), optional=("number", "opens", "closes", "blind", "reviews_per_entry")
+            item,
+            at,
+            problems,
+            required=("name",),
+            optional=("number", "opens", "closes", "blind", "reviews_per_entry", "ranking_method", "tie_breakers"),
         )
         if data is None:
             continue
@@ -208,9 +233,23 @@ def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Ro
                 reviews = _positive_int(raw, _at(at, "reviews_per_entry"), problems)
                 if reviews > 32767:
                     problems.add(_at(at, "reviews_per_entry"), _("must be at most %(maximum)d") % {"maximum": 32767})
+        method = RankingMethod.MEAN.value
+        if data.get("ranking_method") is not None:
+            method = _ranking_method(data["ranking_method"], _at(at, "ranking_method"), problems)
+        breakers: tuple[str, ...] = DEFAULT_TIE_BREAKERS
+        if data.get("tie_breakers") is not None:
+            breakers = _tie_breakers(data["tie_breakers"], _at(at, "tie_breakers"), problems)
         result.append(
             RoundDefinition(
-                path=at, number=number, name=name, opens=opens, closes=closes, blind=blind, reviews_per_entry=reviews
+                path=at,
+                number=number,
+                name=name,
+                opens=opens,
+                closes=closes,
+                blind=blind,
+                reviews_per_entry=reviews,
+                ranking_method=method,
+                tie_breakers=breakers,
             )
         )
     return result
@@ -315,6 +354,8 @@ def rounds_apply(contest: Contest, items: list[RoundDefinition]) -> list[str]:
             "closes_at": closes,
             "blind": item.blind,
             "reviews_per_entry": item.reviews_per_entry,
+            "ranking_method": item.ranking_method,
+            "tie_breakers": list(item.tie_breakers),
         }
         label = _("round %(number)d") % {"number": item.number}
         round = existing.get(item.number)
@@ -383,6 +424,11 @@ def rounds_dump(contest: Contest) -> list[dict[str, Any]] | None:
             item["closes"] = _moment_dump(round.closes_at, tz)
         item["blind"] = round.blind
         item["reviews_per_entry"] = ALL if round.reviews_per_entry is None else round.reviews_per_entry
+        # Only when not a new round's: a round on the defaults dumps as it did before rankings could be chosen.
+        if round.ranking_method != RankingMethod.MEAN:
+            item["ranking_method"] = round.ranking_method
+        if list(round.tie_breakers) != list(DEFAULT_TIE_BREAKERS):
+            item["tie_breakers"] = list(round.tie_breakers)
         result.append(item)
     return result
 

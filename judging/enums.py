@@ -23,3 +23,31 @@ class AssignmentOrigin(models.TextChoices):
 class ReviewChangeKind(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("review history", "Submitted")
     REVISED = "revised", pgettext_lazy("review history", "Revised")
+
+
+class RankingMethod(models.TextChoices):
+    """How a round's entries are ranked from the totals ``T`` of their submitted reviews (SPEC §4)."""
+
+    MEAN = "mean", pgettext_lazy("ranking method", "Mean")
+    MEDIAN = "median", pgettext_lazy("ranking method", "Median")
+    TRIMMED = "trimmed", pgettext_lazy("ranking method", "Trimmed mean")
+    NORMALISED = "normalised", pgettext_lazy("ranking method", "Normalised per juror")
+
+
+class TieBreaker(models.TextChoices):
+    """What separates entries that tie on the round's ranking method, tried in the round's order."""
+
+    MEDIAN = "median", pgettext_lazy("tie-breaker", "Higher median")
+    MEAN = "mean", pgettext_lazy("tie-breaker", "Higher mean")
+    TRIMMED = "trimmed", pgettext_lazy("tie-breaker", "Higher trimmed mean")
+    NORMALISED = "normalised", pgettext_lazy("tie-breaker", "Higher normalised value")
+    HEAVIEST_CRITERION = "heaviest_criterion", pgettext_lazy("tie-breaker", "Higher mean of the heaviest criterion")
+    EARLIER_SUBMISSION = "earlier_submission", pgettext_lazy("tie-breaker", "Earlier submission")
+
+
+#: The tie-breakers of a new round: median ``T``, then the heaviest criterion's mean, then the earlier submission.
+DEFAULT_TIE_BREAKERS = (
+    TieBreaker.MEDIAN.value,
+    TieBreaker.HEAVIEST_CRITERION.value,
+    TieBreaker.EARLIER_SUBMISSION.value,
+)

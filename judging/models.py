@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -15,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from contest.models import Contest, Entry, University
-from judging.enums import AssignmentOrigin, ReviewChangeKind, ReviewStatus, RoundStatus
+from judging.enums import (
+    DEFAULT_TIE_BREAKERS,
+    AssignmentOrigin,
+    RankingMethod,
+    ReviewChangeKind,
+    ReviewStatus,
+    RoundStatus,
+    TieBreaker,
+)
 
 if TYPE_CHECKING:
     # django-modeltranslation swaps the manager of every model registered in judging/translation.py.
@@ -161,6 +170,26 @@ class Conflict(models.Model):
         return f"{self.juror} · {self.entry or self.university}"
 
 
+def default_tie_breakers() -> list[str]:
+    """A new round's tie-breakers (a new list each time: a mutable default must not be shared)."""
+    return list(DEFAULT_TIE_BREAKERS)
+
+
+def validate_tie_breakers(value: object) -> None:
+    """A list of known tie-breakers, each at most once."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(_("Give the tie-breakers as a list of names."), code="not_a_list")
+    unknown = [item for item in value if item not in TieBreaker.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown tie-breaker: %(names)s. Choose from: %(choices)s."),
+            code="unknown_tie_breaker",
+            params={"names": ", ".join(unknown), "choices": ", ".join(TieBreaker.values)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each tie-breaker may be given only once."), code="duplicate")
+
+
 class Round(models.Model):
     """A judging round: its entries and jurors, how many reviews each entry gets, when it runs."""
 
@@ -192,6 +221,13 @@ class Round(models.Model):
     )
     assignment_seed = models.BigIntegerField(_("seed of the last automatic assignment"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    ranking_method = models.CharField(
+        _("ranking method"), max_length=20, choices=RankingMethod.choices, default=RankingMethod.MEAN
+    )
+    #: Names of :class:`~judging.enums.TieBreaker`, tried in this order; entries still tied share a place.
+    tie_breakers = models.JSONField(
+        _("tie-breakers"), default=default_tie_breakers, blank=True, validators=[validate_tie_breakers]
+    )
     entries = models.ManyToManyField(Entry, through="RoundEntry", related_name="judging_rounds")
     jurors = models.ManyToManyField(Juror, through="RoundJuror", related_name="rounds")
 
@@ -213,6 +249,9 @@ class Round(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status=RoundStatus.CLOSED) | Q(closed_at__isnull=False), name="round_closed_has_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(ranking_method__in=RankingMethod.values), name="round_ranking_method_known"
             ),
         ]
 
@@ -408,3 +447,95 @@ class JurorReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.juror} · {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class Results(models.Model):
+    """A round's final results: its awards, frozen with the hash of the ranking they were chosen from."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="results")
+    #: ``judging.ranking.RoundRanking.content_hash()`` of the ranking at finalisation.
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finalised_at = models.DateTimeField(_("finalised at"))
+    #: When the awards were last published to the blog; ``None`` until then.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    #: When the participants were e-mailed their results; they are told once.
+    participants_notified_at = models.DateTimeField(_("participants notified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("results")
+        verbose_name_plural = _("results")
+
+    def __str__(self) -> str:
+        return str(self.round)
+
+
+class Award(models.Model):
+    """A place in a nomination (1–3, shared places allowed) or a named special award, given to one entry.
+
+    ``key`` names the award's slot for good (``nomination-<slug>/place-<p>/<n>``, ``special/<slug>``):
+    the blog post that publishes it is found by that key, so publishing again or correcting the
+    award's entry updates the same post.
+    """
+
+    results = models.ForeignKey(Results, on_delete=models.CASCADE, related_name="awards")
+    key = models.CharField(_("key"), max_length=200)
+    nomination = models.ForeignKey(
+        "contest.Nomination",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards",
+        verbose_name=_("nomination"),
+    )
+    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    #: The special award's name (kk/ru/en); empty for a place.
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="awards", verbose_name=_("entry"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects: ClassVar[MultilingualManager[Award]]
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["results", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["results", "key"], name="award_key_unique"),
+            models.CheckConstraint(
+                condition=Q(place__isnull=True) | Q(place__gte=1, place__lte=3), name="award_place_range"
+            ),
+            # A place belongs to a nomination; a special award (no place) is named, which the services check
+            # (its name lives in a column per language).
+            models.CheckConstraint(
+                condition=Q(place__isnull=True) | Q(nomination__isnull=False), name="award_place_has_nomination"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.results} · {self.key} · {self.entry}"
+
+
+class AwardChange(models.Model):
+    """A change to a finalised award: who, when, why, and the award before and after."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="history")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+    #: ``{"entry": "<code>", "place": 1, "name": "..."}``
+    old = models.JSONField(_("before"))
+    new = models.JSONField(_("after"))
+
+    class Meta:
+        verbose_name = _("change of an award")
+        verbose_name_plural = _("changes of awards")
+        ordering = ["award", "changed_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="award_change_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.award} · {self.changed_at:%Y-%m-%d %H:%M}"

@@ -19,7 +19,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -60,12 +60,9 @@ def juror_language(juror: Juror) -> str:
 
 
 def jury_panel_link(*, round: Round, language: str) -> str:
-    """The absolute link to the round in the jury panel, in ``language``; the panel's home if the page is missing."""
+    """The absolute link to the round in the jury panel, in ``language``."""
     with translation.override(language):
-        try:
-            path = reverse("frontend:jury_round", kwargs={"round_id": round.pk})
-        except NoReverseMatch:
-            path = f"/{language}/jury/"
+        path = reverse("frontend:jury_round", kwargs={"round_id": round.pk})
     return settings.SITE_URL + path
 
 

@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from judging.models import Criterion, CriterionLevel, Round
+from judging.models import Award, Criterion, CriterionLevel, Round
 
 
 @register(Criterion)
@@ -17,4 +17,9 @@ class CriterionLevelTranslation(TranslationOptions):
 
 @register(Round)
 class RoundTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Award)
+class AwardTranslation(TranslationOptions):
     fields = ("name",)

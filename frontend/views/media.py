@@ -2,7 +2,8 @@
 
 Authors reach their entry's files through ``get_entry_for_author``; jurors through their assignment
 (``get_entry_for_jury_media``), and only the files the jury looks at, under names that tell nothing
-of who made the entry.
+of who made the entry. Visitors reach the same viewable files of a published winner through its blog
+post (``get_public_rendition``), and of no other entry.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import mimetypes
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 
+from blog.selectors import get_public_rendition
 from contest.selectors import get_entry_for_author
 from frontend.http import AuthenticatedHttpRequest
 from judging.selectors import JURY_RENDITIONS, get_entry_for_jury_media
@@ -78,4 +80,26 @@ def _serve(rendition: Rendition, *, download_name: str = "") -> HttpResponseBase
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(rendition.file.open("rb"), content_type=content_type, filename=download_name)
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+#: How long a published winner's file, served from local storage, may be kept by any cache.
+PUBLIC_FILE_MAX_AGE = 24 * 3600
+#: A signed S3 address lives ten minutes by default: its redirect is kept for much less than that.
+PUBLIC_REDIRECT_MAX_AGE = 60
+
+
+def blog_rendition_file(request: HttpRequest, contest: str, slug: str, asset: uuid.UUID, name: str) -> HttpResponseBase:
+    """A file of a published winner's player or slides, for anyone: the post's publication makes it public.
+
+    Locally the file itself may be kept by browsers and shared caches for a day; on S3 the redirect
+    to a signed URL is kept for less time than the URL lives.
+    """
+    post, rendition = get_public_rendition(contest_slug=contest, slug=slug, asset=asset, name=name)
+    extension = files.name_of(rendition.file).rsplit(".", 1)[-1].lower()
+    response = _serve(rendition, download_name=f"{post.slug}-{rendition.name}.{extension}")
+    if isinstance(response, HttpResponseRedirect):
+        response["Cache-Control"] = f"public, max-age={PUBLIC_REDIRECT_MAX_AGE}"
+    else:
+        response["Cache-Control"] = f"public, max-age={PUBLIC_FILE_MAX_AGE}"
     return response

@@ -45,7 +45,14 @@ ROUNDS = [
         "blind": True,
         "reviews_per_entry": 2,
     },
-    {"number": 2, "name": "Final", "blind": False, "reviews_per_entry": "all"},
+    {
+        "number": 2,
+        "name": "Final",
+        "blind": False,
+        "reviews_per_entry": "all",
+        "ranking_method": "normalised",
+        "tie_breakers": ["earlier_submission", "median"],
+    },
 ]
 
 
@@ -106,6 +113,11 @@ def test_rubric_and_rounds_load_when_valid_creates_exact_rows(db):
         2,
     )
     assert (final.name_en, final.opens_at, final.blind, final.reviews_per_entry) == ("Final", None, False, None)
+    assert (first.ranking_method, first.tie_breakers) == (
+        "mean",
+        ["median", "heaviest_criterion", "earlier_submission"],
+    )
+    assert (final.ranking_method, final.tie_breakers) == ("normalised", ["earlier_submission", "median"])
 
 
 def test_rubric_and_rounds_dump_when_loaded_round_trips(db):
@@ -152,8 +164,15 @@ def test_rubric_and_rounds_parse_when_invalid_reports_paths(db):
         {"slug": "ok", "name": "Again", "colour": "red"},
     ]
     rounds = [
-        {"number": 1, "name": "One", "opens": "tomorrow", "reviews_per_entry": "some"},
-        {"number": 1, "name": "", "opens": "2025-05-10T09:00", "closes": "2025-05-01T09:00", "blind": "yes"},
+        {"number": 1, "name": "One", "opens": "tomorrow", "reviews_per_entry": "some", "ranking_method": "best"},
+        {
+            "number": 1,
+            "name": "",
+            "opens": "2025-05-10T09:00",
+            "closes": "2025-05-01T09:00",
+            "blind": "yes",
+            "tie_breakers": ["median", "luck", "median"],
+        },
     ]
 
     with pytest.raises(DefinitionInvalid) as refused:
@@ -172,11 +191,31 @@ def test_rubric_and_rounds_parse_when_invalid_reports_paths(db):
         'rubric[2].slug: "ok" is already used by rubric[1]',
         "rounds[0].opens: must be a date and time such as 2025-03-01T09:00",
         'rounds[0].reviews_per_entry: must be a whole number or "all"',
+        "rounds[0].ranking_method: must be one of: mean, median, trimmed, normalised",
         "rounds[1].number: 1 is already used by rounds[0]",
         "rounds[1].name: must not be empty",
         "rounds[1].closes: must be after opens",
         "rounds[1].blind: must be true or false",
+        "rounds[1].tie_breakers[1]: must be one of: median, mean, trimmed, normalised, heaviest_criterion, "
+        "earlier_submission",
+        "rounds[1].tie_breakers[2]: median is already listed",
     ]
+
+
+def test_rounds_load_when_ranking_changes_updates_and_reports_it(db):
+    contest = contest_definition_load(definition=definition_parse(_data(rounds=ROUNDS))).contest
+    changed = [dict(ROUNDS[0], ranking_method="trimmed", tie_breakers=[]), ROUNDS[1]]
+
+    report = contest_definition_load(definition=definition_parse(_data(rounds=changed)))
+
+    assert report.changes == ["updated round 1: ranking_method, tie_breakers"]
+    first = Round.objects.get(contest=contest, number=1)
+    assert (first.ranking_method, first.tie_breakers) == ("trimmed", [])
+    assert contest_definition_dump(contest=contest)["rounds"][0] == {
+        **ROUNDS[0],
+        "ranking_method": "trimmed",
+        "tie_breakers": [],
+    }
 
 
 def test_rounds_load_when_time_skipped_by_clocks_refuses(db):

@@ -1,0 +1,100 @@
+"""Reads of the blog: what visitors see, which is only ever published posts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import django_filters
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from blog.models import Post, PostStatus
+from contest.models import Nomination, Platform
+from judging.selectors import JURY_RENDITIONS
+from media_pipeline.models import Rendition
+
+#: What stands for a post in lists and link previews: a video's poster frame or a presentation's cover.
+THUMBNAILS = ("poster", "cover")
+#: The files of a published winner anyone may open: those the player and slide viewer show. Never the
+#: original upload nor the ``pdf`` rendition, whose document properties may name an author who did not consent.
+PUBLIC_RENDITIONS = JURY_RENDITIONS
+
+
+def posts_published() -> QuerySet[Post]:
+    """Published posts, newest first, with their tags and thumbnail in a fixed number of queries."""
+    return (
+        Post.objects.filter(status=PostStatus.PUBLISHED)
+        .select_related("contest", "nomination", "entry__media")
+        .prefetch_related(
+            Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")),
+            Prefetch(
+                "entry__media__renditions",
+                queryset=Rendition.objects.filter(name__in=THUMBNAILS).order_by("-name"),
+                to_attr="thumbnails",
+            ),
+        )
+        .order_by("-published_at", "-id")
+    )
+
+
+def post_thumbnail(post: Post) -> Rendition | None:
+    """The post's poster or cover, from what :func:`posts_published` fetched (or one query otherwise)."""
+    media = post.entry.media if post.entry is not None else None
+    if media is None:
+        return None
+    thumbnails = getattr(media, "thumbnails", None)
+    if thumbnails is None:
+        thumbnails = list(media.renditions.filter(name__in=THUMBNAILS).order_by("-name"))
+    return thumbnails[0] if thumbnails else None
+
+
+def _choices_in_use(model: type[Platform] | type[Nomination]) -> list[tuple[str, str]]:
+    """``(slug, name)`` of the platforms or nominations of published posts; one row per slug across contests."""
+    seen: dict[str, str] = {}
+    for item in model.objects.filter(posts__status=PostStatus.PUBLISHED).distinct().order_by("order", "id"):
+        seen.setdefault(item.slug, str(item.name))
+    return list(seen.items())
+
+
+class PostFilter(django_filters.FilterSet):
+    """``?platform=<slug>&nomination=<slug>``: the same slug means the same tag in every contest."""
+
+    platform = django_filters.ChoiceFilter(field_name="platforms__slug", label=_("Platform"), empty_label=_("All"))
+    nomination = django_filters.ChoiceFilter(field_name="nomination__slug", label=_("Nomination"), empty_label=_("All"))
+
+    class Meta:
+        model = Post
+        fields = ["platform", "nomination"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["platform"].extra["choices"] = _choices_in_use(Platform)
+        self.filters["nomination"].extra["choices"] = _choices_in_use(Nomination)
+
+
+def get_published_post(*, contest_slug: str, slug: str) -> Post:
+    """A published post with everything its page shows, or 404: a draft looks exactly like a missing post."""
+    post = posts_published().filter(contest__slug=contest_slug, slug=slug).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def get_public_rendition(*, contest_slug: str, slug: str, asset: uuid.UUID, name: str) -> tuple[Post, Rendition]:
+    """A viewable file of a published post's entry, or 404 for anything else (drafts, other files, old uploads)."""
+    if not PUBLIC_RENDITIONS.fullmatch(name):
+        raise Http404
+    post = (
+        Post.objects.filter(status=PostStatus.PUBLISHED, contest__slug=contest_slug, slug=slug)
+        .select_related("entry")
+        .first()
+    )
+    if post is None or post.entry is None or post.entry.media_id is None:
+        raise Http404
+    # Only the entry's current file: an older upload may still carry what the author replaced.
+    rendition = Rendition.objects.filter(asset_id=post.entry.media_id, asset__uuid=asset, name=name).first()
+    if rendition is None:
+        raise Http404
+    return post, rendition

@@ -1,0 +1,13 @@
+"""The public blog, included under ``blog/`` in the ``frontend`` namespace."""
+
+from django.urls import path
+
+from frontend.feeds import PostFeed
+from frontend.views import blog, media
+
+urlpatterns = [
+    path("", blog.post_list, name="blog"),
+    path("feed/", PostFeed(), name="blog_feed"),
+    path("<slug:contest>/<slug:slug>/", blog.post_detail, name="blog_post"),
+    path("<slug:contest>/<slug:slug>/media/<uuid:asset>/<str:name>/", media.blog_rendition_file, name="blog_media"),
+]
