@@ -89,6 +89,7 @@ bench: $(VENV)/.dev messages
 	$(BIN)/python benchmarks/bench_media.py
 	$(BIN)/python benchmarks/bench_assignment.py
 	$(BIN)/python benchmarks/bench_reviews.py
+	$(BIN)/python benchmarks/bench_statistics.py
 	$(BIN)/python benchmarks/bench_ranking.py
 
 clean:

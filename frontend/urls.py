@@ -22,6 +22,7 @@ urlpatterns = [
     path("organise/", include("frontend.urls_organiser")),
     path("organise/", include("frontend.urls_judging")),
     path("organise/", include("frontend.urls_exports")),
+    path("organise/", include("frontend.urls_statistics")),
     path("organise/", include("frontend.urls_progress")),
     path("organise/", include("frontend.urls_organiser_jury")),
     path("jury/", include("frontend.urls_jury")),

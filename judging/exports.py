@@ -1,18 +1,23 @@
-"""Exports of a contest's data as tables, and writers for CSV and XLSX.
+"""Exports of a contest's data as tables, and writers for CSV, XLSX and JSON.
 
-An exporter is registered under a name (``assignments``, ``reviews``, …) and builds a
+An exporter is registered under a name (``assignments``, ``reviews``, ``entries``, …) and builds a
 :class:`Table`: a header and an iterator of rows. Rows are read from the database in chunks
 (``.iterator(chunk_size=...)``, with related rows prefetched per chunk), so an export of any size
 holds one chunk in memory and costs a fixed number of queries per chunk, never one per row.
 The column names are a fixed, machine-readable interface: they are not translated.
+
+A summary such as ``platform-stats`` is small whatever the contest's size; its table may also carry
+formatted sheets for people (XLSX: one sheet per view, as the organiser's page shows them) and a
+structured document (JSON) instead of being written row by row.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
@@ -21,25 +26,41 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from config.exceptions import BaigeError, NotAllowed
-from contest.models import Contest
+from contest.models import Contest, Entry, Platform
 from contest.services import Actor
+from contest.statistics import (
+    Column,
+    NominationTable,
+    PlatformTable,
+    nomination_table,
+    participant_columns,
+    platform_table,
+    share_label,
+)
 from judging.enums import ReviewStatus
 from judging.models import Assignment, Review, Round
 from judging.selectors import criteria_of, review_total
+from judging.statistics import PlatformScore, platform_scores
 
 #: Rows read from the database at a time.
 CHUNK_SIZE = 1000
+#: The formats of the exports page's links.
 FORMATS = ("csv", "xlsx")
+#: Every format Baige writes: the command and the statistics page offer JSON as well.
+ALL_FORMATS = (*FORMATS, "json")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
 }
 #: The review status of an assignment whose juror has not opened the entry yet.
 NOT_STARTED = "not_started"
@@ -48,6 +69,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CENT = Decimal("0.01")
 #: Characters of CSV sent at a time while streaming.
 CSV_PIECE = 64 * 1024
+#: The widest column of a formatted sheet, in characters.
+WIDEST_COLUMN = 60
 
 Cell = str | int | Decimal | None
 
@@ -59,11 +82,27 @@ class ExportRefused(BaigeError):
 
 
 @dataclass(frozen=True)
+class Sheet:
+    """A sheet of a workbook formatted for people: a bold header, set widths, number formats by column."""
+
+    title: str
+    header: list[str]
+    rows: list[list[Cell]]
+    number_formats: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Table:
-    """An export's column names and its rows, read lazily."""
+    """An export's column names and its rows, read lazily.
+
+    ``sheets``, when given, are what an XLSX workbook holds instead of the rows; ``document``, when
+    given, is what JSON holds instead of one object per row.
+    """
 
     header: list[str]
     rows: Iterator[Sequence[Cell]]
+    sheets: tuple[Sheet, ...] = ()
+    document: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,12 +159,12 @@ def export_table(*, actor: Actor | None, contest: Contest, what: str, round_numb
     return exporter.build(contest, round)
 
 
-def export_format_check(file_format: str) -> str:
-    """The format if Baige writes it, else a clear refusal."""
-    if file_format not in FORMATS:
+def export_format_check(file_format: str, known: Sequence[str] = FORMATS) -> str:
+    """The format if it is one of ``known``, else a clear refusal."""
+    if file_format not in known:
         raise ExportRefused(
             _("Unknown format “%(format)s”; choose one of: %(known)s.")
-            % {"format": file_format, "known": ", ".join(FORMATS)}
+            % {"format": file_format, "known": ", ".join(known)}
         )
     return file_format
 
@@ -179,14 +218,83 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell) -> Any:
     return value
 
 
+def _xlsx_formatted(workbook: Workbook, formatted: Sheet) -> None:
+    sheet = workbook.create_sheet(title=formatted.title[:31])
+    texts = [formatted.header, *([str(value) if value is not None else "" for value in row] for row in formatted.rows)]
+    for index in range(len(formatted.header)):
+        widest = max(len(row[index]) for row in texts if index < len(row))
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(widest + 2, WIDEST_COLUMN)
+    sheet.freeze_panes = "B2"
+    bold = Font(bold=True)
+    header = []
+    for title in formatted.header:
+        bold_cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", title))
+        bold_cell.font = bold
+        header.append(bold_cell)
+    sheet.append(header)
+    for row in formatted.rows:
+        cells = []
+        for index, value in enumerate(row):
+            number_format = formatted.number_formats.get(index)
+            if number_format is not None and value is not None:
+                number_cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+                number_cell.number_format = number_format
+                cells.append(number_cell)
+            else:
+                cells.append(_xlsx_cell(sheet, value))
+        sheet.append(cells)
+
+
 def export_write_xlsx(table: Table, target: IO[bytes] | str) -> None:
-    """Write the table as an XLSX workbook of one sheet, row by row (openpyxl's write-only mode)."""
+    """Write the table as an XLSX workbook, row by row (openpyxl's write-only mode).
+
+    One sheet of the rows, or the table's formatted sheets when it has some.
+    """
     workbook = Workbook(write_only=True)
+    if table.sheets:
+        for formatted in table.sheets:
+            _xlsx_formatted(workbook, formatted)
+        workbook.save(target)
+        return
     sheet = workbook.create_sheet(title="export")
     sheet.append(table.header)
     for row in table.rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
     workbook.save(target)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        # A number in JSON; float keeps the shortest text, so Decimal("23.1") is written 23.1.
+        return float(value)
+    raise TypeError(f"{type(value).__name__} cannot be written as JSON")
+
+
+def export_json_pieces(table: Table) -> Iterator[str]:
+    """The table as JSON text, in pieces, for streaming.
+
+    The table's document when it has one, else a list of one object per row keyed by the column names.
+    """
+    if table.document is not None:
+        yield json.dumps(table.document, ensure_ascii=False, indent=2, default=_json_value) + "\n"
+        return
+    buffer = io.StringIO()
+    buffer.write("[")
+    separator = "\n"
+    for row in table.rows:
+        buffer.write(separator)
+        buffer.write(json.dumps(dict(zip(table.header, row, strict=True)), ensure_ascii=False, default=_json_value))
+        separator = ",\n"
+        if buffer.tell() >= CSV_PIECE:
+            yield _flush(buffer)
+    buffer.write("\n]\n")
+    yield _flush(buffer)
+
+
+def export_write_json(table: Table, stream: IO[str]) -> None:
+    """Write the table as JSON to a text stream."""
+    for piece in export_json_pieces(table):
+        stream.write(piece)
 
 
 # --- Exporters --------------------------------------------------------------------------------
@@ -286,6 +394,186 @@ def reviews_table(contest: Contest, round: Round | None) -> Table:
                 total.quantize(CENT, rounding=ROUND_HALF_UP) if total is not None else None,
                 review.comment,
                 _local_iso(contest, review.submitted_at),
+            ]
+
+    return Table(header=header, rows=_in_current_language(rows()))
+
+
+# --- Statistics -------------------------------------------------------------------------------
+
+
+def _platform_sheet(table: PlatformTable) -> Sheet:
+    # Cells are text exactly as organisers report them ("6 (23.1%)"); the numbers are in CSV and JSON.
+    return Sheet(
+        title=_("Platforms"),
+        header=[_("Platform"), *(column.label for column in table.columns)],
+        rows=[[row.platform.name, *(share_label(share) for share in row.shares)] for row in table.rows],
+    )
+
+
+def _nomination_sheet(table: NominationTable) -> Sheet:
+    rows: list[list[Cell]] = [[row.nomination.name, *row.counts] for row in table.rows]
+    rows.append([_("Total"), *table.totals])
+    return Sheet(
+        title=_("Nominations"),
+        header=[_("Nomination"), *(column.name for column in table.columns)],
+        rows=rows,
+    )
+
+
+def _scores_sheet(scores: list[tuple[Round, list[PlatformScore]]]) -> Sheet:
+    return Sheet(
+        title=pgettext("jury score", "Scores"),
+        header=[
+            pgettext("judging round", "Round"),
+            _("Platform"),
+            _("Entries scored"),
+            _("Mean score"),
+            _("Lowest"),
+            _("Highest"),
+        ],
+        rows=[
+            [
+                _("Round %(number)d · %(name)s") % {"number": round.number, "name": round.name},
+                score.platform.name,
+                score.entries,
+                score.mean,
+                score.lowest,
+                score.highest,
+            ]
+            for round, round_scores in scores
+            for score in round_scores
+        ],
+        number_formats={3: "0.00", 4: "0.00", 5: "0.00"},
+    )
+
+
+def _column_document(column: Column) -> dict[str, Any]:
+    return {"key": column.key, "name": column.name, "participants": column.participants}
+
+
+def _platform_document(platform: Platform) -> dict[str, Any]:
+    return {"slug": platform.slug, "name": platform.name, "other": platform.is_other}
+
+
+def _statistics_document(
+    contest: Contest,
+    platforms: PlatformTable,
+    nominations: NominationTable,
+    scores: list[tuple[Round, list[PlatformScore]]],
+) -> dict[str, Any]:
+    keys = [column.key for column in platforms.columns]
+    return {
+        "contest": contest.slug,
+        "columns": [_column_document(column) for column in platforms.columns],
+        "platforms": [
+            {
+                **_platform_document(row.platform),
+                "cells": {
+                    key: {"count": share.count, "percent": share.percent}
+                    for key, share in zip(keys, row.shares, strict=True)
+                },
+            }
+            for row in platforms.rows
+        ],
+        "nominations": [
+            {
+                "slug": row.nomination.slug,
+                "name": row.nomination.name,
+                "entries": dict(zip(keys, row.counts, strict=True)),
+            }
+            for row in nominations.rows
+        ],
+        "scores": [
+            {
+                "round": round.number,
+                "name": round.name,
+                "platforms": [
+                    {
+                        **_platform_document(score.platform),
+                        "entries": score.entries,
+                        "mean": score.mean,
+                        "lowest": score.lowest,
+                        "highest": score.highest,
+                    }
+                    for score in round_scores
+                ],
+            }
+            for round, round_scores in scores
+        ],
+    }
+
+
+@exporter_register("platform-stats", label=gettext_lazy("Statistics per platform"), by_round=False)
+def platform_stats_table(contest: Contest, round: Round | None) -> Table:
+    """Participants per platform and university (CSV: count and percent in separate columns).
+
+    XLSX holds three sheets: the per-platform table as organisers report it, submitted entries per
+    nomination and university, and the entries' scores per platform in each round; JSON holds the same.
+    """
+    columns = participant_columns(contest=contest)
+    platforms = platform_table(contest=contest, columns=columns)
+    nominations = nomination_table(contest=contest, columns=columns)
+    scores = [(each, platform_scores(round=each)) for each in Round.objects.filter(contest=contest).order_by("number")]
+    header = ["platform"]
+    for column in columns:
+        header += [f"{column.key} count", f"{column.key} percent"]
+    rows: list[list[Cell]] = []
+    for row in platforms.rows:
+        cells: list[Cell] = [row.platform.name]
+        for share in row.shares:
+            cells += [share.count, share.percent]
+        rows.append(cells)
+    return Table(
+        header=header,
+        rows=iter(rows),
+        sheets=(_platform_sheet(platforms), _nomination_sheet(nominations), _scores_sheet(scores)),
+        document=_statistics_document(contest, platforms, nominations, scores),
+    )
+
+
+@exporter_register("entries", label=gettext_lazy("Entries"), by_round=False)
+def entries_table(contest: Contest, round: Round | None) -> Table:
+    """Every entry of the contest, drafts and withdrawn ones included, with its author and its media file."""
+    entries = (
+        Entry.objects.filter(contest=contest)
+        .select_related("nomination", "author__profile__university", "media")
+        .prefetch_related("platforms")
+        .order_by("code", "pk")
+    )
+    header = [
+        "code",
+        "title",
+        "status",
+        "nomination",
+        "platforms",
+        "other_platform",
+        "author",
+        "email",
+        "university",
+        "submitted_at",
+        "media_kind",
+        "media_status",
+    ]
+
+    def rows() -> Iterator[list[Cell]]:
+        for entry in entries.iterator(chunk_size=CHUNK_SIZE):
+            profile = getattr(entry.author, "profile", None)
+            university = profile.university if profile is not None else None
+            media = entry.media
+            yield [
+                entry.code,
+                entry.title,
+                entry.status,
+                entry.nomination.name,
+                "; ".join(platform.name for platform in entry.platforms.all()),
+                entry.other_platform,
+                profile.full_name if profile is not None else "",
+                entry.author.email,
+                university.name if university is not None else "",
+                _local_iso(contest, entry.submitted_at),
+                media.kind if media is not None else "",
+                media.status if media is not None else "",
             ]
 
     return Table(header=header, rows=_in_current_language(rows()))

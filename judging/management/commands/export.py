@@ -1,4 +1,4 @@
-"""``manage.py export --contest SLUG --what KIND --format csv|xlsx [--round N] [-o FILE]``."""
+"""``manage.py export --contest SLUG --what KIND --format csv|xlsx|json [--round N] [-o FILE]``."""
 
 from __future__ import annotations
 
@@ -10,22 +10,31 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError
 from contest.models import Contest
-from judging.exports import EXPORTERS, FORMATS, export_csv_lines, export_table, export_write_csv, export_write_xlsx
+from judging.exports import (
+    ALL_FORMATS,
+    EXPORTERS,
+    export_csv_lines,
+    export_json_pieces,
+    export_table,
+    export_write_csv,
+    export_write_json,
+    export_write_xlsx,
+)
 
 STDOUT = "-"
 
 
 class Command(BaseCommand):
     help = (
-        "Export a contest's data as CSV or XLSX: "
+        "Export a contest's data as CSV, XLSX or JSON: "
         + ", ".join(EXPORTERS)
-        + ". Without --round, every round. CSV goes to standard output unless -o names a file."
+        + ". Without --round, every round. CSV and JSON go to standard output unless -o names a file."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--contest", required=True, help="The contest's slug.")
         parser.add_argument("--what", required=True, choices=sorted(EXPORTERS), help="What to export.")
-        parser.add_argument("--format", default="csv", choices=FORMATS, help="csv (the default) or xlsx.")
+        parser.add_argument("--format", default="csv", choices=ALL_FORMATS, help="csv (the default), xlsx or json.")
         parser.add_argument("--round", type=int, default=None, help="Only this round (its number).")
         parser.add_argument("-o", "--output", default=STDOUT, help="The file to write; - (the default) for stdout.")
 
@@ -42,7 +51,8 @@ class Command(BaseCommand):
         except BaigeError as refused:
             raise CommandError(str(refused)) from refused
         if output == STDOUT:
-            for piece in export_csv_lines(table):
+            pieces = export_json_pieces(table) if file_format == "json" else export_csv_lines(table)
+            for piece in pieces:
                 self.stdout.write(piece, ending="")
             return
         path = Path(output)
@@ -50,6 +60,9 @@ class Command(BaseCommand):
             raise CommandError(_("There is no folder %(path)s.") % {"path": path.parent})
         if file_format == "xlsx":
             export_write_xlsx(table, str(path))
+        elif file_format == "json":
+            with path.open("w", encoding="utf-8") as stream:
+                export_write_json(table, stream)
         else:
             # The byte-order mark lets spreadsheet programs read the file as UTF-8.
             with path.open("w", encoding="utf-8-sig", newline="") as stream:
