@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "discard-stale-uploads": {"task": "media_pipeline.discard_stale_uploads", "schedule": 3600.0},
     # Jurors with unfinished reviews in an open round get a reminder each morning (at most one per 12 hours).
     "remind-jurors-daily": {"task": "judging.remind_jurors_daily", "schedule": crontab(minute=0, hour=9)},
+    # Finalised results go to the blog once the contest's announced time has come (seconds between looks).
+    "publish-due-results": {
+        "task": "judging.publish_due_results",
+        "schedule": float(ENV.get("RESULTS_PUBLISH_INTERVAL", "60")),
+    },
 }
 # Where workers keep the files of the asset they are processing (deleted afterwards).
 MEDIA_WORK_DIR = ENV.get("MEDIA_WORK_DIR") or str(DATA_DIR / "work")

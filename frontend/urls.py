@@ -25,6 +25,8 @@ urlpatterns = [
     path("organise/", include("frontend.urls_statistics")),
     path("organise/", include("frontend.urls_progress")),
     path("organise/", include("frontend.urls_organiser_jury")),
+    path("organise/", include("frontend.urls_results")),
+    path("organise/", include("frontend.urls_publication")),
     path("jury/", include("frontend.urls_jury")),
     path("jury/", include("frontend.urls_jury_welcome")),
     path("blog/", include("frontend.urls_blog")),

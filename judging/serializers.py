@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,6 +13,7 @@ from contest.models import CoAuthor, Entry
 from contest.serializers import EntryNominationSerializer, EntryPlatformSerializer, UniversityBriefSerializer
 from judging.enums import ReviewStatus
 from judging.models import Assignment, Criterion, Review, Round
+from judging.publication import PublishedAward
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
 
@@ -206,3 +208,43 @@ class ReviewWriteSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(_("Unknown criteria: %(criteria)s.") % {"criteria": ", ".join(unknown)})
         return {ids[slug]: value for slug, value in scores.items()}
+
+
+class PublishedRoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Round
+        fields = ["number", "name"]
+        read_only_fields = fields
+
+
+class PublishedAwardSerializer(serializers.Serializer):
+    """A published award: where it was given, to which entry, and its post; names only with the authors' consent."""
+
+    round = PublishedRoundSerializer(read_only=True)
+    nomination = EntryNominationSerializer(source="post.nomination", read_only=True, allow_null=True)
+    place = serializers.IntegerField(
+        source="post.place", read_only=True, allow_null=True, help_text=_("1–3; null for a special award.")
+    )
+    award = serializers.CharField(
+        source="post.award", read_only=True, help_text=_("The place, or the special award's name.")
+    )
+    entry_title = serializers.CharField(source="post.entry.title", read_only=True, allow_null=True)
+    platforms = EntryPlatformSerializer(source="post.platforms", many=True, read_only=True)
+    live_url = serializers.CharField(source="post.live_url", read_only=True)
+    post_url = serializers.SerializerMethodField(help_text=_("The address of the award's blog post."))
+    authors = serializers.SerializerMethodField(help_text=_("Null unless the authors consented to publication."))
+    university = serializers.SerializerMethodField(help_text=_("Null unless the authors consented to publication."))
+    published_at = serializers.DateTimeField(source="post.published_at", read_only=True)
+
+    def get_post_url(self, award: PublishedAward) -> str:
+        path = reverse("frontend:blog_post", kwargs={"contest": award.post.contest.slug, "slug": award.post.slug})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_authors(self, award: PublishedAward) -> str | None:
+        return award.post.authors_text if award.post.show_authors else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_university(self, award: PublishedAward) -> str | None:
+        return award.post.university_text if award.post.show_authors else None

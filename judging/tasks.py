@@ -1,4 +1,4 @@
-"""Background work of judging: reminders to jurors, one e-mail at a time, and the daily round of them."""
+"""Background work of judging: reminders to jurors, publication of results, and the e-mails of both."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from smtplib import SMTPException
 
 from celery import Task, shared_task
 
-# The module, not its names: judging.reminders queues these tasks, so each module imports the other.
-from judging import reminders
+# The modules, not their names: judging.reminders and judging.publication queue these tasks, so each
+# module imports the other.
+from judging import publication, reminders
+from judging.models import Results
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +30,31 @@ def remind_jurors_daily() -> int:
     sent = reminders.jurors_remind_due()
     logger.info("reminded %d jurors", sent)
     return sent
+
+
+@shared_task(name="judging.publish_results")
+def publish_results(*, results_id: int) -> int:
+    """Publish (or bring up to date) the blog posts of one round's finalised results; how many posts changed."""
+    results = Results.objects.filter(pk=results_id).first()
+    if results is None:
+        logger.info("results %s are gone: nothing to publish", results_id)
+        return 0
+    report = publication.results_publish(actor=None, results=results)
+    return len(report.changed)
+
+
+@shared_task(name="judging.publish_due_results")
+def publish_due_results() -> int:
+    """Publish every finalised round's results whose announced time has come; how many were published."""
+    published = publication.results_publish_due()
+    logger.info("published the results of %d rounds", published)
+    return published
+
+
+@shared_task(name="judging.send_result_email", bind=True, max_retries=3)
+def send_result_email(self: Task, *, results_id: int, user_id: int) -> None:
+    """E-mail one participant their result in a round."""
+    try:
+        publication.result_email_send(results_id=results_id, user_id=user_id)
+    except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
+        raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed

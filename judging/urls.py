@@ -1,8 +1,9 @@
-"""API v1 routes for jurors, under /api/v1/jury/."""
+"""API v1 routes of judging: jurors' work under /api/v1/jury/, and every contest's published results."""
 
 from django.urls import path
 
 from judging.api import AssignedEntryView, AssignmentListView, ReviewSubmitView, ReviewView
+from judging.api_results import PublishedResultsView
 
 app_name = "judging_api"
 urlpatterns = [
@@ -14,4 +15,5 @@ urlpatterns = [
         ReviewSubmitView.as_view(),
         name="review-submit",
     ),
+    path("contests/<slug:slug>/results/", PublishedResultsView.as_view(), name="results"),
 ]

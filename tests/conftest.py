@@ -188,8 +188,8 @@ class WorkerPool:
             "MEDIA_WORK_DIR": str(tmp_path / "worker-work"),
         }
 
-    def start(self, queues: str = "default,media,office", *, name: str = "w1", extra_env=None):  # type: ignore[no-untyped-def]
-        """Start a worker on ``queues`` and wait until it answers a ping."""
+    def start(self, queues: str = "default,media,office", *, name: str = "w1", extra_env=None, beat: bool = False):  # type: ignore[no-untyped-def]
+        """Start a worker on ``queues`` and wait until it answers a ping; with ``beat``, it also runs the schedule."""
         import subprocess
         import sys
         import time
@@ -218,6 +218,8 @@ class WorkerPool:
                 "--without-mingle",
                 "--loglevel",
                 "INFO",
+                # Celery beat inside the worker, keeping its schedule's state in the test's folder.
+                *(["--beat", "--schedule", str(self.tmp_path / f"beat-{name}")] if beat else []),
             ],
             cwd=root,
             env={**self.env, **(extra_env or {})},

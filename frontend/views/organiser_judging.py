@@ -259,7 +259,7 @@ def round_close_view(request: AuthenticatedHttpRequest, slug: str, number: int) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_shortlist_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
-    """The round's entries by mean total per nomination; shortlist the top ones of each, or tick them by hand."""
+    """The entries of each nomination by the round's ranking; shortlist the top ones of each, or tick them by hand."""
     round = _round_for_organiser(request, slug, number)
     standings = round_standings(round)
     top_form = ShortlistTopForm()

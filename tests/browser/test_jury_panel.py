@@ -10,10 +10,8 @@ from django.utils import translation
 
 from judging.enums import ReviewStatus
 from judging.models import Assignment, CriterionLevel, Review
-from media_pipeline.enums import AssetStatus
-from media_pipeline.pipeline import asset_process
 from tests.judging import criteria_for, entry_from, juror_in, round_of
-from tests.media_pipeline.helpers import add_asset, corpus_file
+from tests.media_pipeline.helpers import processed
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +19,6 @@ pytestmark = pytest.mark.browser
 def ru(message: str, context: str = "") -> str:
     with translation.override("ru"):
         return translation.pgettext(context, message) if context else translation.gettext(message)
-
-
-def processed(entry, relative):  # type: ignore[no-untyped-def]
-    """The entry with a real file of the corpus, processed here as a worker would."""
-    asset = add_asset(entry, corpus_file(relative))
-    asset_process(asset_id=asset.pk)
-    asset.refresh_from_db()
-    assert asset.status == AssetStatus.READY
-    entry.refresh_from_db()
-    return entry
 
 
 def coded(entry, code):  # type: ignore[no-untyped-def]
@@ -119,22 +107,27 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     assert counter.inner_text() == page.evaluate("() => interpolate(gettext('%s of %s'), [1, 2])")
     page.keyboard.press("ArrowRight")
     assert counter.inner_text() == page.evaluate("() => interpolate(gettext('%s of %s'), [2, 2])")
-    page.context.set_offline(True)
+    # The connection to Baige drops: every request of the form to the server fails from now on.
+    api = re.compile(r".*/api/v1/jury/.*")
+    page.route(api, lambda route: route.abort("internetdisconnected"))
     score(page, "c1", 3)
     score(page, "c2", 1)
     page.locator("textarea[name=comment]").fill("Связь пропала, но оценка осталась")
     offline = page.evaluate("() => gettext('Offline — kept on this device')")
-    page.wait_for_function(
-        "(text) => document.querySelector('[data-autosave-status]').textContent === text", arg=offline
-    )
+    status_is = "(text) => document.querySelector('[data-autosave-status]').textContent === text"
+    page.wait_for_function(status_is, arg=offline)
     shoot(page, "slides-offline")
     assert not Review.objects.filter(entry=slides).exists()  # the server never got it
-    page.goto("about:blank")  # the tab is left while offline
-    page.context.set_offline(False)
-    page.goto(f"{base}/JA0002/")
+    # The juror reloads the page while still cut off: what was typed comes back from the device.
+    page.reload()
     assert page.locator('input[name="score-c1"][value="3"]').is_checked()
     assert page.locator('input[name="score-c2"][value="1"]').is_checked()
     assert page.locator("textarea[name=comment]").input_value() == "Связь пропала, но оценка осталась"
+    page.wait_for_function(status_is, arg=offline)
+    assert not Review.objects.filter(entry=slides).exists()
+    # Back online: the browser says so, and the draft goes to the server.
+    page.unroute(api)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
     wait_for_review(slides, ReviewStatus.DRAFT, {"c1": 3, "c2": 1})
     page.wait_for_function(
         "(saved) => document.querySelector('[data-autosave-status]').textContent.startsWith(saved)", arg=saved

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from contest.models import Entry
-from judging.enums import ReviewStatus, RoundStatus
-from judging.models import Criterion, Review, RoundEntry, Score
+from judging.enums import RankingMethod, ReviewStatus, RoundStatus
+from judging.models import Criterion, Review, Round, RoundEntry, Score
 from judging.shortlist import round_standings, shortlist_top
 from tests.factories import NominationFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
@@ -36,8 +36,9 @@ def coded(contest, code, nomination):  # type: ignore[no-untyped-def]
 def example(contest):  # type: ignore[no-untyped-def]
     """Criterion 1 (0..4, weight 1) and 2 (0..2, weight 3): T = 100 · (s1/4 + 3·s2/2) / 4.
 
-    Nomination A: A4 87.5 (one review; the other is a draft), A2 81.25, A3 75 and A1 75 (a tie:
-    A3's code comes first), nomination B: B1 50, B2 31.25, B3 without a review.
+    Nomination A: A4 87.5 (one review; the other is a draft), A2 81.25, A3 75 and A1 75 (a tie on the
+    mean and the median that A3's higher mean of criterion 2, the heaviest, breaks), nomination B:
+    B1 50, B2 31.25, B3 without a review.
     """
     first, second = criteria_for(contest, 4, 2)
     Criterion.objects.filter(pk=second.pk).update(weight=Decimal(3))
@@ -62,36 +63,64 @@ def example(contest):  # type: ignore[no-untyped-def]
     return round
 
 
-def test_round_standings_rank_each_nomination_by_mean_total_ties_by_code(example):
+def test_round_standings_place_each_nomination_by_the_rounds_ranking(example):
     standings = round_standings(example)
 
     assert [
-        (group.nomination.name_en, [(s.entry.code, s.mean, s.reviews) for s in group.standings]) for group in standings
+        (group.nomination.name_en, [(s.entry.code, s.place, s.mean, s.reviews, s.shared) for s in group.standings])
+        for group in standings
     ] == [
         (
             "A",
             [
-                ("QQQ004", Decimal("87.5"), 1),
-                ("MMM002", Decimal("81.25"), 2),
-                ("AAA003", Decimal(75), 2),
-                ("ZZZ001", Decimal(75), 2),
+                ("QQQ004", 1, 87.5, 1, False),
+                ("MMM002", 2, 81.25, 2, False),
+                # A tie on the mean (75) and the median (75): AAA003 scored the heaviest criterion higher.
+                ("AAA003", 3, 75.0, 2, False),
+                ("ZZZ001", 4, 75.0, 2, False),
             ],
         ),
-        ("B", [("BBB001", Decimal(50), 1), ("BBB002", Decimal("31.25"), 2), ("BBB003", None, 0)]),
+        ("B", [("BBB001", 1, 50.0, 1, False), ("BBB002", 2, 31.25, 2, False), ("BBB003", None, None, 0, False)]),
     ]
 
 
-def test_shortlist_top_takes_the_first_n_of_each_nomination_with_a_review(example):
+def test_round_standings_when_the_round_ranks_by_median_follow_the_median(example):
+    Round.objects.filter(pk=example.pk).update(ranking_method=RankingMethod.MEDIAN)
+    example.refresh_from_db()
+
+    standings = round_standings(example)
+
+    # Medians: QQQ004 87.5, MMM002 81.25, AAA003 75, ZZZ001 75; BBB001 50, BBB002 31.25.
+    assert [[s.entry.code for s in group.standings] for group in standings] == [
+        ["QQQ004", "MMM002", "AAA003", "ZZZ001"],
+        ["BBB001", "BBB002", "BBB003"],
+    ]
+    Round.objects.filter(pk=example.pk).update(ranking_method=RankingMethod.TRIMMED, tie_breakers=[])
+    example.refresh_from_db()
+    tied = {s.entry.code: (s.place, s.shared) for group in round_standings(example) for s in group.standings}
+    assert (tied["AAA003"], tied["ZZZ001"]) == ((3, True), (3, True))
+
+
+def test_shortlist_top_takes_the_first_n_places_of_each_nomination_with_a_review(example):
     chosen = shortlist_top(round_standings(example), per_nomination=3)
 
     assert [entry.code for entry in chosen] == ["QQQ004", "MMM002", "AAA003", "BBB001", "BBB002"]
 
 
-def test_shortlist_top_when_the_tie_is_at_the_cut_keeps_the_earlier_code(example):
+def test_shortlist_top_when_a_tie_breaker_decides_the_cut_keeps_the_entry_it_places_higher(example):
     chosen = shortlist_top(round_standings(example), per_nomination=3)
 
     assert "AAA003" in {entry.code for entry in chosen}
     assert "ZZZ001" not in {entry.code for entry in chosen}
+
+
+def test_shortlist_top_when_a_shared_place_is_at_the_cut_takes_every_entry_sharing_it(example):
+    Round.objects.filter(pk=example.pk).update(tie_breakers=[])
+    example.refresh_from_db()
+
+    chosen = shortlist_top(round_standings(example), per_nomination=3)
+
+    assert [entry.code for entry in chosen] == ["QQQ004", "MMM002", "AAA003", "ZZZ001", "BBB001", "BBB002"]
 
 
 def test_round_standings_show_which_entries_are_shortlisted(example):
@@ -105,15 +134,15 @@ def test_round_standings_show_which_entries_are_shortlisted(example):
     ]
 
 
-def test_round_standings_without_reviews_list_every_entry_without_a_mean(contest):
+def test_round_standings_without_reviews_list_every_entry_without_a_place(contest):
     criteria_for(contest, 5)
     entries = [entry_from(contest, None), entry_from(contest, None)]
     round = round_of(contest, entries, [juror_in(contest)], status=RoundStatus.CLOSED)
 
     standings = round_standings(round)
 
-    assert sorted((s.entry.pk, s.mean, s.reviews) for group in standings for s in group.standings) == sorted(
-        (entry.pk, None, 0) for entry in entries
+    assert sorted((s.entry.pk, s.place, s.mean, s.reviews) for group in standings for s in group.standings) == sorted(
+        (entry.pk, None, None, 0) for entry in entries
     )
     assert shortlist_top(standings, per_nomination=5) == []
 
@@ -124,7 +153,7 @@ def test_round_standings_query_count_does_not_grow_with_entries_and_reviews(cont
     entries = [entry_from(contest, None)]
     round = round_of(contest, entries, jurors, status=RoundStatus.CLOSED)
     review(round, jurors[0], entries[0], 1, 1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         round_standings(round)
     more = [entry_from(contest, None) for _ in range(8)]
     RoundEntry.objects.bulk_create(RoundEntry(round=round, entry=entry) for entry in more)
@@ -132,7 +161,7 @@ def test_round_standings_query_count_does_not_grow_with_entries_and_reviews(cont
         for juror in jurors:
             review(round, juror, entry, 2, 2)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         standings = round_standings(round)
 
     assert sum(len(group.standings) for group in standings) == 9

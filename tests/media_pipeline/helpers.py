@@ -67,6 +67,18 @@ def add_asset(entry: Entry, path: Path) -> MediaAsset:
     return asset
 
 
+def processed(entry: Entry, relative: str) -> Entry:
+    """The entry with a real file of the corpus, processed here as a worker would."""
+    from media_pipeline.pipeline import asset_process
+
+    asset = add_asset(entry, corpus_file(relative))
+    asset_process(asset_id=asset.pk)
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.READY
+    entry.refresh_from_db()
+    return entry
+
+
 def wait_until_finished(asset_ids: list[int], timeout: float = 300) -> dict[int, MediaAsset]:
     """Poll the database until every asset is ready or failed."""
     deadline = time.monotonic() + timeout

@@ -1,0 +1,400 @@
+"""Publishing a round's finalised results: a blog post per award, and an e-mail to every participant.
+
+Results are published at the contest's announced time (the ``judging.publish_due_results`` beat task) or
+when an organiser clicks, and again whenever an award changes afterwards. The :class:`Results` row is
+locked while its posts are written, so two publishers run one after the other and the second finds
+nothing left to do; the blog's unique award key backs this up. A post is written only when what it
+should say differs from what it says, so publishing again changes nothing but what changed.
+
+Names and universities reach the blog only when the entry's author consented to publication
+(``Entry.consent_to_publish``); the blog's database refuses them otherwise.
+
+Participants are told their result once, after the first publication: one e-mail per author, in the
+language of their profile, queued when the publication commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from blog.models import Post, PostStatus
+from blog.services import TEXT_LANGUAGES, post_publish, post_unpublish, post_upsert
+from config.exceptions import BaigeError
+from contest.enums import EntryStatus
+from contest.models import CoAuthor, Contest, Entry, Platform, University
+from contest.services import Actor, contest_ensure_organiser
+from judging import tasks
+from judging.models import Award, Results, Round
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PublishReport:
+    """What :func:`results_publish` did to the blog, post by post."""
+
+    created: list[Post] = field(default_factory=list)
+    updated: list[Post] = field(default_factory=list)
+    unchanged: list[Post] = field(default_factory=list)
+    unpublished: list[Post] = field(default_factory=list)
+    #: Whether this publication told the participants their results (only the first one does).
+    notified: bool = False
+
+    @property
+    def changed(self) -> list[Post]:
+        """Posts that visitors now see differently: new, corrected or withdrawn."""
+        return [*self.created, *self.updated, *self.unpublished]
+
+
+def round_post_prefix(round: Round) -> str:
+    """The start of the keys of a round's posts: ``round-<n>/``."""
+    return f"round-{round.number}/"
+
+
+def award_post_key(award: Award, round: Round) -> str:
+    """The key of the blog post that publishes ``award``: the round's prefix and the award's own key."""
+    return f"{round_post_prefix(round)}{award.key}"
+
+
+def place_name(place: int) -> str:
+    """ "1st place", "2nd place", "3rd place" in the active language."""
+    names = {1: _("1st place"), 2: _("2nd place"), 3: _("3rd place")}
+    return names.get(place) or _("Place %(place)d") % {"place": place}
+
+
+def award_name(award: Award) -> str:
+    """The award in the active language: its place, or the special award's name."""
+    return place_name(award.place) if award.place is not None else (award.name or "")
+
+
+def entry_authors(entry: Entry) -> list[str]:
+    """The names of the entry's author and co-authors, in their order (co-authors must be prefetched)."""
+    profile = getattr(entry.author, "profile", None)
+    names = [profile.full_name if profile is not None else ""]
+    names += [coauthor.full_name for coauthor in entry.coauthors.all()]
+    return [name for name in names if name]
+
+
+def entry_universities_named(entry: Entry) -> list[str]:
+    """The names of the universities of the entry's authors, each once, in the order the authors come."""
+    profile = getattr(entry.author, "profile", None)
+    universities: list[University | None] = [profile.university if profile is not None else None]
+    universities += [coauthor.university for coauthor in entry.coauthors.all()]
+    names: list[str] = []
+    for university in universities:
+        if university is not None and university.name and university.name not in names:
+            names.append(university.name)
+    return names
+
+
+def _texts(award: Award, entry: Entry, contest_name: str) -> dict[str, str]:
+    """The post's texts in the active language."""
+    nomination = award.nomination or entry.nomination
+    name = award_name(award)
+    if award.place is not None:
+        title = _("%(place)s · %(nomination)s · %(entry)s") % {
+            "place": name,
+            "nomination": nomination.name,
+            "entry": entry.title,
+        }
+        summary = _("“%(entry)s” takes the %(place)s in the nomination “%(nomination)s” of %(contest)s.") % {
+            "entry": entry.title,
+            "place": name,
+            "nomination": nomination.name,
+            "contest": contest_name,
+        }
+    else:
+        title = _("%(award)s · %(entry)s") % {"award": name, "entry": entry.title}
+        summary = _("“%(entry)s” receives the special award “%(award)s” of %(contest)s.") % {
+            "entry": entry.title,
+            "award": name,
+            "contest": contest_name,
+        }
+    return {"title": title, "summary": summary, "body": entry.description, "award": name}
+
+
+def award_post_fields(award: Award, round: Round) -> dict[str, Any]:
+    """What the award's post says, as :func:`blog.services.post_upsert` takes it (texts in kk, ru and en)."""
+    entry = award.entry
+    texts: dict[str, dict[str, str]] = {name: {} for name in ("title", "summary", "body", "award")}
+    for language in TEXT_LANGUAGES:
+        with translation.override(language):
+            for name, text in _texts(award, entry, round.contest.name).items():
+                texts[name][language] = (text or "").strip()
+    consent = entry.consent_to_publish
+    # Names are written in the site's language; without the author's consent, not at all.
+    with translation.override(settings.LANGUAGE_CODE):
+        authors = ", ".join(entry_authors(entry)) if consent else ""
+        universities = ", ".join(entry_universities_named(entry)) if consent else ""
+    return {
+        **texts,
+        "place": award.place,
+        "nomination": award.nomination or entry.nomination,
+        "platforms": sorted(entry.platforms.all(), key=lambda platform: platform.pk),
+        "entry": entry,
+        "live_url": entry.live_url,
+        "show_authors": consent,
+        "authors_text": authors,
+        "university_text": universities,
+    }
+
+
+def _post_says(post: Post, fields: dict[str, Any]) -> bool:
+    """Whether the published ``post`` already says exactly ``fields``."""
+    if post.status != PostStatus.PUBLISHED:
+        return False
+    for name, value in fields.items():
+        if name in ("title", "summary", "body", "award"):
+            if any((getattr(post, f"{name}_{language}") or "") != value[language] for language in TEXT_LANGUAGES):
+                return False
+        elif name == "platforms":
+            if sorted(platform.pk for platform in post.platforms.all()) != [platform.pk for platform in value]:
+                return False
+        elif name in ("nomination", "entry"):
+            if getattr(post, f"{name}_id") != (value.pk if value is not None else None):
+                return False
+        elif getattr(post, name) != value:
+            return False
+    return True
+
+
+def _awards_of(results: Results) -> QuerySet[Award]:
+    return (
+        Award.objects.filter(results=results)
+        .select_related("nomination", "entry__nomination", "entry__author__profile__university")
+        .prefetch_related(
+            "entry__platforms",
+            Prefetch("entry__coauthors", queryset=CoAuthor.objects.select_related("university")),
+        )
+        .order_by("order", "pk")
+    )
+
+
+def _ensure_may_publish(actor: Actor | None, results: Results) -> None:
+    """Baige itself (no actor) or the contest's organisers."""
+    if actor is not None:
+        contest_ensure_organiser(actor, results.round.contest)
+
+
+@transaction.atomic
+def results_publish(*, actor: Actor | None, results: Results, now: datetime | None = None) -> PublishReport:
+    """Publish one post per award of the finalised ``results`` and withdraw the round's posts of awards gone.
+
+    ``actor`` is an organiser, or ``None`` when Baige publishes at the announced time. Posts already
+    saying what they should are left alone. The first publication also e-mails every participant of
+    the round their result, once the transaction commits.
+    """
+    now = now or timezone.now()
+    results = Results.objects.select_related("round__contest").get(pk=results.pk)
+    _ensure_may_publish(actor, results)
+    # The lock makes concurrent publishers of the same results take turns.
+    results = Results.objects.select_for_update().select_related("round__contest").get(pk=results.pk)
+    if results.finalised_at is None:
+        raise BaigeError(_("The results of this round are not final yet."), code="results_not_final")
+    round = results.round
+    contest = round.contest
+    report = PublishReport()
+    keys = set()
+    existing = {
+        post.key: post
+        for post in Post.objects.filter(contest=contest, key__startswith=round_post_prefix(round)).prefetch_related(
+            "platforms"
+        )
+    }
+    for award in _awards_of(results):
+        key = award_post_key(award, round)
+        keys.add(key)
+        fields = award_post_fields(award, round)
+        post = existing.get(key)
+        if post is not None and _post_says(post, fields):
+            report.unchanged.append(post)
+            continue
+        post, created = post_upsert(actor=actor, contest=contest, key=key, **fields)
+        post = post_publish(actor=actor, post=post, now=now)
+        (report.created if created else report.updated).append(post)
+    for key, post in sorted(existing.items()):
+        if key not in keys and post.status == PostStatus.PUBLISHED:
+            report.unpublished.append(post_unpublish(actor=actor, post=post))
+    update = ["published_at"]
+    results.published_at = now
+    if results.participants_notified_at is None:
+        results.participants_notified_at = now
+        update.append("participants_notified_at")
+        report.notified = True
+        for user_id in _participants(round):
+            transaction.on_commit(partial(tasks.send_result_email.delay, results_id=results.pk, user_id=user_id))
+    results.save(update_fields=update)
+    logger.info(
+        "published results of %s: %d created, %d updated, %d unchanged, %d withdrawn",
+        round,
+        len(report.created),
+        len(report.updated),
+        len(report.unchanged),
+        len(report.unpublished),
+    )
+    return report
+
+
+def _participants(round: Round) -> list[int]:
+    """Ids of the authors of the round's submitted entries, each once."""
+    return sorted(
+        set(
+            Entry.objects.filter(judging_rounds=round, status=EntryStatus.SUBMITTED).values_list("author_id", flat=True)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PublishedAward:
+    """A published award as visitors see it: the blog post that publishes it and the round it was given in."""
+
+    post: Post
+    round: Round
+
+
+def published_awards(contest: Contest) -> list[PublishedAward]:
+    """The contest's published awards by round, nomination and place, in a fixed number of queries.
+
+    Read from the published posts, so they show exactly what the blog shows (names only with consent).
+    """
+    rounds = {
+        round.number: round for round in Round.objects.filter(contest=contest, results__published_at__isnull=False)
+    }
+    posts = (
+        Post.objects.filter(contest=contest, status=PostStatus.PUBLISHED, key__regex=r"^round-[0-9]+/")
+        .select_related("contest", "nomination", "entry")
+        .prefetch_related(Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")))
+    )
+    found = []
+    for post in posts:
+        round = rounds.get(int(post.key.split("/", 1)[0].removeprefix("round-")))
+        if round is not None:
+            found.append(PublishedAward(post=post, round=round))
+
+    def order(award: PublishedAward) -> tuple[int, int, int, int, str]:
+        nomination = award.post.nomination
+        return (
+            award.round.number,
+            award.post.place is None,  # places first, then special awards
+            nomination.order if nomination is not None else 0,
+            award.post.place or 0,
+            award.post.key,
+        )
+
+    return sorted(found, key=order)
+
+
+def results_publish_due(*, now: datetime | None = None) -> int:
+    """Publish every finalised, unpublished round's results whose contest announced them for now or earlier.
+
+    Each round's results are published in a transaction of their own, so one refusal leaves the others
+    to go; how many were published.
+    """
+    now = now or timezone.now()
+    due = Results.objects.filter(published_at__isnull=True, round__contest__results_publish_at__lte=now).order_by("pk")
+    published = 0
+    for results in due:
+        try:
+            results_publish(actor=None, results=results, now=now)
+        except BaigeError:
+            logger.exception("the results of %s could not be published", results)
+        else:
+            published += 1
+    return published
+
+
+# --- E-mails to participants -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    """One entry of a participant, its awards in the round (none when not awarded) and their posts' links."""
+
+    entry: Entry
+    awards: list[tuple[str, str]]
+
+
+def post_link(post: Post, *, language: str) -> str:
+    """The absolute address of a published post, in ``language``."""
+    with translation.override(language):
+        path = reverse("frontend:blog_post", kwargs={"contest": post.contest.slug, "slug": post.slug})
+    return settings.SITE_URL + path
+
+
+def _entry_results(results: Results, entries: Iterable[Entry], language: str) -> list[EntryResult]:
+    """Each entry's awards as ``(award, link to its post)``, in the active language."""
+    round = results.round
+    awards = list(_awards_of(results).filter(entry__in=list(entries)))
+    keys = [award_post_key(award, round) for award in awards]
+    posts = {
+        post.key: post
+        for post in Post.objects.filter(
+            contest=round.contest, key__in=keys, status=PostStatus.PUBLISHED
+        ).select_related("contest")
+    }
+    found = []
+    for entry in entries:
+        given = []
+        for award in awards:
+            if award.entry_id == entry.pk:
+                post = posts.get(award_post_key(award, round))
+                link = post_link(post, language=language) if post is not None else ""
+                nomination = award.nomination or entry.nomination
+                name = award_name(award)
+                if award.place is not None:
+                    name = _("%(place)s in the nomination “%(nomination)s”") % {
+                        "place": name,
+                        "nomination": nomination.name,
+                    }
+                given.append((name, link))
+        found.append(EntryResult(entry=entry, awards=given))
+    return found
+
+
+def result_email_send(*, results_id: int, user_id: int) -> bool:
+    """E-mail one participant, in their profile's language, the result of each of their entries in the round.
+
+    Nothing is sent when the results, the participant or their entries in the round are gone;
+    returns whether the e-mail was sent.
+    """
+    results = Results.objects.select_related("round__contest").filter(pk=results_id).first()
+    user = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
+    if results is None or user is None or not user.email:
+        logger.info("no result e-mail to user %s for results %s: gone", user_id, results_id)
+        return False
+    entries = list(
+        Entry.objects.filter(judging_rounds=results.round, author=user, status=EntryStatus.SUBMITTED).order_by("code")
+    )
+    if not entries:
+        return False
+    profile = getattr(user, "profile", None)
+    language = profile.preferred_language if profile is not None else settings.LANGUAGE_CODE
+    with translation.override(language):
+        found = _entry_results(results, entries, language)
+        context = {
+            "full_name": profile.full_name if profile is not None else "",
+            "contest": results.round.contest,
+            "round": results.round,
+            "results": found,
+            "awarded": any(result.awards for result in found),
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("judging/email/result_subject.txt", context).strip()
+        body = render_to_string("judging/email/result.txt", context)
+    send_mail(subject, body, None, [user.email])
+    return True
