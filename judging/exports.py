@@ -46,10 +46,11 @@ from contest.statistics import (
     platform_table,
     share_label,
 )
-from judging.enums import ReviewStatus
-from judging.models import Assignment, Review, Round
+from judging.enums import RankingMethod, ReviewStatus
+from judging.models import Assignment, Award, Results, Review, Round
+from judging.ranking import RoundRanking, round_ranking
 from judging.selectors import criteria_of, review_total
-from judging.statistics import PlatformScore, platform_scores
+from judging.statistics import PlatformScore, PlatformWinners, platform_scores, platform_winners
 
 #: Rows read from the database at a time.
 CHUNK_SIZE = 1000
@@ -157,6 +158,16 @@ def export_table(*, actor: Actor | None, contest: Contest, what: str, round_numb
                 % {"slug": contest.slug, "number": round_number, "numbers": numbers or "—"}
             )
     return exporter.build(contest, round)
+
+
+def export_round_number(text: str) -> int | None:
+    """The round number written in ``text`` (``None`` when empty), else a clear refusal."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit():
+        raise ExportRefused(_("“%(round)s” is not a round number.") % {"round": text})
+    return int(text)
 
 
 def export_format_check(file_format: str, known: Sequence[str] = FORMATS) -> str:
@@ -399,6 +410,75 @@ def reviews_table(contest: Contest, round: Round | None) -> Table:
     return Table(header=header, rows=_in_current_language(rows()))
 
 
+#: The methods of the results' figure and rank columns, in SPEC §4's order.
+RESULT_METHODS = (RankingMethod.MEAN, RankingMethod.MEDIAN, RankingMethod.TRIMMED, RankingMethod.NORMALISED)
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _figure(value: float | None) -> Decimal | None:
+    # str() gives the float's shortest text, so 81.25 rounds as 81.25 and not as 81.2499999….
+    return None if value is None else Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _result_rows(
+    ranking: RoundRanking, round: Round, awards: dict[int, list[str]], finalised: bool
+) -> Iterator[list[Cell]]:
+    for group in ranking.nominations:
+        for row in group.rows:
+            yield [
+                round.number,
+                group.nomination.name,
+                row.place,
+                _yes_no(row.shared),
+                row.code,
+                row.title,
+                row.reviews,
+                *(_figure(row.value(method)) for method in RESULT_METHODS),
+                *(row.ranks.get(method) for method in RESULT_METHODS),
+                "; ".join(awards.get(row.entry_id, [])),
+                _yes_no(finalised),
+            ]
+
+
+@exporter_register("results", label=gettext_lazy("Results"), by_round=True)
+def results_table(contest: Contest, round: Round | None) -> Table:
+    """Each round's entries per nomination in ranking order: place, every method's figure and rank, awards."""
+    rounds = [round] if round is not None else list(Round.objects.filter(contest=contest).order_by("number"))
+    header = [
+        "round",
+        "nomination",
+        "place",
+        "shared",
+        "entry_code",
+        "entry_title",
+        "reviews",
+        *(method.value for method in RESULT_METHODS),
+        *(f"rank_{method.value}" for method in RESULT_METHODS),
+        "award",
+        "finalised",
+    ]
+
+    def rows() -> Iterator[list[Cell]]:
+        round_ids = [each.pk for each in rounds]
+        finalised = set(Results.objects.filter(round_id__in=round_ids).values_list("round_id", flat=True))
+        # The keys of each entry's awards, by round: {round id: {entry id: [key, …]}}.
+        awards: dict[int, dict[int, list[str]]] = {}
+        for round_id, entry_id, key in (
+            Award.objects.filter(results__round_id__in=round_ids)
+            .order_by("results__round_id", "order", "id")
+            .values_list("results__round_id", "entry_id", "key")
+        ):
+            awards.setdefault(round_id, {}).setdefault(entry_id, []).append(key)
+        # One round's ranking in memory at a time: four queries each, whatever its number of entries.
+        for each in rounds:
+            yield from _result_rows(round_ranking(each), each, awards.get(each.pk, {}), each.pk in finalised)
+
+    return Table(header=header, rows=_in_current_language(rows()))
+
+
 # --- Statistics -------------------------------------------------------------------------------
 
 
@@ -448,6 +528,21 @@ def _scores_sheet(scores: list[tuple[Round, list[PlatformScore]]]) -> Sheet:
     )
 
 
+def _winners_sheet(winners: list[PlatformWinners]) -> Sheet:
+    return Sheet(
+        title=_("Winners"),
+        header=[
+            _("Platform"),
+            _("1st place"),
+            _("2nd place"),
+            _("3rd place"),
+            _("Special awards"),
+            _("Awarded entries"),
+        ],
+        rows=[[each.platform.name, each.first, each.second, each.third, each.special, each.total] for each in winners],
+    )
+
+
 def _column_document(column: Column) -> dict[str, Any]:
     return {"key": column.key, "name": column.name, "participants": column.participants}
 
@@ -461,6 +556,7 @@ def _statistics_document(
     platforms: PlatformTable,
     nominations: NominationTable,
     scores: list[tuple[Round, list[PlatformScore]]],
+    winners: list[PlatformWinners],
 ) -> dict[str, Any]:
     keys = [column.key for column in platforms.columns]
     return {
@@ -501,6 +597,17 @@ def _statistics_document(
             }
             for round, round_scores in scores
         ],
+        "winners": [
+            {
+                **_platform_document(each.platform),
+                "first": each.first,
+                "second": each.second,
+                "third": each.third,
+                "special": each.special,
+                "total": each.total,
+            }
+            for each in winners
+        ],
     }
 
 
@@ -508,13 +615,15 @@ def _statistics_document(
 def platform_stats_table(contest: Contest, round: Round | None) -> Table:
     """Participants per platform and university (CSV: count and percent in separate columns).
 
-    XLSX holds three sheets: the per-platform table as organisers report it, submitted entries per
-    nomination and university, and the entries' scores per platform in each round; JSON holds the same.
+    XLSX holds four sheets: the per-platform table as organisers report it, submitted entries per
+    nomination and university, the entries' scores per platform in each round, and the awarded entries
+    per platform over every round's finalised results; JSON holds the same.
     """
     columns = participant_columns(contest=contest)
     platforms = platform_table(contest=contest, columns=columns)
     nominations = nomination_table(contest=contest, columns=columns)
     scores = [(each, platform_scores(round=each)) for each in Round.objects.filter(contest=contest).order_by("number")]
+    winners = platform_winners(contest=contest)
     header = ["platform"]
     for column in columns:
         header += [f"{column.key} count", f"{column.key} percent"]
@@ -527,8 +636,13 @@ def platform_stats_table(contest: Contest, round: Round | None) -> Table:
     return Table(
         header=header,
         rows=iter(rows),
-        sheets=(_platform_sheet(platforms), _nomination_sheet(nominations), _scores_sheet(scores)),
-        document=_statistics_document(contest, platforms, nominations, scores),
+        sheets=(
+            _platform_sheet(platforms),
+            _nomination_sheet(nominations),
+            _scores_sheet(scores),
+            _winners_sheet(winners),
+        ),
+        document=_statistics_document(contest, platforms, nominations, scores, winners),
     )
 
 

@@ -1,10 +1,13 @@
-"""Scores per platform in a round: how the entries built with each platform fared.
+"""Scores and winners per platform: how the entries built with each platform fared.
 
 An entry's score in a round is the mean ``T`` of its submitted reviews there (``T = 100 · Σ w·s/M / Σ w``,
 as :func:`judging.selectors.review_total`); a platform's figures are over the submitted entries tagged
 with it that have at least one submitted review in the round: how many, the mean of their scores, the
 lowest and the highest. Drafts of reviews never count. The database computes it all in one query, so
 neither time in Python nor memory grows with the number of reviews.
+
+The winners per platform count, over every round's finalised results, the entries tagged with each
+platform that were given a place (1, 2 or 3) or a special award, in one query as well.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.db.models import Count, Q
 
 from contest.enums import EntryStatus
-from contest.models import Entry, Platform
+from contest.models import Contest, Entry, Platform
 from judging.enums import ReviewStatus
 from judging.models import Criterion, Review, Round, Score
 
@@ -77,3 +81,48 @@ def platform_scores(*, round: Round) -> list[PlatformScore]:
             )
         )
     return scores
+
+
+@dataclass(frozen=True)
+class PlatformWinners:
+    """A platform's awarded entries over every round's finalised results: by place 1–3, special, and all.
+
+    An entry counts once per column however many awards of that kind it has, so ``total`` (entries with
+    any award) may be less than the sum of the other columns.
+    """
+
+    platform: Platform
+    first: int
+    second: int
+    third: int
+    special: int
+    total: int
+
+
+def platform_winners(*, contest: Contest) -> list[PlatformWinners]:
+    """Every platform of the contest (in its order) with the awarded entries tagged with it; one query."""
+    # Awards exist only in finalised results, so every award counts; places and special awards
+    # (no place) are told apart by the place alone.
+    awarded = "entries__awards"
+
+    def entries_with(condition: Q) -> Count:
+        return Count("entries", filter=condition, distinct=True)
+
+    platforms = Platform.objects.filter(contest=contest).annotate(
+        first=entries_with(Q(**{f"{awarded}__place": 1})),
+        second=entries_with(Q(**{f"{awarded}__place": 2})),
+        third=entries_with(Q(**{f"{awarded}__place": 3})),
+        special=entries_with(Q(**{f"{awarded}__isnull": False, f"{awarded}__place__isnull": True})),
+        total=entries_with(Q(**{f"{awarded}__isnull": False})),
+    )
+    return [
+        PlatformWinners(
+            platform=platform,
+            first=platform.first,
+            second=platform.second,
+            third=platform.third,
+            special=platform.special,
+            total=platform.total,
+        )
+        for platform in platforms
+    ]

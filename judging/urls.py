@@ -1,8 +1,9 @@
-"""API v1 routes of judging: jurors' work under /api/v1/jury/, and every contest's published results."""
+"""API v1 routes of judging: jurors' work under /api/v1/jury/, every contest's published results and its exports."""
 
 from django.urls import path
 
 from judging.api import AssignedEntryView, AssignmentListView, ReviewSubmitView, ReviewView
+from judging.api_exports import ContestExportView
 from judging.api_results import PublishedResultsView
 
 app_name = "judging_api"
@@ -16,4 +17,5 @@ urlpatterns = [
         name="review-submit",
     ),
     path("contests/<slug:slug>/results/", PublishedResultsView.as_view(), name="results"),
+    path("contests/<slug:slug>/exports/<str:what>/", ContestExportView.as_view(), name="export"),
 ]

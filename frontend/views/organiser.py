@@ -34,6 +34,7 @@ from frontend.forms_organiser import (
     PlatformForm,
 )
 from frontend.http import AuthenticatedHttpRequest
+from frontend.platform_table import platform_context
 from frontend.views.spreadsheet_import import SpreadsheetImport
 
 PENDING_KEY = "baige_pending_import"
@@ -130,6 +131,7 @@ def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "contest": contest,
         "section": "dashboard",
         "counts": contest_entry_counts(contest),
+        **platform_context(contest),
         "filter": entries.form,
         "filtered": entries.is_bound,
         "page": page,

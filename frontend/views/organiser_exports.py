@@ -1,18 +1,14 @@
-"""The organiser's downloads: the contest's exports (assignments, reviews, …) as CSV or XLSX.
+"""The organiser's downloads: the contest's exports (assignments, reviews, results, …) as CSV or XLSX.
 
-CSV is streamed as it is read from the database; an XLSX workbook is written to an anonymous
-temporary file first (a zip cannot be streamed row by row) and then sent from it.
+The files are :func:`judging.api_exports.export_file_response`'s, the same as the API's.
 """
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from itertools import chain
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,17 +20,8 @@ from django.views.decorators.http import require_GET
 from contest.models import Contest
 from frontend.http import AuthenticatedHttpRequest
 from frontend.views.organiser import _contest_for_organiser
-from judging.exports import (
-    CONTENT_TYPES,
-    EXPORTERS,
-    FORMATS,
-    ExportRefused,
-    export_csv_lines,
-    export_file_name,
-    export_format_check,
-    export_table,
-    export_write_xlsx,
-)
+from judging.api_exports import export_file_response
+from judging.exports import EXPORTERS, FORMATS, ExportRefused, export_format_check, export_round_number, export_table
 from judging.models import Round
 
 
@@ -81,14 +68,6 @@ def exports(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _exports_page(request, contest)
 
 
-def _round_number(text: str) -> int | None:
-    if not text:
-        return None
-    if not text.isascii() or not text.isdigit():
-        raise ExportRefused(_("“%(round)s” is not a round number.") % {"round": text})
-    return int(text)
-
-
 @login_required
 @require_GET
 def export_download(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
@@ -97,24 +76,11 @@ def export_download(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
     what = request.GET.get("what", "")
     file_format = request.GET.get("format", "")
     try:
-        round_number = _round_number(request.GET.get("round", "").strip())
+        round_number = export_round_number(request.GET.get("round", ""))
         export_format_check(file_format)
         table = export_table(actor=request.user, contest=contest, what=what, round_number=round_number)
     except ExportRefused as refused:
         return _exports_page(request, contest, error=str(refused), status=400)
-    name = export_file_name(contest=contest, what=what, round_number=round_number, file_format=file_format)
-    if file_format == "csv":
-        # The byte-order mark lets spreadsheet programs read the file as UTF-8.
-        response = StreamingHttpResponse(chain(["\ufeff"], export_csv_lines(table)), content_type=CONTENT_TYPES["csv"])
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    # No "with": the response owns the file and closes it once sent.
-    workbook = tempfile.TemporaryFile(suffix=".xlsx", dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
-    try:
-        export_write_xlsx(table, workbook)
-    except BaseException:
-        workbook.close()
-        raise
-    workbook.seek(0)
-    # An anonymous temporary file is gone from the disk as soon as it is closed.
-    return FileResponse(workbook, as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"])
+    return export_file_response(
+        contest=contest, table=table, what=what, round_number=round_number, file_format=file_format
+    )

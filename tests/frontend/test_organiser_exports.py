@@ -75,11 +75,11 @@ def test_exports_page_lists_every_download(organiser_client, judged):  # type: i
     body = response.content.decode()
     links = [
         download(judged, what=what, format=file_format, **({"round": number} if number else {}))
-        for what in ("assignments", "reviews")
+        for what in ("assignments", "reviews", "results")
         for number in (None, 1, 2)
         for file_format in ("csv", "xlsx")
     ]
-    assert [link.replace("&", "&amp;") in body for link in links] == [True] * 12
+    assert [link.replace("&", "&amp;") in body for link in links] == [True] * 18
     assert "Round 1 · Screening" in body
     assert "All rounds" in body
 
@@ -102,7 +102,7 @@ def test_exports_page_queries_do_not_grow_with_rounds(organiser_client, contest,
         response = organiser_client.get(url("organiser_exports", contest))
 
     assert response.status_code == 200
-    assert response.content.decode().count("Round 6 · Round 6") == 2  # once per export
+    assert response.content.decode().count("Round 6 · Round 6") == 3  # once per export by round
 
 
 # Downloads
@@ -235,3 +235,16 @@ def test_export_download_only_by_get(organiser_client, judged):  # type: ignore[
     response = organiser_client.post(download(judged, what="reviews", format="csv"))
 
     assert response.status_code == 405
+
+
+def test_export_download_results_csv_of_one_round(organiser_client, judged):  # type: ignore[no-untyped-def]
+    response = organiser_client.get(download(judged, what="results", format="csv", round=1))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{judged.slug}-results-round-1.csv"'
+    nomination = Entry.objects.get(code="E1").nomination.name
+    assert b"".join(response.streaming_content).decode() == (
+        "\ufeffround,nomination,place,shared,entry_code,entry_title,reviews,mean,median,trimmed,normalised,"
+        "rank_mean,rank_median,rank_trimmed,rank_normalised,award,finalised\r\n"
+        f"1,{nomination},1,no,E1,Fractions with Wordwall,1,80.00,80.00,80.00,80.00,1,1,1,1,,no\r\n"
+    )

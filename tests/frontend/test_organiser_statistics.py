@@ -10,7 +10,8 @@ from django.utils import translation
 
 from contest.enums import Role
 from judging.models import Assignment
-from judging.services import review_submit
+from judging.results import results_finalise
+from judging.services import review_submit, round_close
 from tests.contest.test_statistics import entry_by, statistics_contest
 from tests.factories import (
     ContestFactory,
@@ -133,6 +134,22 @@ def test_statistics_page_scores_of_a_chosen_round(organiser_client, judged):  # 
     assert '<th scope="row">Genially</th>\n            <td>0</td>\n            <td>—</td>' in body
 
 
+def test_statistics_page_winners_per_platform(organiser_client, judged):  # type: ignore[no-untyped-def]
+    organiser = ContestRoleFactory(contest=judged, role=Role.ORGANISER).user
+    first = judged.rounds.get(number=1)
+    round_close(actor=organiser, round=first)
+    first.refresh_from_db()
+    results_finalise(actor=organiser, round=first)
+
+    body = body_of(organiser_client.get(page(judged)))
+
+    assert '<h2 id="winners-title">Winners per platform</h2>' in body
+    # A1's quiz (Wordwall and Canva), alone in its round, takes the first place.
+    assert '<th scope="row">Wordwall</th>\n          <td>1</td><td>0</td><td>0</td><td>0</td><td>1</td>' in body
+    assert '<th scope="row">Canva</th>\n          <td>1</td><td>0</td><td>0</td><td>0</td><td>1</td>' in body
+    assert '<th scope="row">Genially</th>\n          <td>0</td><td>0</td><td>0</td><td>0</td><td>0</td>' in body
+
+
 @pytest.mark.parametrize("number", ["9", "first"])
 def test_statistics_page_of_an_unknown_round(organiser_client, judged, number):  # type: ignore[no-untyped-def]
     assert organiser_client.get(page(judged) + f"?round={number}").status_code == 404
@@ -193,7 +210,7 @@ def test_statistics_download_xlsx(organiser_client, counted):  # type: ignore[no
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{counted.slug}-platform-stats.xlsx"'
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["Platforms", "Nominations", "Scores"]
+    assert workbook.sheetnames == ["Platforms", "Nominations", "Scores", "Winners"]
     assert workbook["Platforms"]["B2"].value == "2 (66.7%)"
 
 
@@ -205,6 +222,12 @@ def test_statistics_download_json(organiser_client, judged):  # type: ignore[no-
     document = json.loads(b"".join(response.streaming_content))
     assert [column["participants"] for column in document["columns"]] == [3, 2, 1, 1, 7]
     assert [(each["round"], each["platforms"][0]["mean"]) for each in document["scores"]] == [(1, 80.0), (2, None)]
+    assert [(each["slug"], each["total"]) for each in document["winners"]] == [
+        ("wordwall", 0),
+        ("canva", 0),
+        ("genially", 0),
+        ("other", 0),
+    ]
 
 
 def test_statistics_download_unknown_format(organiser_client, counted):  # type: ignore[no-untyped-def]
@@ -245,3 +268,14 @@ def test_statistics_for_others_forbidden(client, judged, refused_user):  # type:
 
     assert [response.status_code for response in responses] == [403, 403, 403, 403]
     assert [response.get("Content-Disposition") for response in responses] == [None] * 4
+
+
+def test_dashboard_shows_the_table_and_the_chart(organiser_client, counted):  # type: ignore[no-untyped-def]
+    with translation.override("en"):
+        dashboard = reverse("frontend:organiser_dashboard", kwargs={"slug": counted.slug})
+    body = body_of(organiser_client.get(dashboard))
+
+    assert '<th scope="col">Total (7)</th>' in body
+    assert "<td>2 (66.7%)</td><td>0 (0.0%)</td><td>1 (100.0%)</td><td>0 (0.0%)</td><td>3 (42.9%)</td>" in body
+    assert "<title>Wordwall: 3 (42.9%)</title>" in body
+    assert page(counted) in body  # the link to every statistic and the downloads

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from contest.enums import EntryStatus
+from contest.enums import EntryStatus, Role
 from contest.models import Entry
 from judging.exports import (
     EXPORTERS,
@@ -17,12 +17,13 @@ from judging.exports import (
     export_table,
     export_write_xlsx,
 )
-from judging.models import Assignment
-from judging.services import review_save_draft, review_submit
-from judging.statistics import platform_scores
+from judging.models import Assignment, Round
+from judging.results import SpecialAwardData, results_finalise
+from judging.services import review_save_draft, review_submit, round_close
+from judging.statistics import platform_scores, platform_winners
 from media_pipeline.enums import AssetStatus
 from tests.contest.test_statistics import statistics_contest
-from tests.factories import ContestFactory, MediaAssetFactory, PlatformFactory
+from tests.factories import ContestFactory, ContestRoleFactory, MediaAssetFactory, PlatformFactory
 from tests.judging import criteria_for, juror_in, round_of
 
 SUBMITTED_AT = datetime(2030, 3, 5, 9, 0, tzinfo=UTC)
@@ -62,6 +63,32 @@ def scored(counted):  # type: ignore[no-untyped-def]
     review_submit(actor=dana.user, round=first, entry=cq, scores={c1.pk: 4, c2.pk: 6}, now=SUBMITTED_AT)
     review_save_draft(actor=erlan.user, round=first, entry=cq, scores={c1.pk: 0, c2.pk: 0}, now=SUBMITTED_AT)
     return first
+
+
+@pytest.fixture
+def awarded(counted, scored):  # type: ignore[no-untyped-def]
+    """Round 1 finalised: C1QUIZ (Wordwall, Genially) first, A1QUIZ (Wordwall, Canva) second and Jury's choice."""
+    organiser = ContestRoleFactory(contest=counted, role=Role.ORGANISER).user
+    round_close(actor=organiser, round=scored)
+    scored.refresh_from_db()
+    choice = SpecialAwardData(entry_code="A1QUIZ", name_en="Jury's choice")
+    results_finalise(actor=organiser, round=scored, special_awards=[choice])
+    return organiser
+
+
+def final_round(contest, organiser, codes_and_scores):  # type: ignore[no-untyped-def]
+    """Round 2 with these entries scored by one juror, closed and finalised."""
+    criteria = list(contest.rubric.criteria.order_by("order"))
+    juror = juror_in(contest)
+    entries = [entry(contest, code) for code, _scores in codes_and_scores]
+    second = round_of(contest, entries, [juror], number=2)
+    for each, (_code, scores) in zip(entries, codes_and_scores, strict=True):
+        Assignment.objects.create(round=second, juror=juror, entry=each)
+        review_submit(
+            actor=juror.user, round=second, entry=each, scores=dict(zip([c.pk for c in criteria], scores, strict=True))
+        )
+    round_close(actor=organiser, round=second)
+    results_finalise(actor=organiser, round=Round.objects.get(pk=second.pk))
 
 
 def text_of(contest, what, file_format="csv"):  # type: ignore[no-untyped-def]
@@ -142,7 +169,7 @@ def test_platform_stats_xlsx_read_back(counted, scored, tmp_path):  # type: igno
     export_write_xlsx(export_table(actor=None, contest=counted, what="platform-stats"), str(path))
 
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["Platforms", "Nominations", "Scores"]
+    assert workbook.sheetnames == ["Platforms", "Nominations", "Scores", "Winners"]
     sheets = {name: [list(row) for row in workbook[name].iter_rows(values_only=True)] for name in workbook.sheetnames}
     assert sheets["Platforms"] == [
         [
@@ -195,7 +222,7 @@ def test_platform_stats_xlsx_in_russian(counted, tmp_path):  # type: ignore[no-u
 def test_platform_stats_json_structure(counted, scored):  # type: ignore[no-untyped-def]
     document = json.loads(text_of(counted, "platform-stats", "json"))
 
-    assert list(document) == ["contest", "columns", "platforms", "nominations", "scores"]
+    assert list(document) == ["contest", "columns", "platforms", "nominations", "scores", "winners"]
     assert document["contest"] == counted.slug
     assert document["columns"] == [
         {"key": "alpha", "name": "Alpha University", "participants": 3},
@@ -373,4 +400,122 @@ def test_export_command_json_and_xlsx_to_files(counted, tmp_path):  # type: igno
         "D1DRAFT",
         "N1QUIZ",
     ]
-    assert openpyxl.load_workbook(xlsx_path).sheetnames == ["Platforms", "Nominations", "Scores"]
+    assert openpyxl.load_workbook(xlsx_path).sheetnames == ["Platforms", "Nominations", "Scores", "Winners"]
+
+
+# Winners per platform
+
+
+def winners_of(contest):  # type: ignore[no-untyped-def]
+    return [
+        (w.platform.name, w.first, w.second, w.third, w.special, w.total) for w in platform_winners(contest=contest)
+    ]
+
+
+def test_platform_winners_before_any_results(counted, scored):  # type: ignore[no-untyped-def]
+    assert winners_of(counted) == [
+        ("Wordwall", 0, 0, 0, 0, 0),
+        ("Canva", 0, 0, 0, 0, 0),
+        ("Genially", 0, 0, 0, 0, 0),
+        ("Other", 0, 0, 0, 0, 0),
+    ]
+
+
+def test_platform_winners_count_places_and_special_awards(counted, awarded):  # type: ignore[no-untyped-def]
+    # A1QUIZ has a place and a special award: once in each column, once among the awarded entries.
+    assert winners_of(counted) == [
+        ("Wordwall", 1, 1, 0, 1, 2),
+        ("Canva", 0, 1, 0, 1, 1),
+        ("Genially", 1, 0, 0, 0, 1),
+        ("Other", 0, 0, 0, 0, 0),
+    ]
+
+
+def test_platform_winners_over_every_round(counted, awarded):  # type: ignore[no-untyped-def]
+    # Round 2 (best quiz): A1QUIZ first, B1QUIZ (Canva) second, N1QUIZ (Canva) third; A3GAME (Other) first in games.
+    final_round(counted, awarded, [("A1QUIZ", (5, 10)), ("B1QUIZ", (4, 8)), ("N1QUIZ", (1, 1)), ("A3GAME", (2, 2))])
+
+    assert winners_of(counted) == [
+        ("Wordwall", 2, 1, 0, 1, 2),
+        ("Canva", 1, 2, 1, 1, 3),
+        ("Genially", 1, 0, 0, 0, 1),
+        ("Other", 1, 0, 0, 0, 1),
+    ]
+
+
+@pytest.mark.parametrize("rounds", [1, 2])
+def test_platform_winners_in_one_query(counted, awarded, rounds, django_assert_num_queries):  # type: ignore[no-untyped-def]
+    if rounds == 2:
+        final_round(counted, awarded, [("B1QUIZ", (4, 8)), ("N1QUIZ", (1, 1)), ("A3GAME", (2, 2))])
+
+    with django_assert_num_queries(1):
+        winners = platform_winners(contest=counted)
+
+    assert len(winners) == 4
+
+
+def test_platform_stats_xlsx_winners_sheet(counted, awarded, tmp_path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "stats.xlsx"
+
+    export_write_xlsx(export_table(actor=None, contest=counted, what="platform-stats"), str(path))
+
+    sheet = openpyxl.load_workbook(path)["Winners"]
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["Platform", "1st place", "2nd place", "3rd place", "Special awards", "Awarded entries"],
+        ["Wordwall", 1, 1, 0, 1, 2],
+        ["Canva", 0, 1, 0, 1, 1],
+        ["Genially", 1, 0, 0, 0, 1],
+        ["Other", 0, 0, 0, 0, 0],
+    ]
+    assert [cell.font.b for cell in sheet[1]] == [True] * 6
+
+
+def test_platform_stats_json_winners(counted, awarded):  # type: ignore[no-untyped-def]
+    document = json.loads(text_of(counted, "platform-stats", "json"))
+
+    assert document["winners"] == [
+        {
+            "slug": "wordwall",
+            "name": "Wordwall",
+            "other": False,
+            "first": 1,
+            "second": 1,
+            "third": 0,
+            "special": 1,
+            "total": 2,
+        },
+        {
+            "slug": "canva",
+            "name": "Canva",
+            "other": False,
+            "first": 0,
+            "second": 1,
+            "third": 0,
+            "special": 1,
+            "total": 1,
+        },
+        {
+            "slug": "genially",
+            "name": "Genially",
+            "other": False,
+            "first": 1,
+            "second": 0,
+            "third": 0,
+            "special": 0,
+            "total": 1,
+        },
+        {
+            "slug": "other",
+            "name": "Other",
+            "other": True,
+            "first": 0,
+            "second": 0,
+            "third": 0,
+            "special": 0,
+            "total": 0,
+        },
+    ]
+
+
+def test_platform_stats_csv_unchanged_by_awards(counted, awarded):  # type: ignore[no-untyped-def]
+    assert text_of(counted, "platform-stats") == PLATFORM_STATS_CSV
