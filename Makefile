@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 APT_PACKAGES ?= ffmpeg:ffmpeg ffprobe:ffmpeg msgfmt:gettext node:nodejs npm:npm \
   soffice:libreoffice-impress,fonts-dejavu-core,fonts-crosextra-carlito,fonts-crosextra-caladea \
   pdftoppm:poppler-utils
-TEST_APT_PACKAGES ?= chromium:chromium
+TEST_APT_PACKAGES ?= chromium:chromium docker-compose:docker-compose
 # The test suite talks to the real services; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/baige
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0

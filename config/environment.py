@@ -11,8 +11,24 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+
+# Variables that may hold a password or key, so they can also come from a file (``<NAME>_FILE``) as
+# Docker and Kubernetes mount secrets, and stay out of ``docker inspect`` and the process environment.
+SECRET_VARIABLES = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "EMAIL_HOST_PASSWORD",
+    "SENTRY_DSN",
+)
+
+# Only good for a computer that serves nobody else: it is public, in this file.
+DEVELOPMENT_SECRET_KEY = "baige-embedded-default-not-for-production"  # noqa: S105 - public on purpose
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool = False) -> bool:
@@ -29,6 +45,45 @@ def env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_secret(env: Mapping[str, str], name: str) -> str | None:
+    """Read ``name`` from the environment, or from the file that ``<name>_FILE`` names."""
+    value = env.get(name) or None
+    path = env.get(f"{name}_FILE") or None
+    if path is None:
+        return value
+    if value is not None:
+        # Two sources for one secret: silently preferring either would hide a forgotten, stale one.
+        raise ImproperlyConfigured(f"{name} and {name}_FILE are both set: set only one of them.")
+    try:
+        content = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ImproperlyConfigured(f"{name}_FILE names {path}, which cannot be read: {error.strerror}.") from error
+    # Editors and `echo` end the file with a newline that is not part of the secret.
+    return content.rstrip("\r\n")
+
+
+def env_with_secret_files(env: Mapping[str, str]) -> dict[str, str]:
+    """A copy of the environment where every secret given as ``<NAME>_FILE`` is set as ``<NAME>``."""
+    resolved = dict(env)
+    for name in SECRET_VARIABLES:
+        value = env_secret(env, name)
+        if value is not None:
+            resolved[name] = value
+    return resolved
+
+
+def secret_key_from_env(env: Mapping[str, str], *, debug: bool, site_url: str) -> str:
+    """``SECRET_KEY``, or the development key where that is harmless; never the latter on a public https site."""
+    key = env.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+    if key == DEVELOPMENT_SECRET_KEY and not debug and site_url.startswith("https://"):
+        # Anyone can read the development key here, and with it forge sessions and password-reset links.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the public development key while DEBUG is off and SITE_URL is https: "
+            "set SECRET_KEY (or SECRET_KEY_FILE) to a long random value."
+        )
+    return key
 
 
 def database_from_env(env: Mapping[str, str], data_dir: Path) -> dict[str, Any]:

@@ -17,18 +17,23 @@ from config.environment import (
     database_from_env,
     env_bool,
     env_list,
+    env_with_secret_files,
+    secret_key_from_env,
     storages_from_env,
 )
 
-ENV = os.environ
+# Secrets may come as files (``SECRET_KEY_FILE``...); from here on they read like any variable.
+ENV = env_with_secret_files(os.environ)
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(ENV.get("BAIGE_DATA_DIR", BASE_DIR / "var")).resolve()
 
 DEBUG = env_bool(ENV, "DEBUG", default=False)
-SECRET_KEY = ENV.get("SECRET_KEY") or "baige-embedded-default-not-for-production"
 ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SECRET_KEY = secret_key_from_env(ENV, debug=DEBUG, site_url=SITE_URL)
+# The Sentry DSN for error reports; like the other secrets it may come from a file (SENTRY_DSN_FILE).
+SENTRY_DSN = ENV.get("SENTRY_DSN", "")
 
 INSTALLED_APPS = [
     "modeltranslation",
@@ -141,6 +146,9 @@ STATICFILES_DIRS = [
 SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = storages_from_env(ENV, MEDIA_ROOT)
+if STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+    # Made now rather than at the first upload, so that /readyz finds it on a fresh install.
+    MEDIA_ROOT.mkdir(exist_ok=True)
 # Uploads go to a temporary file on disk past 2.5 MB: a video is never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = ENV.get("FILE_UPLOAD_TEMP_DIR") or None
@@ -222,8 +230,35 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Where workers keep the files of the asset they are processing (deleted afterwards).
 MEDIA_WORK_DIR = ENV.get("MEDIA_WORK_DIR") or str(DATA_DIR / "work")
 
-SESSION_COOKIE_SECURE = env_bool(ENV, "SECURE_COOKIES")
+# HTTPS: everything turns on by itself once SITE_URL is https, and stays off on the embedded
+# http://127.0.0.1 default, where a redirect to https or a secure-only cookie would lock everyone out.
+_https = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool(ENV, "SECURE_COOKIES", default=_https)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool(ENV, "SECURE_SSL_REDIRECT", default=_https)
+# Health probes often speak plain http inside the network; they are never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Behind a proxy that ends TLS Django sees plain http; only a proxy that always sets (and never passes
+# on) X-Forwarded-Proto may be trusted with this, otherwise any client could claim https.
+if env_bool(ENV, "SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(ENV.get("SECURE_HSTS_SECONDS") or (365 * 24 * 3600 if _https else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(ENV, "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool(ENV, "SECURE_HSTS_PRELOAD")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Preloading is a promise to browser vendors that is slow to take back, so it is the operator's choice
+# (SECURE_HSTS_PRELOAD=1) and `check --deploy` does not ask for it. Likewise a protection the operator
+# turned off on purpose (the proxy redirects or sends HSTS itself) is not reported on every deploy check.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+if ENV.get("SECURE_SSL_REDIRECT") and not SECURE_SSL_REDIRECT:
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
+if ENV.get("SECURE_HSTS_SECONDS") and not SECURE_HSTS_SECONDS:
+    SILENCED_SYSTEM_CHECKS.append("security.W004")
+if ENV.get("SECURE_HSTS_INCLUDE_SUBDOMAINS") and not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
 
 LOGGING = {
     "version": 1,

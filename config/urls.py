@@ -1,4 +1,4 @@
-"""Top-level URLs: pages under a language prefix, the API and admin without one."""
+"""Top-level URLs: pages under a language prefix; the API, admin and health probes without one."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,9 +6,13 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.health import healthz, readyz
 from frontend.views.language import switch_language
 
 urlpatterns = [
+    # For probes and monitors: no language prefix, no login.
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

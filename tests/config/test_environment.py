@@ -1,6 +1,19 @@
 from pathlib import Path
 
-from config.environment import cache_from_env, celery_from_env, database_from_env, env_bool, storages_from_env
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.environment import (
+    DEVELOPMENT_SECRET_KEY,
+    cache_from_env,
+    celery_from_env,
+    database_from_env,
+    env_bool,
+    env_secret,
+    env_with_secret_files,
+    secret_key_from_env,
+    storages_from_env,
+)
 
 
 def test_database_without_variables_is_sqlite(tmp_path):
@@ -84,3 +97,82 @@ def test_redis_cache_round_trip():
     cache.set("baige-test-key", {"a": 1}, timeout=5)
     assert cache.get("baige-test-key") == {"a": 1}
     cache.delete("baige-test-key")
+
+
+def test_env_secret_when_file_given_reads_it_without_trailing_newline(tmp_path):
+    (tmp_path / "password").write_text("s3cret with spaces \n")
+    assert env_secret({"EMAIL_HOST_PASSWORD_FILE": str(tmp_path / "password")}, "EMAIL_HOST_PASSWORD") == (
+        "s3cret with spaces "
+    )
+
+
+def test_env_secret_when_only_variable_set_reads_it():
+    assert env_secret({"SENTRY_DSN": "https://key@sentry.example.org/3"}, "SENTRY_DSN") == (
+        "https://key@sentry.example.org/3"
+    )
+    assert env_secret({"SENTRY_DSN": ""}, "SENTRY_DSN") is None
+    assert env_secret({}, "SENTRY_DSN") is None
+
+
+def test_env_secret_when_both_set_is_refused(tmp_path):
+    (tmp_path / "key").write_text("from-file")
+    env = {"S3_SECRET_ACCESS_KEY": "from-variable", "S3_SECRET_ACCESS_KEY_FILE": str(tmp_path / "key")}
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_secret(env, "S3_SECRET_ACCESS_KEY")
+    assert (
+        str(refused.value) == "S3_SECRET_ACCESS_KEY and S3_SECRET_ACCESS_KEY_FILE are both set: set only one of them."
+    )
+
+
+def test_env_secret_when_file_missing_is_refused_with_its_path(tmp_path):
+    missing = tmp_path / "run" / "secrets" / "redis_url"
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_secret({"REDIS_URL_FILE": str(missing)}, "REDIS_URL")
+    assert str(refused.value) == f"REDIS_URL_FILE names {missing}, which cannot be read: No such file or directory."
+
+
+def test_env_with_secret_files_when_files_given_feeds_every_setting(tmp_path):
+    secrets = {
+        "SECRET_KEY": "a-long-random-key",
+        "DATABASE_URL": "postgres://baige:pa%24%24@db.internal:5432/baige",
+        "REDIS_URL": "redis://:pass@redis:6379/1",
+        "S3_ACCESS_KEY_ID": "AKIAEXAMPLE",
+        "S3_SECRET_ACCESS_KEY": "s3-secret",
+        "EMAIL_HOST_PASSWORD": "smtp-secret",
+        "SENTRY_DSN": "https://key@sentry.example.org/3",
+    }
+    env = {"S3_BUCKET": "baige-media"}
+    for name, value in secrets.items():
+        (tmp_path / name).write_text(value + "\n")
+        env[f"{name}_FILE"] = str(tmp_path / name)
+
+    resolved = env_with_secret_files(env)
+
+    assert {name: resolved[name] for name in secrets} == secrets
+    assert resolved["S3_BUCKET"] == "baige-media"
+    assert database_from_env(resolved, tmp_path)["PASSWORD"] == "pa$$"
+    assert celery_from_env(resolved, tmp_path)["broker_url"] == "redis://:pass@redis:6379/1"
+    options = storages_from_env(resolved, tmp_path)["default"]["OPTIONS"]
+    assert (options["access_key"], options["secret_key"]) == ("AKIAEXAMPLE", "s3-secret")
+
+
+def test_env_with_secret_files_when_none_given_is_unchanged():
+    env = {"DEBUG": "1", "SECRET_KEY": "plain"}
+    assert env_with_secret_files(env) == {"DEBUG": "1", "SECRET_KEY": "plain"}
+
+
+def test_secret_key_when_development_key_in_production_is_refused():
+    with pytest.raises(ImproperlyConfigured) as refused:
+        secret_key_from_env({}, debug=False, site_url="https://contest.example.org")
+    assert str(refused.value) == (
+        "SECRET_KEY is the public development key while DEBUG is off and SITE_URL is https: "
+        "set SECRET_KEY (or SECRET_KEY_FILE) to a long random value."
+    )
+    with pytest.raises(ImproperlyConfigured):
+        secret_key_from_env({"SECRET_KEY": DEVELOPMENT_SECRET_KEY}, debug=False, site_url="https://contest.example.org")
+
+
+def test_secret_key_when_development_key_off_production_is_allowed():
+    assert secret_key_from_env({}, debug=False, site_url="http://127.0.0.1:8000") == DEVELOPMENT_SECRET_KEY
+    assert secret_key_from_env({}, debug=True, site_url="https://contest.example.org") == DEVELOPMENT_SECRET_KEY
+    assert secret_key_from_env({"SECRET_KEY": "k"}, debug=False, site_url="https://contest.example.org") == "k"
