@@ -15,7 +15,7 @@ TEST_APT_PACKAGES ?= chromium:chromium docker-compose:docker-compose
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/baige
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint system-packages test-system-packages services messages static bench clean
+.PHONY: run test lint system-packages test-system-packages services messages static bench clean stack-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,11 @@ bench: $(VENV)/.dev messages
 	$(BIN)/python benchmarks/bench_reviews.py
 	$(BIN)/python benchmarks/bench_statistics.py
 	$(BIN)/python benchmarks/bench_ranking.py
+
+# Two web servers and a worker per queue on real PostgreSQL, Redis and S3 (moto), pushed by 30 uploads and a
+# media worker killed mid-transcode; STACK_REDIS_URL picks the Redis database it empties (default db 15).
+stack-test: system-packages $(VENV)/.dev messages services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python scripts/stack_test.py
 
 clean:
 	rm -rf var/ node_modules/ $(VENV)

@@ -126,5 +126,9 @@ def test_api_docs_page_served_from_our_own_static_files(db):
     response = Client().get("/api/docs/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "/api/schema/" in body
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in body
+    # The page's own script is a file of its own (no inline script under the Content-Security-Policy).
+    assert '<script src="/api/docs/?script="></script>' in body
+    script = Client().get("/api/docs/?script")
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in script.content.decode()
