@@ -73,3 +73,21 @@ def test_password_reset_for_imported_participant(client, db):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("New-pass-2026!")
+
+
+def test_login_is_refused_after_repeated_failures_even_with_the_right_password(client, db):
+    """Guessing passwords is slowed down: after five failures for one account the right password waits too."""
+    user = UserFactory(email="aru@example.org")
+    login = _url("account_login", "ru")
+    for _attempt in range(5):
+        wrong = client.post(login, {"login": user.email, "password": "not-the-password"})
+        assert wrong.status_code == 200
+    refused = client.post(login, {"login": user.email, "password": "correct-horse-9"})
+
+    assert refused.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    with translation.override("ru"):
+        from allauth.account.adapter import get_adapter
+
+        message = str(get_adapter().error_messages["too_many_login_attempts"])
+    assert message in refused.content.decode()
