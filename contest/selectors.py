@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from contest.enums import EntryStatus, Role
@@ -54,6 +56,14 @@ def get_entry_for_author(user: Any, *, contest_slug: str, code: str) -> Entry:
     if entry is None:
         raise Http404
     return entry
+
+
+def get_contest_for_organiser(user: Any, *, slug: str, permission: str = "contest.manage_contest") -> Contest:
+    """The contest, if the person holds ``permission`` on it (manage it by default); anyone else is refused."""
+    contest = get_object_or_404(Contest, slug=slug)
+    if not user.has_perm(permission, contest):
+        raise PermissionDenied
+    return contest
 
 
 def user_organises_any_contest(user: Any) -> bool:

@@ -11,9 +11,11 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from contest.models import CoAuthor, Contest, Entry, ParticipantProfile, Platform
+from contest.selectors import get_contest_for_organiser
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Criterion, CriterionLevel, Juror, Review, Round, Rubric
 
@@ -49,6 +51,14 @@ def rounds_of(contest: Contest) -> QuerySet[Round]:
         )
         .order_by("number")
     )
+
+
+def get_round_for_organiser(user: Any, *, contest_slug: str, number: int) -> Round:
+    """A round of the contest, if the person may manage the contest's judging; 404 for a round it does not have."""
+    contest = get_contest_for_organiser(user, slug=contest_slug, permission="judging.manage_judging")
+    round = get_object_or_404(Round.objects.select_related("source_round"), contest=contest, number=number)
+    round.contest = contest
+    return round
 
 
 def juror_of(user: Any, contest: Contest) -> Juror | None:

@@ -22,6 +22,7 @@ from contest.selectors import (
     contest_entry_counts,
     contests_organised_by,
     entries_for_organiser,
+    get_contest_for_organiser,
     nominations_with_usage,
     platforms_with_usage,
 )
@@ -38,14 +39,6 @@ from frontend.platform_table import platform_context
 from frontend.views.spreadsheet_import import SpreadsheetImport
 
 PENDING_KEY = "baige_pending_import"
-
-
-def _contest_for_organiser(request: HttpRequest, slug: str) -> Contest:
-    """The contest, if the person may manage it; anyone else is refused."""
-    contest = get_object_or_404(Contest, slug=slug)
-    if not request.user.has_perm("contest.manage_contest", contest):
-        raise PermissionDenied
-    return contest
 
 
 def _summary(result: ImportResult) -> str:
@@ -84,27 +77,27 @@ ENTRIES_IMPORT = SpreadsheetImport(
 @require_http_methods(["GET", "POST"])
 def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Upload a file and see what importing it would do (a dry run), or every bad line."""
-    return ENTRIES_IMPORT.upload(request, _contest_for_organiser(request, slug))
+    return ENTRIES_IMPORT.upload(request, get_contest_for_organiser(request.user, slug=slug))
 
 
 @login_required
 @require_POST
 def import_confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Import the previewed file for real."""
-    return ENTRIES_IMPORT.confirm(request, _contest_for_organiser(request, slug))
+    return ENTRIES_IMPORT.confirm(request, get_contest_for_organiser(request.user, slug=slug))
 
 
 @login_required
 @require_POST
 def import_cancel(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Drop the previewed file without importing it."""
-    return ENTRIES_IMPORT.cancel(request, _contest_for_organiser(request, slug))
+    return ENTRIES_IMPORT.cancel(request, get_contest_for_organiser(request.user, slug=slug))
 
 
 @login_required
 def import_template(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """A CSV file with the import's columns and one example line."""
-    return ENTRIES_IMPORT.template(_contest_for_organiser(request, slug))
+    return ENTRIES_IMPORT.template(get_contest_for_organiser(request.user, slug=slug))
 
 
 ENTRIES_PER_PAGE = 50
@@ -124,7 +117,7 @@ def organiser_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Counts, and the table of entries with filters and a search."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     entries = OrganiserEntryFilter(request.GET or None, queryset=entries_for_organiser(contest), contest=contest)
     page = Paginator(entries.qs, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -143,7 +136,7 @@ def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contest_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Texts, time zone, timeline on the contest's clock, and file limits."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     form = ContestSettingsForm(request.POST or None, contest=contest)
     if request.method == "POST":
         if form.is_valid():
@@ -167,7 +160,7 @@ def _settings_page(
 
 @login_required
 def platform_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     context = {"contest": contest, "section": "platforms", "platforms": list(platforms_with_usage(contest))}
     return render(request, "frontend/organiser/platforms.html", context)
 
@@ -176,7 +169,7 @@ def platform_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def platform_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     """Add a platform (without ``pk``) or change one."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     platform: Platform | None = get_object_or_404(platforms_with_usage(contest), pk=pk) if pk is not None else None
     if request.method == "GET":
         form = PlatformForm.for_platform(platform) if platform else PlatformForm()
@@ -205,7 +198,7 @@ def _platform_page(
 @require_POST
 def platform_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Delete a platform that no entry uses."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     platform: Platform = get_object_or_404(Platform.objects.select_related("contest"), contest=contest, pk=pk)
     name = platform.name
     try:
@@ -219,7 +212,7 @@ def platform_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
 
 @login_required
 def nomination_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     context = {"contest": contest, "section": "nominations", "nominations": list(nominations_with_usage(contest))}
     return render(request, "frontend/organiser/nominations.html", context)
 
@@ -228,7 +221,7 @@ def nomination_list(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def nomination_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     """Add a nomination (without ``pk``) or change one."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     nomination: Nomination | None = (
         get_object_or_404(nominations_with_usage(contest), pk=pk) if pk is not None else None
     )
@@ -259,7 +252,7 @@ def _nomination_page(
 @require_POST
 def nomination_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Delete a nomination that no entry uses."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     nomination: Nomination = get_object_or_404(Nomination.objects.select_related("contest"), contest=contest, pk=pk)
     name = nomination.name
     try:

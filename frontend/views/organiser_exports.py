@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from contest.models import Contest
+from contest.selectors import get_contest_for_organiser
 from frontend.http import AuthenticatedHttpRequest
-from frontend.views.organiser import _contest_for_organiser
 from judging.api_exports import export_file_response
 from judging.exports import EXPORTERS, FORMATS, ExportRefused, export_format_check, export_round_number, export_table
 from judging.models import Round
@@ -64,7 +64,7 @@ def _exports_page(request: HttpRequest, contest: Contest, *, error: str = "", st
 @require_GET
 def exports(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The list of the contest's downloads."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     return _exports_page(request, contest)
 
 
@@ -72,7 +72,7 @@ def exports(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def export_download(request: AuthenticatedHttpRequest, slug: str) -> HttpResponseBase:
     """One export as a file: ``?what=reviews&format=csv[&round=1]``."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     what = request.GET.get("what", "")
     file_format = request.GET.get("format", "")
     try:

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
 from contest.models import Contest, Entry
+from contest.selectors import get_contest_for_organiser
 from frontend.forms_judging import (
     AssignmentAddForm,
     AssignmentRemoveForm,
@@ -35,7 +35,7 @@ from frontend.http import AuthenticatedHttpRequest
 from judging.assignment import Infeasible, assignment_run
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, Criterion, CriterionLevel, Juror, Round, Rubric
-from judging.selectors import round_loads, rounds_of, rubric_of
+from judging.selectors import get_round_for_organiser, round_loads, rounds_of, rubric_of
 from judging.services import (
     assignment_add,
     assignment_preview,
@@ -50,22 +50,6 @@ from judging.services import (
     rubric_ensure_editable,
 )
 from judging.shortlist import round_standings, shortlist_top
-
-
-def _contest_for_organiser(request: HttpRequest, slug: str) -> Contest:
-    """The contest, if the person may manage its judging; anyone else is refused."""
-    contest = get_object_or_404(Contest, slug=slug)
-    if not request.user.has_perm("judging.manage_judging", contest):
-        raise PermissionDenied
-    return contest
-
-
-def _round_for_organiser(request: HttpRequest, slug: str, number: int) -> Round:
-    """A round of the contest, if the person may manage the contest's judging; 404 for a round it does not have."""
-    contest = _contest_for_organiser(request, slug)
-    round = get_object_or_404(Round.objects.select_related("source_round"), contest=contest, number=number)
-    round.contest = contest
-    return round
 
 
 def _frozen_message(rubric: Rubric | None) -> str | None:
@@ -85,7 +69,7 @@ def _frozen_message(rubric: Rubric | None) -> str | None:
 @login_required
 def rubric(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The rubric's criteria with their descriptors; read-only once jurors have scored with it."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug, permission="judging.manage_judging")
     found = rubric_of(contest)
     if found is not None:
         found.contest = contest
@@ -102,7 +86,7 @@ def rubric(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     """Add a criterion (without ``pk``) or change one, while the rubric is not frozen."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug, permission="judging.manage_judging")
     criterion: Criterion | None = None
     if pk is not None:
         criterion = get_object_or_404(
@@ -149,7 +133,7 @@ def _criterion_page(
 @require_POST
 def criterion_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Delete a criterion while the rubric is not frozen."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug, permission="judging.manage_judging")
     criterion = get_object_or_404(Criterion.objects.select_related("rubric"), rubric__contest=contest, pk=pk)
     criterion.rubric.contest = contest
     name = criterion.name
@@ -172,7 +156,7 @@ def _jury(contest: Contest) -> QuerySet[Juror]:
 @login_required
 def round_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The contest's rounds with their state, size and way of judging."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug, permission="judging.manage_judging")
     context = {
         "contest": contest,
         "section": "rounds",
@@ -187,10 +171,10 @@ def round_edit(request: AuthenticatedHttpRequest, slug: str, number: int | None 
     """Add the next round (without ``number``) or change a round's settings and jurors."""
     round: Round | None = None
     if number is not None:
-        round = _round_for_organiser(request, slug, number)
+        round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
         contest = round.contest
     else:
-        contest = _contest_for_organiser(request, slug)
+        contest = get_contest_for_organiser(request.user, slug=slug, permission="judging.manage_judging")
     jury = _jury(contest)
     form = RoundForm(request.POST or None, contest=contest, round=round, jury=jury)
     if request.method == "GET":
@@ -227,7 +211,7 @@ def _round_page(
 
 def _round_status_change(request: AuthenticatedHttpRequest, slug: str, number: int, *, opening: bool) -> HttpResponse:
     """Ask to confirm opening or closing a round (GET), then do it (POST)."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     if request.method == "GET":
         context = {"contest": round.contest, "section": "rounds", "round": round, "opening": opening}
         return render(request, "frontend/organiser/judging/round_confirm.html", context)
@@ -260,7 +244,7 @@ def round_close_view(request: AuthenticatedHttpRequest, slug: str, number: int) 
 @require_http_methods(["GET", "POST"])
 def round_shortlist_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """The entries of each nomination by the round's ranking; shortlist the top ones of each, or tick them by hand."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     standings = round_standings(round)
     top_form = ShortlistTopForm()
     status = 200
@@ -364,7 +348,7 @@ def _assign_page(
 @require_http_methods(["GET", "POST"])
 def round_assign(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """Preview the automatic assignment (nothing saved), then save it with the same reviews per entry and seed."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     if request.method == "GET":
         return _assign_page(request, round, AssignmentRunForm(round=round))
     form = AssignmentRunForm(request.POST, round=round)
@@ -403,7 +387,7 @@ def round_assign(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
 @require_POST
 def assignment_add_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """Assign a juror to an entry by hand."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     form = AssignmentAddForm(request.POST, round=round)
     if not form.is_valid():
         return _assign_page(request, round, AssignmentRunForm(round=round), status=400, add_form=form)
@@ -421,7 +405,7 @@ def assignment_add_view(request: AuthenticatedHttpRequest, slug: str, number: in
 @require_POST
 def assignment_remove_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """Take an entry away from a juror by hand."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     form = AssignmentRemoveForm(request.POST, round=round)
     if not form.is_valid():
         messages.error(request, _("This juror or entry is not part of the round."))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
 from contest.models import Contest
+from contest.selectors import get_contest_for_organiser
 from frontend.forms_jury import ConflictForm, JurorInviteForm, JurorSeatForm
 from frontend.http import AuthenticatedHttpRequest
 from frontend.views.spreadsheet_import import SpreadsheetImport
@@ -33,17 +33,9 @@ from judging.services import juror_update
 PENDING_KEY = "baige_pending_jury_import"
 
 
-def _contest_for_organiser(request: HttpRequest, slug: str) -> Contest:
-    """The contest, if the person may manage it; anyone else is refused."""
-    contest = get_object_or_404(Contest, slug=slug)
-    if not request.user.has_perm("contest.manage_contest", contest):
-        raise PermissionDenied
-    return contest
-
-
 def _juror_for_organiser(request: HttpRequest, slug: str, pk: int) -> Juror:
     """A juror of the contest, if the person may manage it; 404 for a juror of another contest."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     juror = get_object_or_404(jury_of(contest), pk=pk)
     juror.contest = contest
     return juror
@@ -64,7 +56,7 @@ def _list_page(request: HttpRequest, contest: Contest, form: JurorInviteForm, st
 @require_http_methods(["GET", "POST"])
 def jury_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The jurors with their seats, conflicts and invitations; the form posts an invitation to one more."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     if request.method == "GET":
         return _list_page(request, contest, JurorInviteForm())
     form = JurorInviteForm(request.POST)
@@ -184,24 +176,24 @@ JURY_IMPORT = SpreadsheetImport(
 @require_http_methods(["GET", "POST"])
 def jury_import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Upload a file of jurors and see what importing it would do (a dry run), or every bad line."""
-    return JURY_IMPORT.upload(request, _contest_for_organiser(request, slug))
+    return JURY_IMPORT.upload(request, get_contest_for_organiser(request.user, slug=slug))
 
 
 @login_required
 @require_POST
 def jury_import_confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Import the previewed file for real; new jurors get their invitations."""
-    return JURY_IMPORT.confirm(request, _contest_for_organiser(request, slug))
+    return JURY_IMPORT.confirm(request, get_contest_for_organiser(request.user, slug=slug))
 
 
 @login_required
 @require_POST
 def jury_import_cancel(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Drop the previewed file without importing it."""
-    return JURY_IMPORT.cancel(request, _contest_for_organiser(request, slug))
+    return JURY_IMPORT.cancel(request, get_contest_for_organiser(request.user, slug=slug))
 
 
 @login_required
 def jury_import_template(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """A CSV file with the jury import's columns and one example line."""
-    return JURY_IMPORT.template(_contest_for_organiser(request, slug))
+    return JURY_IMPORT.template(get_contest_for_organiser(request.user, slug=slug))

@@ -9,31 +9,21 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from config.exceptions import BaigeError
-from contest.models import Contest, Entry
+from contest.models import Entry
 from frontend.http import AuthenticatedHttpRequest
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Juror, Review, Round
 from judging.progress import jurors_progress, round_progress
 from judging.reminders import Reminders, assignment_reassign, jurors_remind
-
-
-def _round_for_organiser(request: HttpRequest, slug: str, number: int) -> Round:
-    """A round of the contest, if the person may manage the contest's judging; 404 for a round it does not have."""
-    contest = get_object_or_404(Contest, slug=slug)
-    if not request.user.has_perm("judging.manage_judging", contest):
-        raise PermissionDenied
-    round = get_object_or_404(Round, contest=contest, number=number)
-    round.contest = contest
-    return round
+from judging.selectors import get_round_for_organiser
 
 
 def _juror_of_round(round: Round, juror_id: int) -> Juror:
@@ -83,7 +73,7 @@ class ReassignForm(forms.Form):
 @login_required
 def round_progress_page(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """Per juror and per entry: how far the round's judging has got, who is behind; remind them."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     context = {
         "contest": round.contest,
         "section": "rounds",
@@ -123,7 +113,7 @@ def _reminders_message(request: HttpRequest, done: Reminders) -> None:
 @require_POST
 def remind(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """Remind one juror, or every juror who is behind, of their unfinished reviews."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     form = RemindForm(request.POST)
     if form.is_valid() and form.cleaned_data["juror"] is not None:
         jurors = [_juror_of_round(round, form.cleaned_data["juror"])]
@@ -141,7 +131,7 @@ def remind(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpRes
 @login_required
 def juror_page(request: AuthenticatedHttpRequest, slug: str, number: int, juror_id: int) -> HttpResponse:
     """One juror's entries in the round and their state; move the unfinished ones to other jurors."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     juror = _juror_of_round(round, juror_id)
     return _juror_page(request, round, juror, ReassignForm(round=round, juror=juror))
 
@@ -177,7 +167,7 @@ def _juror_page(
 @require_POST
 def reassign(request: AuthenticatedHttpRequest, slug: str, number: int, juror_id: int) -> HttpResponse:
     """Move one unfinished entry, or all of them, from a juror to a chosen juror or the least loaded one who may."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     juror = _juror_of_round(round, juror_id)
     form = ReassignForm(request.POST, round=round, juror=juror)
     if not form.is_valid():

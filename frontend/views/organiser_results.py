@@ -13,14 +13,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.exceptions import BaigeError
-from contest.models import Contest
 from frontend.forms_results import AwardAddForm, AwardChangeForm, FinaliseForm, RankingForm, SpecialAwardFormSet
 from frontend.http import AuthenticatedHttpRequest
 from judging.agreement import round_agreement
@@ -37,6 +35,7 @@ from judging.results import (
     round_ranking_configure,
     round_results,
 )
+from judging.selectors import get_round_for_organiser
 
 # The histogram's geometry, in SVG units: ten bars over 0–100, the count above each, the bins below.
 CHART_WIDTH = 440
@@ -46,16 +45,6 @@ PLOT_HEIGHT = 104
 BAR_STEP = 42
 BAR_WIDTH = 36
 PLOT_LEFT = 10
-
-
-def _round_for_organiser(request: HttpRequest, slug: str, number: int) -> Round:
-    """A round of the contest, if the person may manage the contest's judging; 404 for a round it does not have."""
-    contest = get_object_or_404(Contest, slug=slug)
-    if not request.user.has_perm("judging.manage_judging", contest):
-        raise PermissionDenied
-    round = get_object_or_404(Round, contest=contest, number=number)
-    round.contest = contest
-    return round
 
 
 @dataclass(frozen=True)
@@ -200,14 +189,14 @@ def _back(round: Round) -> HttpResponse:
 @require_GET
 def results(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """The round's ranking by every method, the jury's agreement, the scores' spread; then its final awards."""
-    return _page(request, _round_for_organiser(request, slug, number))
+    return _page(request, get_round_for_organiser(request.user, contest_slug=slug, number=number))
 
 
 @login_required
 @require_POST
 def results_ranking(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """Choose the round's ranking method and tie-breakers, until the results are final."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     form = RankingForm(request.POST, round=round)
     if not form.is_valid():
         return _page(request, round, status=400, ranking_form=form)
@@ -229,7 +218,7 @@ def results_ranking(request: AuthenticatedHttpRequest, slug: str, number: int) -
 @require_POST
 def results_finalise_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """Fix the round's places and special awards for good."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     specials = SpecialAwardFormSet(request.POST, round=round, prefix="special")
     confirm = FinaliseForm(request.POST)
     if not (specials.is_valid() and confirm.is_valid()):
@@ -261,7 +250,7 @@ def _award_of(round: Round, pk: int) -> Award:
 @require_POST
 def results_award_change(request: AuthenticatedHttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
     """Give a finalised award to another entry, place or name, with the reason."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     award = _award_of(round, pk)
     form = AwardChangeForm(request.POST, award=award, round=round)
     if not form.is_valid():
@@ -279,7 +268,7 @@ def results_award_change(request: AuthenticatedHttpRequest, slug: str, number: i
 @require_POST
 def results_award_add(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """Add a special award to the round's final results, with the reason."""
-    round = _round_for_organiser(request, slug, number)
+    round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     results: Results | None = Results.objects.filter(round=round).first()
     form = AwardAddForm(request.POST, round=round)
     if results is None:

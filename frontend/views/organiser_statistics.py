@@ -14,10 +14,10 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from contest.selectors import get_contest_for_organiser
 from contest.statistics import nomination_table, participant_columns
 from frontend.http import AuthenticatedHttpRequest
 from frontend.platform_table import platform_context
-from frontend.views.organiser import _contest_for_organiser
 from judging.api_exports import export_file_response
 from judging.exports import ALL_FORMATS, export_table
 from judging.models import Round
@@ -40,7 +40,7 @@ def _chosen_round(rounds: list[Round], text: str) -> Round | None:
 @require_GET
 def statistics(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The contest's statistics: per platform, per nomination, and the scores per platform of a round."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     rounds = list(Round.objects.filter(contest=contest).order_by("number"))
     chosen = _chosen_round(rounds, request.GET.get("round", "").strip())
     columns = participant_columns(contest=contest)
@@ -62,7 +62,7 @@ def statistics(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def statistics_download(request: AuthenticatedHttpRequest, slug: str, file_format: str) -> HttpResponseBase:
     """The statistics as a CSV, XLSX or JSON file."""
-    contest = _contest_for_organiser(request, slug)
+    contest = get_contest_for_organiser(request.user, slug=slug)
     if file_format not in ALL_FORMATS:
         raise Http404
     table = export_table(actor=request.user, contest=contest, what=WHAT)
