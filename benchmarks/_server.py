@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +51,33 @@ def dedicated_database(name: str) -> Iterator[str]:
         yield urlunsplit(base._replace(path=f"/{name}"))
     finally:
         drop()
+
+
+def run_with_django(name: str, measure: Callable[[Path], None]) -> None:
+    """Set Django up on a dedicated database ``name`` and a data folder of its own, then run ``measure(folder)``.
+
+    The folder is removed after a successful run and kept (with any server log in it) after a failed one.
+    """
+    import shutil
+    import tempfile
+
+    data_dir = Path(tempfile.mkdtemp(prefix=f"{name.replace('_', '-')}-"))
+    with dedicated_database(name) as database_url:
+        os.environ["DATABASE_URL"] = database_url
+        os.environ.setdefault("BAIGE_DATA_DIR", str(data_dir))
+        os.environ["LOG_LEVEL"] = "WARNING"
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+        from django.db import connections
+
+        try:
+            measure(data_dir)
+        finally:
+            connections.close_all()
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def free_port() -> int:

@@ -16,11 +16,8 @@ counts. The ranking's figures must match the reference to nine decimals, or the 
 from __future__ import annotations
 
 import io
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _server import dedicated_database
+from _server import run_with_django
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES, K, JURORS = 10_000, 3, 150
@@ -48,23 +45,7 @@ class Scores:
 
 
 def main() -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="baige-bench-ranking-"))
-    with dedicated_database("baige_bench_ranking") as database_url:
-        os.environ["DATABASE_URL"] = database_url
-        os.environ.setdefault("BAIGE_DATA_DIR", str(data_dir))
-        os.environ["LOG_LEVEL"] = "WARNING"
-        sys.path.insert(0, str(ROOT))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
-
-        django.setup()
-        from django.db import connections
-
-        try:
-            measure()
-        finally:
-            connections.close_all()
-    shutil.rmtree(data_dir, ignore_errors=True)
+    run_with_django("baige_bench_ranking", lambda _folder: measure())
 
 
 def measure() -> None:

@@ -24,13 +24,11 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from _server import Request, Run, dedicated_database, gunicorn, run_clients
+from _server import Request, Run, gunicorn, run_clients, run_with_django
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS, ENTRIES, K = 50, 50, 3
@@ -45,24 +43,7 @@ SCALES = {"content": 10, "use-of-platforms": 5, "presentation": 3}
 
 
 def main() -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="baige-bench-reviews-"))
-    with dedicated_database("baige_bench_reviews") as database_url:
-        os.environ["DATABASE_URL"] = database_url
-        os.environ.setdefault("BAIGE_DATA_DIR", str(data_dir))
-        os.environ["LOG_LEVEL"] = "WARNING"
-        sys.path.insert(0, str(ROOT))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
-
-        django.setup()
-        from django.db import connections
-
-        try:
-            measure(data_dir)
-        finally:
-            connections.close_all()
-    # Kept when the run fails: the server's log is in it.
-    shutil.rmtree(data_dir, ignore_errors=True)
+    run_with_django("baige_bench_reviews", measure)
 
 
 def measure(data_dir: Path) -> None:

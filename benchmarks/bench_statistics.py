@@ -15,18 +15,14 @@ PostgreSQL server the benchmark may create databases on.
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
-import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from _server import dedicated_database
+from _server import run_with_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (10_000, 100_000)
@@ -36,23 +32,7 @@ TARGET_RATIO = 1.5
 
 
 def main() -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="baige-bench-statistics-"))
-    with dedicated_database("baige_bench_statistics") as database_url:
-        os.environ["DATABASE_URL"] = database_url
-        os.environ.setdefault("BAIGE_DATA_DIR", str(data_dir))
-        os.environ["LOG_LEVEL"] = "WARNING"
-        sys.path.insert(0, str(ROOT))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
-
-        django.setup()
-        from django.db import connections
-
-        try:
-            measure()
-        finally:
-            connections.close_all()
-    shutil.rmtree(data_dir, ignore_errors=True)
+    run_with_django("baige_bench_statistics", lambda _folder: measure())
 
 
 def measure() -> None:
