@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("contest.urls")),
     path("", include("media_pipeline.urls")),
     path("", include("judging.urls")),
+    path("", include("monitoring.urls")),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "judging",
     "media_pipeline",
     "blog",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -218,9 +219,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool(ENV, "CELERY_TASK_ALWAYS_EAGER")
 CELERY_TIMEZONE = TIME_ZONE
+# Seconds a worker processing a file may stay silent before the file is taken back and queued again (a
+# live worker speaks every 15 s). Shorter gets work of a crashed worker redone sooner; too short takes
+# files from workers that are only slow to write to the database.
+MEDIA_STALE_AFTER_SECONDS = int(ENV.get("MEDIA_STALE_AFTER_SECONDS") or 120)
+if MEDIA_STALE_AFTER_SECONDS < 45:
+    raise ImproperlyConfigured("MEDIA_STALE_AFTER_SECONDS must be at least 45 (three heartbeats of a worker).")
+# Days a failed background task stays listed for organisers.
+TASK_FAILURE_RETENTION_DAYS = int(ENV.get("TASK_FAILURE_RETENTION_DAYS") or 90)
+# Seconds the background-processing page waits for workers to say which queues they take.
+MONITORING_WORKER_TIMEOUT = float(ENV.get("MONITORING_WORKER_TIMEOUT") or 1.0)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Assets whose worker died mid-way are taken back and queued again.
-    "reap-stuck-assets": {"task": "media_pipeline.reap_stuck_assets", "schedule": 60.0},
+    "reap-stuck-assets": {
+        "task": "media_pipeline.reap_stuck_assets",
+        "schedule": min(60.0, MEDIA_STALE_AFTER_SECONDS / 2),
+    },
+    # Failed tasks listed for organisers are forgotten after TASK_FAILURE_RETENTION_DAYS.
+    "prune-task-failures": {"task": "monitoring.prune_task_failures", "schedule": crontab(minute=30, hour=3)},
     # Parts of uploads abandoned for days are thrown away.
     "discard-stale-uploads": {"task": "media_pipeline.discard_stale_uploads", "schedule": 3600.0},
     # Jurors with unfinished reviews in an open round get a reminder each morning (at most one per 12 hours).

@@ -27,6 +27,7 @@ urlpatterns = [
     path("organise/", include("frontend.urls_organiser_jury")),
     path("organise/", include("frontend.urls_results")),
     path("organise/", include("frontend.urls_publication")),
+    path("organise/", include("frontend.urls_processing")),
     path("jury/", include("frontend.urls_jury")),
     path("jury/", include("frontend.urls_jury_welcome")),
     path("blog/", include("frontend.urls_blog")),

@@ -34,8 +34,13 @@ logger = logging.getLogger(__name__)
 
 #: How often a worker tells that it is still on an asset.
 HEARTBEAT_SECONDS = 15
-#: A processing asset whose worker has been silent this long is taken back by the reaper.
-STALE_AFTER = timedelta(minutes=2)
+
+
+def stale_after() -> timedelta:
+    """How long a processing asset's worker may stay silent before the reaper takes the asset back."""
+    return timedelta(seconds=settings.MEDIA_STALE_AFTER_SECONDS)
+
+
 #: A queued asset nobody picked up in this long is queued again (its message was lost).
 QUEUED_STALE_AFTER = timedelta(hours=1)
 #: Attempts before an asset fails for good.
@@ -70,7 +75,7 @@ def asset_claim(asset_id: int, *, now: datetime | None = None) -> MediaAsset | N
         if asset is None or asset.status in (AssetStatus.READY, AssetStatus.FAILED):
             return None
         heartbeat = asset.heartbeat_at
-        if asset.status == AssetStatus.PROCESSING and heartbeat and heartbeat > now - STALE_AFTER:
+        if asset.status == AssetStatus.PROCESSING and heartbeat and heartbeat > now - stale_after():
             return None
         asset.status = AssetStatus.PROCESSING
         asset.attempts += 1
@@ -245,7 +250,7 @@ def assets_reap(*, now: datetime | None = None) -> list[int]:
     """Queue again the assets whose worker died or whose message was lost; fail those out of attempts."""
     now = now or timezone.now()
     stuck = MediaAsset.objects.filter(
-        Q(status=AssetStatus.PROCESSING, heartbeat_at__lt=now - STALE_AFTER)
+        Q(status=AssetStatus.PROCESSING, heartbeat_at__lt=now - stale_after())
         | Q(status=AssetStatus.PROCESSING, heartbeat_at__isnull=True)
         | Q(status=AssetStatus.QUEUED, queued_at__lt=now - QUEUED_STALE_AFTER)
     )

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,6 +38,7 @@ from frontend.forms_organiser import (
 from frontend.http import AuthenticatedHttpRequest
 from frontend.platform_table import platform_context
 from frontend.views.spreadsheet_import import SpreadsheetImport
+from monitoring.selectors import RECENT_FAILURES_PERIOD, contest_task_failures
 
 PENDING_KEY = "baige_pending_import"
 
@@ -128,6 +130,9 @@ def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "filter": entries.form,
         "filtered": entries.is_bound,
         "page": page,
+        "recent_task_failures": contest_task_failures(
+            contest=contest, since=timezone.now() - RECENT_FAILURES_PERIOD
+        ).count(),
     }
     return render(request, "frontend/organiser/dashboard.html", context)
 

@@ -116,6 +116,13 @@ def test_settings_when_production_variables_turn_https_on(tmp_path):
     }
 
 
+def test_settings_when_media_lease_too_short_is_refused(tmp_path):
+    done = _run(_env(tmp_path, MEDIA_STALE_AFTER_SECONDS="30"), "manage.py", "check")
+
+    assert done.returncode == 1
+    assert "MEDIA_STALE_AFTER_SECONDS must be at least 45 (three heartbeats of a worker)." in done.stderr
+
+
 @pytest.mark.parametrize("debug", ["0", "1"])
 def test_settings_when_no_variables_are_http_friendly(tmp_path, debug):
     shown = _settings(_env(tmp_path, DEBUG=debug))

@@ -291,6 +291,17 @@ def test_compose_configuration_when_read_comes_from_the_env_file(compose):
     assert {services[name]["build"]["dockerfile"] for name in application} == {"docker/Dockerfile"}
 
 
+def test_compose_third_party_images_are_pinned(compose):
+    images = {name: service["image"] for name, service in compose["services"].items() if "build" not in service}
+
+    assert images == {
+        "db": "postgres:15-bookworm",
+        "redis": "redis:7-bookworm",
+        "minio": "minio/minio:RELEASE.2025-04-22T22-12-26Z",
+        "createbucket": "minio/mc:RELEASE.2025-04-16T18-13-26Z",
+    }
+
+
 # --- Dockerfile ---------------------------------------------------------------------------------
 
 

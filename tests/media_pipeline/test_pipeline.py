@@ -182,3 +182,27 @@ def test_progress_written_at_most_once_a_second(entry, django_assert_max_num_que
             report(percent)
     asset.refresh_from_db()
     assert asset.progress == 0
+
+
+def test_claim_when_lease_shortened_takes_asset_silent_past_it(entry, settings):
+    asset = add_asset(entry, corpus_file("pdf/unstructured_fake_memo.pdf"))
+    MediaAsset.objects.filter(pk=asset.pk).update(
+        status=AssetStatus.PROCESSING, heartbeat_at=timezone.now() - timedelta(seconds=50)
+    )
+    assert asset_claim(asset.pk) is None  # the default lease is two minutes
+
+    settings.MEDIA_STALE_AFTER_SECONDS = 45
+    claimed = asset_claim(asset.pk)
+
+    assert claimed is not None and claimed.attempts == 1
+
+
+def test_reaper_when_lease_shortened_requeues_asset_silent_past_it(entry, settings, django_capture_on_commit_callbacks):
+    asset = add_asset(entry, corpus_file("pdf/unstructured_fake_memo.pdf"))
+    MediaAsset.objects.filter(pk=asset.pk).update(
+        status=AssetStatus.PROCESSING, heartbeat_at=timezone.now() - timedelta(seconds=50), attempts=1
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        assert assets_reap() == []
+        settings.MEDIA_STALE_AFTER_SECONDS = 45
+        assert assets_reap() == [asset.pk]
