@@ -15,7 +15,7 @@ TEST_APT_PACKAGES ?= chromium:chromium docker-compose:docker-compose
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/baige
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint system-packages test-system-packages services messages static bench clean stack-test
+.PHONY: run test lint system-packages test-system-packages bench-system-packages services messages static bench clean stack-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ system-packages:
 
 test-system-packages:
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
+
+bench-system-packages:
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(APT_PACKAGES) wrk:wrk"
 
 messages: | $(BIN)/python
 	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
@@ -84,13 +87,14 @@ test: test-system-packages $(VENV)/.dev node_modules/.installed messages service
 	  $(BIN)/pytest $(PYTEST_ARGS)
 
 # Speed benchmarks: each prints "BENCH <name> <value> <unit> ratio=<r> target=<t>".
-bench: $(VENV)/.dev messages
+bench: bench-system-packages $(VENV)/.dev messages
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_media.py
 	$(BIN)/python benchmarks/bench_assignment.py
 	$(BIN)/python benchmarks/bench_reviews.py
 	$(BIN)/python benchmarks/bench_statistics.py
 	$(BIN)/python benchmarks/bench_ranking.py
+	$(BIN)/python benchmarks/bench_load.py
 
 # Two web servers and a worker per queue on real PostgreSQL, Redis and S3 (moto), pushed by 30 uploads and a
 # media worker killed mid-transcode; STACK_REDIS_URL picks the Redis database it empties (default db 15).
