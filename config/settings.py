@@ -105,6 +105,9 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": database_from_env(ENV, DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = cache_from_env(ENV, DATA_DIR)
+# Sessions are read from the cache (Redis in production) and written through to the database, so a
+# page does not query the database for its session, and a cache flushed or lost signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

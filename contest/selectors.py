@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from contest.enums import EntryStatus, Role
-from contest.models import Contest, ContestRole, Entry, Nomination, Platform, University
+from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
 
 
 def contests_visible() -> QuerySet[Contest]:
@@ -19,14 +19,14 @@ def contests_visible() -> QuerySet[Contest]:
 
 
 def contest_current() -> Contest | None:
-    """The contest a visitor most likely means: the open one, else the latest."""
+    """The contest a visitor most likely means, in one query: the open one closing first, else the latest."""
     now = timezone.now()
-    open_contest = (
-        Contest.objects.filter(submissions_open__lte=now, submissions_close__gt=now)
-        .order_by("submissions_close")
+    is_open = Q(submissions_open__lte=now, submissions_close__gt=now)
+    return (
+        Contest.objects.alias(open_closes=Case(When(is_open, then=F("submissions_close"))))
+        .order_by(F("open_closes").asc(nulls_last=True), "-submissions_open")
         .first()
     )
-    return open_contest or Contest.objects.order_by("-submissions_open").first()
 
 
 def entries_of_author(user: Any, *, contest: Contest | None = None) -> QuerySet[Entry]:
@@ -49,7 +49,7 @@ def get_entry_for_author(user: Any, *, contest_slug: str, code: str) -> Entry:
     entry = (
         entries_of_author(user)
         .select_related("author")
-        .prefetch_related("coauthors__university")
+        .prefetch_related(Prefetch("coauthors", queryset=CoAuthor.objects.select_related("university")))
         .filter(contest__slug=contest_slug, code=code)
         .first()
     )
@@ -64,15 +64,6 @@ def get_contest_for_organiser(user: Any, *, slug: str, permission: str = "contes
     if not user.has_perm(permission, contest):
         raise PermissionDenied
     return contest
-
-
-def user_organises_any_contest(user: Any) -> bool:
-    """Whether the person may open the organiser's pages at all: one query, none for superusers."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return ContestRole.objects.filter(user=user, role=Role.ORGANISER).exists()
 
 
 def contests_organised_by(user: Any) -> QuerySet[Contest]:

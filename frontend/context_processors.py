@@ -7,19 +7,30 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from contest.selectors import user_organises_any_contest
-from judging.selectors import user_on_any_jury
+from judging.selectors import Panels, user_panels
+
+#: Where a request keeps its person's panels once they are known.
+_PANELS = "_baige_panels"
+
+
+def panels_of(request: HttpRequest) -> Panels:
+    """The panels the request's person may open, asked once per request: the menu and the page share the answer."""
+    panels = getattr(request, _PANELS, None)
+    if panels is None:
+        panels = user_panels(request.user)
+        setattr(request, _PANELS, panels)
+    return panels
 
 
 def organiser(request: HttpRequest) -> dict[str, Any]:
-    """Which menu links to show, each asked only if a page uses it and never for an anonymous visitor.
+    """Which menu links to show, asked only if a page uses them and never for an anonymous visitor.
 
-    ``organises_contests``: the "Organise" link; ``on_jury``: the "Jury" link.
+    ``organises_contests``: the "Organise" link; ``on_jury``: the "Jury" link. Both come from one query.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"organises_contests": False, "on_jury": False}
     return {
-        "organises_contests": SimpleLazyObject(lambda: user_organises_any_contest(user)),
-        "on_jury": SimpleLazyObject(lambda: user_on_any_jury(user)),
+        "organises_contests": SimpleLazyObject(lambda: panels_of(request).organiser),
+        "on_jury": SimpleLazyObject(lambda: panels_of(request).jury),
     }

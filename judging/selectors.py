@@ -4,20 +4,38 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Field,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from contest.models import CoAuthor, Contest, Entry, ParticipantProfile, Platform
+from contest.enums import Role
+from contest.models import CoAuthor, Contest, ContestRole, Entry, ParticipantProfile, Platform
 from contest.selectors import get_contest_for_organiser
 from judging.enums import ReviewStatus, RoundStatus
-from judging.models import Assignment, Criterion, CriterionLevel, Juror, Review, Round, Rubric
+from judging.models import Assignment, Criterion, CriterionLevel, Juror, Review, Round, RoundJuror, Rubric
 
 
 def rubric_of(contest: Contest) -> Rubric | None:
@@ -38,6 +56,12 @@ def rubric_of(contest: Contest) -> Rubric | None:
 
 def criteria_of(contest: Contest) -> QuerySet[Criterion]:
     return Criterion.objects.filter(rubric__contest=contest).order_by("order", "id")
+
+
+def rubric_criteria(contest: Contest) -> list[Criterion]:
+    """The criteria of the contest's rubric in order, with their level descriptors: what a juror scores (2 queries)."""
+    levels = Prefetch("levels", queryset=CriterionLevel.objects.order_by("score"))
+    return list(criteria_of(contest).prefetch_related(levels))
 
 
 def rounds_of(contest: Contest) -> QuerySet[Round]:
@@ -179,19 +203,54 @@ def review_total(scores: Mapping[int, int], criteria: Iterable[Criterion]) -> De
 JURY_RENDITIONS = re.compile(r"^(video-720|video-360|poster|strip|cover|page-\d{1,6})$")
 
 
-def user_on_any_jury(user: Any) -> bool:
-    """Whether the person has a seat on some contest's jury: the panel's link in the menu."""
+@dataclass(frozen=True)
+class Panels:
+    """The panels a person may open beside the participant's pages: the links of the menu."""
+
+    jury: bool
+    organiser: bool
+
+
+@cache
+def _panels_statement() -> str:
+    """The statement of :func:`user_panels`, with the tables and columns the models name."""
+    quote = connection.ops.quote_name
+
+    def column(model: type[Juror | ContestRole], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field) and field.column is not None
+        return quote(field.column)
+
+    seats, roles = quote(Juror._meta.db_table), quote(ContestRole._meta.db_table)
+    seat_user, role_user, role = column(Juror, "user"), column(ContestRole, "user"), column(ContestRole, "role")
+    # Only names from the models are formatted in; the values are bound parameters.
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {seats} WHERE {seat_user} = %s),"  # noqa: S608
+        f" EXISTS (SELECT 1 FROM {roles} WHERE {role_user} = %s AND {role} = %s)"
+    )
+
+
+def user_panels(user: Any) -> Panels:
+    """Whether the person has a seat on some contest's jury and organises some contest, in one query.
+
+    A visitor costs no query; a superuser organises every contest. Every page asks this for its menu,
+    so it is one plain statement: built through the ORM, it would cost several times the query itself.
+    """
     if not user.is_authenticated:
-        return False
-    return Juror.objects.filter(user=user).exists()
+        return Panels(jury=False, organiser=False)
+    with connection.cursor() as cursor:
+        cursor.execute(_panels_statement(), [user.pk, user.pk, Role.ORGANISER.value])
+        jury, organiser = cursor.fetchone()
+    return Panels(jury=bool(jury), organiser=bool(organiser) or user.is_superuser)
 
 
 def rounds_of_juror(user: Any) -> list[Round]:
     """The rounds the person judges that have been opened, with ``assigned`` and ``scored`` counts, newest first."""
     if not user.is_authenticated:
         return []
-    own = Assignment.objects.filter(round=OuterRef("pk"), juror__user=user)
-    submitted = Review.objects.filter(round=OuterRef("pk"), juror__user=user, status=ReviewStatus.SUBMITTED)
+    # Unordered: the models' own ordering would join the contest, round and entry into each count.
+    own = Assignment.objects.filter(round=OuterRef("pk"), juror__user=user).order_by()
+    submitted = Review.objects.filter(round=OuterRef("pk"), juror__user=user, status=ReviewStatus.SUBMITTED).order_by()
     return list(
         Round.objects.filter(round_jurors__juror__user=user)
         .exclude(status=RoundStatus.DRAFT)
@@ -219,30 +278,119 @@ def get_round_for_juror(user: Any, *, round_id: int) -> Round:
     return round
 
 
+def _review_status() -> Subquery:
+    """The status of the juror's own review of an assignment's entry, ``None`` before they start it."""
+    own = Review.objects.filter(
+        round_id=OuterRef("round_id"), juror_id=OuterRef("juror_id"), entry_id=OuterRef("entry_id")
+    )
+    # A juror has at most one review of an entry in a round: the reviews' own ordering would only add joins.
+    return Subquery(own.order_by().values("status")[:1])
+
+
 def worklist_of_juror(user: Any, round: Round) -> QuerySet[Assignment]:
     """A juror's assignments in a round annotated with ``review_status`` (``None``: not started), by entry code."""
-    own = Review.objects.filter(round=OuterRef("round"), juror=OuterRef("juror"), entry=OuterRef("entry"))
-    return assignments_of_juror(user, round).annotate(review_status=Subquery(own.values("status")[:1]))
+    return assignments_of_juror(user, round).annotate(review_status=_review_status())
+
+
+#: Narrows a juror's worklist to the assignments their list shows (the list's filters).
+Narrowing = Callable[[QuerySet[Assignment]], QuerySet[Assignment]]
+
+
+def _shown(user: Any, round: Round, narrow: Narrowing | None) -> Value | ExpressionWrapper:
+    """Whether an assignment is one that ``narrow`` keeps of the juror's worklist; every one without it."""
+    if narrow is None:
+        return Value(True, output_field=BooleanField())
+    kept = narrow(worklist_of_juror(user, round)).values("pk")
+    return ExpressionWrapper(Q(pk__in=kept), output_field=BooleanField())
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """A juror's entries of a round as their list shows them, and "x of y scored" over all their entries."""
+
+    assignments: list[Assignment]
+    scored: int
+    total: int
+
+
+def juror_worklist(user: Any, round: Round, *, narrow: Narrowing | None = None) -> Worklist:
+    """The assignments of :func:`worklist_of_juror` that ``narrow`` keeps, and the counts over them all.
+
+    One query for the whole list (and one for the entries' platforms), whatever the filters.
+    """
+    rows = list(
+        assignments_of_juror(user, round).annotate(review_status=_review_status(), shown=_shown(user, round, narrow))
+    )
+    return Worklist(
+        assignments=[row for row in rows if row.shown],
+        scored=sum(1 for row in rows if row.review_status == ReviewStatus.SUBMITTED),
+        total=len(rows),
+    )
+
+
+@dataclass(frozen=True)
+class WorklistPlace:
+    """Where an entry stands in the juror's list: the entries before and after it, and "x of y scored"."""
+
+    previous: str | None
+    following: str | None
+    scored: int
+    total: int
+
+
+def worklist_place(user: Any, round: Round, *, code: str, narrow: Narrowing | None = None) -> WorklistPlace:
+    """In one query: the entries next to ``code`` among the assignments ``narrow`` keeps, and the counts over all."""
+    rows = list(
+        assignments_of_juror(user, round)
+        .select_related(None)
+        .prefetch_related(None)
+        .annotate(review_status=_review_status(), shown=_shown(user, round, narrow))
+        .values_list("entry__code", "review_status", "shown")
+    )
+    before = [other for other, _status, shown in rows if shown and other < code]
+    after = [other for other, _status, shown in rows if shown and other > code]
+    return WorklistPlace(
+        previous=before[-1] if before else None,
+        following=after[0] if after else None,
+        scored=sum(1 for _code, status, _shown in rows if status == ReviewStatus.SUBMITTED),
+        total=len(rows),
+    )
 
 
 def get_assignment_for_panel(user: Any, *, round_id: int, entry_code: str) -> Assignment:
-    """The juror's assignment in an opened round, its round and contest loaded; 404 for anything else."""
-    round = get_round_for_juror(user, round_id=round_id)
-    assignment = get_assignment_for_juror(user, round=round, entry_code=entry_code)
-    assignment.round = round
+    """In one query: the juror's assignment in an opened round they sit on, its round, contest and entry; else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    seat = RoundJuror.objects.filter(round=OuterRef("round_id"), juror__user=user)
+    assignment = (
+        Assignment.objects.filter(Exists(seat), round_id=round_id, juror__user=user, entry__code=entry_code)
+        .exclude(round__status=RoundStatus.DRAFT)
+        .select_related("round__contest", "juror", "entry__nomination", "entry__media")
+        # At most one row: the assignments' own ordering would only cost joins.
+        .order_by("pk")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
     return assignment
 
 
-def entry_for_jury(assignment: Assignment) -> Entry:
-    """The assigned entry with everything its jury page shows, in a fixed number of queries."""
-    return (
-        Entry.objects.select_related("nomination", "media", "author__profile__university")
-        .prefetch_related(
-            Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")),
+def entry_for_jury(assignment: Assignment, *, authors: bool) -> Entry:
+    """The assignment's entry with its platforms and, when ``authors``, who made it (1 query, or 3 with the authors).
+
+    Without ``authors`` (a blind round) the authors are not even read.
+    """
+    entry = assignment.entry
+    lookups: list[Prefetch[Any]] = [
+        Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name"))
+    ]
+    if authors:
+        lookups += [
+            Prefetch("author", queryset=get_user_model().objects.select_related("profile__university")),
             Prefetch("coauthors", queryset=CoAuthor.objects.select_related("university").order_by("order", "id")),
-        )
-        .get(pk=assignment.entry_id)
-    )
+        ]
+    prefetch_related_objects([entry], *lookups)
+    return entry
 
 
 def own_review(assignment: Assignment) -> Review | None:
@@ -250,6 +398,7 @@ def own_review(assignment: Assignment) -> Review | None:
     return (
         Review.objects.filter(round_id=assignment.round_id, juror_id=assignment.juror_id, entry_id=assignment.entry_id)
         .prefetch_related("scores")
+        .order_by("pk")  # at most one row: the reviews' own ordering would only add joins
         .first()
     )
 

@@ -8,15 +8,15 @@ jurors' API and the same form works as a plain post without it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -24,19 +24,19 @@ from django.views.decorators.http import require_http_methods
 
 from config.exceptions import BaigeError
 from contest.models import Contest, Nomination, Platform
+from frontend.context_processors import panels_of
 from frontend.http import AuthenticatedHttpRequest
-from judging.enums import ReviewStatus
 from judging.models import Assignment, Criterion, Review, Round
 from judging.selectors import (
+    Narrowing,
     entry_for_jury,
     get_assignment_for_panel,
     get_round_for_juror,
-    juror_progress,
+    juror_worklist,
     own_review,
     rounds_of_juror,
-    rubric_of,
-    user_on_any_jury,
-    worklist_of_juror,
+    rubric_criteria,
+    worklist_place,
 )
 from judging.serializers import NO_REVIEW, REVIEW_STATES
 from judging.services import review_save_draft, review_submit
@@ -56,6 +56,32 @@ KINDS = {KIND_VIDEO: [MediaKind.VIDEO], KIND_PRESENTATION: [MediaKind.PRESENTATI
 AUTOSUBMIT = forms.Select(attrs={"data-autosubmit": ""})
 
 
+class ReadChoices(forms.models.ModelChoiceIterator):
+    """The choices of a filter read with one plain query, kept for every later pass.
+
+    Django's own iterator streams the rows through a server-side cursor on PostgreSQL, which
+    costs round trips of its own; a contest has only a handful of nominations and platforms.
+    """
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.queryset)
+
+
+class ContestChoiceField(forms.ModelChoiceField):
+    """A filter among the contest's own nominations or platforms."""
+
+    iterator = ReadChoices
+
+
 class WorklistFilter(forms.Form):
     """The filters of a juror's list of entries, read from the query string."""
 
@@ -65,14 +91,14 @@ class WorklistFilter(forms.Form):
         choices=[("", gettext_lazy("All")), *REVIEW_STATES],
         widget=AUTOSUBMIT,
     )
-    nomination = forms.ModelChoiceField(
+    nomination = ContestChoiceField(
         label=gettext_lazy("Nomination"),
         required=False,
         queryset=Nomination.objects.none(),
         empty_label=gettext_lazy("All"),
         widget=AUTOSUBMIT,
     )
-    platform = forms.ModelChoiceField(
+    platform = ContestChoiceField(
         label=gettext_lazy("Platform"),
         required=False,
         queryset=Platform.objects.none(),
@@ -119,6 +145,11 @@ class WorklistFilter(forms.Form):
     def active(self) -> bool:
         return self.is_valid() and any(self.cleaned_data.values())
 
+    @property
+    def narrowing(self) -> Narrowing | None:
+        """What the chosen filters keep of a worklist; ``None`` when they keep it all."""
+        return self.apply if self.active else None
+
 
 @dataclass
 class CriterionRow:
@@ -141,15 +172,10 @@ class CriterionRow:
         return [(str(score), descriptors.get(score, "")) for score in range(self.criterion.max_score + 1)]
 
 
-def _criteria(contest: Contest) -> list[Criterion]:
-    rubric = rubric_of(contest)
-    return list(rubric.criteria.all()) if rubric is not None else []
-
-
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The juror's rounds; straight to the round when there is only one."""
-    if not user_on_any_jury(request.user):
+    if not panels_of(request).jury:
         raise Http404
     rounds = rounds_of_juror(request.user)
     if len(rounds) == 1:
@@ -161,16 +187,15 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 def round_page(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     """The entries assigned to the juror in a round, with "x of y scored" and filters."""
     round = get_round_for_juror(request.user, round_id=round_id)
-    worklist = worklist_of_juror(request.user, round)
-    progress = worklist.aggregate(total=Count("pk"), scored=Count("pk", filter=Q(review_status=ReviewStatus.SUBMITTED)))
     filters = WorklistFilter(request.GET, contest=round.contest)
+    worklist = juror_worklist(request.user, round, narrow=filters.narrowing)
     context = {
         "round": round,
         "contest": round.contest,
-        "assignments": list(filters.apply(worklist)),
+        "assignments": worklist.assignments,
         "filters": filters,
-        "scored": progress["scored"],
-        "total": progress["total"],
+        "scored": worklist.scored,
+        "total": worklist.total,
         "query": request.GET.urlencode(),
         "accepts_reviews": round.accepts_reviews(),
     }
@@ -221,7 +246,7 @@ def _save_posted(request: AuthenticatedHttpRequest, assignment: Assignment, crit
 def entry_page(request: AuthenticatedHttpRequest, round_id: int, code: str) -> HttpResponse:
     """An assigned entry beside the rubric form; a plain post saves a draft or submits the review."""
     assignment = get_assignment_for_panel(request.user, round_id=round_id, entry_code=code)
-    criteria = _criteria(assignment.round.contest)
+    criteria = rubric_criteria(assignment.round.contest)
     if request.method == "POST":
         try:
             done = _save_posted(request, assignment, criteria)
@@ -233,6 +258,7 @@ def entry_page(request: AuthenticatedHttpRequest, round_id: int, code: str) -> H
                 request,
                 assignment,
                 criteria,
+                own_review(assignment),
                 values=posted,
                 comment=request.POST.get("comment", ""),
                 error=str(refused),
@@ -243,24 +269,14 @@ def entry_page(request: AuthenticatedHttpRequest, round_id: int, code: str) -> H
     review = own_review(assignment)
     ids = {criterion.pk: criterion.slug for criterion in criteria}
     values = {ids[score.criterion_id]: str(score.value) for score in (review.scores.all() if review else [])}
-    return _render_entry(request, assignment, criteria, values=values, comment=review.comment if review else "")
-
-
-def _neighbours(request: HttpRequest, assignment: Assignment) -> tuple[str | None, str | None]:
-    """The entries before and after this one in the juror's list, filtered as the list was."""
-    round = assignment.round
-    filters = WorklistFilter(request.GET, contest=round.contest)
-    codes = list(filters.apply(worklist_of_juror(request.user, round)).values_list("entry__code", flat=True))
-    code = assignment.entry.code
-    before = [other for other in codes if other < code]
-    after = [other for other in codes if other > code]
-    return (before[-1] if before else None), (after[0] if after else None)
+    return _render_entry(request, assignment, criteria, review, values=values, comment=review.comment if review else "")
 
 
 def _render_entry(
     request: AuthenticatedHttpRequest,
     assignment: Assignment,
     criteria: Sequence[Criterion],
+    review: Review | None,
     *,
     values: Mapping[str, str],
     comment: str,
@@ -268,10 +284,10 @@ def _render_entry(
     status: int = 200,
 ) -> HttpResponse:
     round: Round = assignment.round
-    entry = entry_for_jury(assignment)
-    review: Review | None = own_review(assignment)
-    previous, following = _neighbours(request, assignment)
-    scored, total = juror_progress(request.user, round)
+    show_authors = request.user.has_perm("judging.view_authors", assignment)
+    entry = entry_for_jury(assignment, authors=show_authors)
+    filters = WorklistFilter(request.GET, contest=round.contest)
+    place = worklist_place(request.user, round, code=entry.code, narrow=filters.narrowing)
     context = {
         "round": round,
         "contest": round.contest,
@@ -282,14 +298,14 @@ def _render_entry(
         "comment": comment,
         "error": error,
         "accepts_reviews": round.accepts_reviews(),
-        "show_authors": request.user.has_perm("judging.view_authors", assignment),
+        "show_authors": show_authors,
         "preview": asset_preview(entry.media),
         "media_url": "frontend:jury_rendition",
         "media_scope": round.pk,
-        "previous": previous,
-        "following": following,
+        "previous": place.previous,
+        "following": place.following,
         "query": request.GET.urlencode(),
-        "scored": scored,
-        "total": total,
+        "scored": place.scored,
+        "total": place.total,
     }
     return render(request, "frontend/jury/entry.html", context, status=status)

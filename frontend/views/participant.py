@@ -35,11 +35,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def contest_page(request: HttpRequest, slug: str) -> HttpResponse:
     contest = get_object_or_404(Contest.objects.prefetch_related("nominations", "platforms", "universities"), slug=slug)
-    my_entries = list(entries_of_author(request.user, contest=contest)) if request.user.is_authenticated else []
+    # The page only says how many entries the person has here: a count, not the entries themselves.
+    my_entry_count = entries_of_author(request.user, contest=contest).count() if request.user.is_authenticated else 0
     return render(
         request,
         "frontend/contest.html",
-        {"contest": contest, "window": contest.submission_window(), "my_entries": my_entries},
+        {"contest": contest, "window": contest.submission_window(), "my_entry_count": my_entry_count},
     )
 
 

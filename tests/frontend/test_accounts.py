@@ -1,6 +1,9 @@
 import re
 
 from django.core import mail
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -91,3 +94,18 @@ def test_login_is_refused_after_repeated_failures_even_with_the_right_password(c
 
         message = str(get_adapter().error_messages["too_many_login_attempts"])
     assert message in refused.content.decode()
+
+
+def test_session_when_cache_warm_costs_no_query_and_when_cache_lost_still_signs_in(client, participant):
+    client.force_login(participant)
+    address = reverse("frontend:profile")
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(address).status_code == 200
+
+    cache.clear()  # Redis restarted or flushed: the session is read back from the database
+    with CaptureQueriesContext(connection) as cold:
+        response = client.get(address)
+
+    assert response.status_code == 200
+    assert [query["sql"] for query in warm.captured_queries if "django_session" in query["sql"]] == []
+    assert len([query for query in cold.captured_queries if "django_session" in query["sql"]]) == 1

@@ -7,8 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -158,6 +156,27 @@ def test_home_sends_anonymous_to_log_in(client, db):
     assert response["Location"] == login_url(url("jury_home"))
 
 
+def test_home_queries_do_not_grow_with_rounds(client, contest, uni, django_assert_num_queries):
+    """The person, their panels (the check and the menu share one query) and their rounds."""
+    juror = juror_in(contest, name="Counting juror")
+    entry = entry_from(contest, uni)
+    client.force_login(juror.user)
+
+    def add_rounds(numbers):  # type: ignore[no-untyped-def]
+        for number in numbers:
+            round = round_of(contest, [entry], [juror], k=1, number=number)
+            Assignment.objects.create(round=round, juror=juror, entry=entry)
+
+    add_rounds([1, 2])
+    with django_assert_num_queries(3):
+        response = client.get(url("jury_home"))
+    assert len(re.findall(r'href="/en/jury/r/(\d+)/"', body_of(response))) == 2
+    add_rounds(range(3, 11))
+    with django_assert_num_queries(3):
+        response = client.get(url("jury_home"))
+    assert len(re.findall(r'href="/en/jury/r/(\d+)/"', body_of(response))) == 10
+
+
 def test_menu_links_the_panel_for_jurors_only(client, panel, participant):
     client.force_login(panel["juror"].user)
     assert f'href="{url("jury_home")}"' in body_of(client.get(url("profile")))
@@ -234,7 +253,19 @@ def test_round_page_sends_anonymous_to_log_in(client, panel):
     assert (response.status_code, response["Location"]) == (302, login_url(page))
 
 
-def test_round_page_query_count_does_not_grow_with_entries(client, contest, uni, platforms, django_assert_num_queries):
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [
+        # The person, the round, the list with "x of y scored" and the entries' platforms, the menu's panels,
+        # the nominations and the platforms to filter by.
+        ("", 7),
+        # And the chosen platform, looked up to check it.
+        ("?platform={platform}&status=draft", 8),
+    ],
+)
+def test_round_page_query_count_does_not_grow_with_entries(
+    client, contest, uni, platforms, django_assert_num_queries, query, queries
+):
     criteria_for(contest, 4)
     juror = juror_in(contest, name="Counting juror")
     round = round_of(contest, [], [juror], k=1)
@@ -247,13 +278,14 @@ def test_round_page_query_count_does_not_grow_with_entries(client, contest, uni,
             Assignment.objects.create(round=round, juror=juror, entry=entry)
             review_save_draft(actor=juror.user, round=round, entry=entry, scores={})
 
-    page = url("jury_round", round_id=round.pk) + f"?platform={platforms[0].pk}&status=draft"
+    page = url("jury_round", round_id=round.pk) + query.format(platform=platforms[0].pk)
     add_entries(1)
-    with CaptureQueriesContext(connection) as one:
-        assert client.get(page).status_code == 200
+    with django_assert_num_queries(queries):
+        response = client.get(page)
+    assert len(re.findall(r'data-entry="(\w+)"', body_of(response))) == 1
     add_entries(9)
     juror_in(contest)  # more jurors change nothing either
-    with django_assert_num_queries(len(one)):
+    with django_assert_num_queries(queries):
         response = client.get(page)
     assert len(re.findall(r'data-entry="(\w+)"', body_of(response))) == 10
 
@@ -519,11 +551,24 @@ def test_open_round_page_names_the_authors_and_university(juror_client, panel):
 # --- Queries --------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("blind", "queries"),
+    [
+        # The person; the assignment with its round, contest and entry; the criteria and their levels; the review
+        # and its scores; the entry's platforms; the juror's list (neighbours and "x of y scored"); whether they
+        # organise the contest; the file's renditions; the menu's panels.
+        (True, 11),
+        # And who made the entry: the author with their profile, and the co-authors.
+        (False, 13),
+    ],
+)
 def test_entry_page_query_count_does_not_grow_with_criteria_entries_or_jurors(
-    client, contest, uni, platforms, django_assert_num_queries
+    client, contest, uni, platforms, django_assert_num_queries, blind, queries
 ):
     juror = juror_in(contest, name="Counting juror")
     round = round_of(contest, [], [juror], k=1)
+    round.blind = blind
+    round.save(update_fields=["blind"])
     client.force_login(juror.user)
     entry = entry_from(contest, uni, coauthors=[uni], platforms=platforms)
     with_media(entry, MediaKind.PRESENTATION)
@@ -532,7 +577,7 @@ def test_entry_page_query_count_does_not_grow_with_criteria_entries_or_jurors(
     CriterionLevel.objects.create(criterion=criteria[0], score=1, descriptor="Weak", descriptor_en="Weak")
     review_save_draft(actor=juror.user, round=round, entry=entry, scores={criteria[0].pk: 2}, comment="so far")
     page = entry_url(round, entry)
-    with CaptureQueriesContext(connection) as one:
+    with django_assert_num_queries(queries):
         assert client.get(page).status_code == 200
 
     # Adding criteria to a frozen rubric is refused by the services; the rows are made directly here.
@@ -554,7 +599,8 @@ def test_entry_page_query_count_does_not_grow_with_criteria_entries_or_jurors(
     for _ in range(3):
         colleague = juror_in(contest)
         Assignment.objects.create(round=round, juror=colleague, entry=entry)
-    with django_assert_num_queries(len(one)):
+    CoAuthor.objects.create(entry=entry, full_name="Another co-author", university=uni, order=5)
+    with django_assert_num_queries(queries):
         response = client.get(page)
     assert response.content.decode().count('type="radio"') == 5 + 10 * 6
 

@@ -167,8 +167,8 @@ def test_progress_page_queries_do_not_grow_with_the_round(client, contest, organ
     client.force_login(organiser)
     address = url("organiser_progress", round)
 
-    # Session, user, contest, permission, round; the three of the progress; the menu's two links.
-    with django_assert_num_queries(10):
+    # User (the session is in the cache), contest, permission, round; the three of the progress; the menu's links.
+    with django_assert_num_queries(8):
         response = client.get(address)
 
     assert response.status_code == 200
@@ -187,8 +187,9 @@ def test_progress_juror_page_queries_do_not_grow_with_the_entries(
     client.force_login(organiser)
     address = url("organiser_progress_juror", round, juror_id=jurors[0].pk)
 
-    # Session, user, contest, permission, round, juror; assignments, progress, jurors to choose; the menu's two links.
-    with django_assert_num_queries(11):
+    # User (the session is in the cache), contest, permission, round, juror; assignments, progress, jurors to
+    # choose; the menu's links.
+    with django_assert_num_queries(9):
         response = client.get(address)
 
     assert response.status_code == 200

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from contest.enums import EntryStatus
-from contest.models import Entry
-from tests.factories import TINY_PDF, EntryFactory, ProfileFactory
+from contest.models import CoAuthor, Entry
+from tests.factories import TINY_PDF, EntryFactory, PlatformFactory, ProfileFactory, UniversityFactory
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
@@ -211,17 +211,51 @@ def test_my_entries_shows_only_own(participant_client, participant, other_partic
 
 
 def test_my_entries_query_count_does_not_grow(participant_client, participant, contest, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    """The person, their entries and the entries' platforms, the current contest, the menu's panels."""
     EntryFactory(contest=contest, author=participant, with_media=True)
-    with CaptureQueriesContext(connection) as one:
-        assert participant_client.get(url("my_entries")).status_code == 200
+    with django_assert_num_queries(5):
+        body = participant_client.get(url("my_entries")).content.decode()
+    assert body.count('<span class="status status-draft">') == 1
     for _ in range(10):
         EntryFactory(contest=contest, author=participant, with_media=True)
-    with CaptureQueriesContext(connection) as many:
-        assert participant_client.get(url("my_entries")).status_code == 200
-    assert len(many) == len(one)
+    with django_assert_num_queries(5):
+        body = participant_client.get(url("my_entries")).content.decode()
+    assert body.count('<span class="status status-draft">') == 11
+
+
+def test_contest_page_query_count_does_not_grow(
+    client, participant_client, participant, contest, nomination, platforms, django_assert_num_queries
+):
+    """The contest with its nominations, platforms and universities; for a participant also the person, how many
+    entries they have and the menu's panels."""
+    EntryFactory(contest=contest, author=participant)
+    with django_assert_num_queries(7):
+        body = participant_client.get(url("contest", slug=contest.slug)).content.decode()
+    assert f'<a href="{url("my_entries")}">My entries (1)</a>' in body
+    for _ in range(9):
+        EntryFactory(contest=contest, author=participant)
+    with django_assert_num_queries(7):
+        body = participant_client.get(url("contest", slug=contest.slug)).content.decode()
+    assert f'<a href="{url("my_entries")}">My entries (10)</a>' in body
+    with django_assert_num_queries(4):
+        assert Client().get(url("contest", slug=contest.slug)).status_code == 200
+
+
+def test_entry_detail_query_count_does_not_grow(participant_client, participant, contest, django_assert_num_queries):
+    """The person; the entry with its platforms and co-authors; its newest file and its renditions; the file
+    being checked (the upload form of an open contest); the menu's panels."""
+    entry = EntryFactory(contest=contest, author=participant, with_media=True)
+    CoAuthor.objects.create(entry=entry, full_name="Co-author 0", university=UniversityFactory(), order=0)
+    with django_assert_num_queries(8):
+        body = participant_client.get(url("entry_detail", entry)).content.decode()
+    assert "Co-author 0 (" in body
+    entry.platforms.add(*(PlatformFactory(contest=contest) for _ in range(5)))
+    for order in range(1, 6):
+        university = UniversityFactory()
+        CoAuthor.objects.create(entry=entry, full_name=f"Co-author {order}", university=university, order=order)
+    with django_assert_num_queries(8):
+        body = participant_client.get(url("entry_detail", entry)).content.decode()
+    assert "Co-author 5 (" in body
 
 
 class TestDeadline:

@@ -152,7 +152,7 @@ def test_assignments_list_by_other_jurors_leaves_out_the_entry(request, setting,
 def test_assignments_list_same_queries_for_one_and_ten(contest, setting, assigned, django_assert_num_queries):
     client = client_as(assigned)
     client.get("/api/v1/jury/assignments/")  # the session is warm from here on
-    with django_assert_num_queries(6) as one:
+    with django_assert_num_queries(5) as one:
         assert client.get("/api/v1/jury/assignments/").json()["total"] == 1
     for _index in range(9):
         extra = entry_from(contest, None)

@@ -129,9 +129,9 @@ def test_export_api_queries_do_not_grow_with_rows(api_client, contest, entries, 
     reviewed_round(contest, entries)
     api_client.force_login(ContestRoleFactory(contest=contest, role=Role.ORGANISER).user)
 
-    # Session, user, the contest, the organiser's role (checked by the view, then by the export), and
-    # the export's seven: the rounds, the results, their awards, and the ranking's four.
-    with django_assert_num_queries(12):
+    # User (the session is in the cache), the contest, the organiser's role (checked by the view, then by
+    # the export), and the export's seven: the rounds, the results, their awards, and the ranking's four.
+    with django_assert_num_queries(11):
         response = api_client.get(export_url(contest, format="csv"))
         text = content_of(response).decode()
 
