@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from config.exceptions import NotAllowed
 from contest.enums import EntryStatus, Role
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
 
@@ -58,11 +59,17 @@ def get_entry_for_author(user: Any, *, contest_slug: str, code: str) -> Entry:
     return entry
 
 
-def get_contest_for_organiser(user: Any, *, slug: str, permission: str = "contest.manage_contest") -> Contest:
-    """The contest, if the person holds ``permission`` on it (manage it by default); anyone else is refused."""
+def get_contest_for_organiser(
+    user: Any, *, slug: str, permission: str = "contest.manage_contest", refusal: str = ""
+) -> Contest:
+    """The contest, if the person holds ``permission`` on it (manage it by default); anyone else is refused.
+
+    Pages are refused with Django's 403 page; the API gives ``refusal``, the reason in the person's
+    language, as a ``not_allowed`` error.
+    """
     contest = get_object_or_404(Contest, slug=slug)
     if not user.has_perm(permission, contest):
-        raise PermissionDenied
+        raise NotAllowed(refusal) if refusal else PermissionDenied
     return contest
 
 

@@ -14,7 +14,6 @@ from itertools import chain
 from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -24,8 +23,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from config.exceptions import NotAllowed
 from contest.models import Contest
+from contest.selectors import get_contest_for_organiser
 from contest.serializers import ErrorSerializer
 from judging.exports import (
     ALL_FORMATS,
@@ -82,10 +81,8 @@ class FileFormatNegotiation(DefaultContentNegotiation):
 
 def _contest_for_organiser(request: Request, slug: str) -> Contest:
     """The contest if the requester organises it: 404 for no such contest, 403 for anyone else."""
-    contest = get_object_or_404(Contest, slug=slug)
-    if not request.user.has_perm("contest.manage_contest", contest):
-        raise NotAllowed(_("Only the contest's organisers can download its exports."))
-    return contest
+    refusal = _("Only the contest's organisers can download its exports.")
+    return get_contest_for_organiser(request.user, slug=slug, refusal=refusal)
 
 
 REFUSED = OpenApiResponse(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
@@ -10,8 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.exceptions import NotAllowed
-from contest.models import Contest
+from contest.selectors import get_contest_for_organiser
 from contest.serializers import ErrorSerializer
 from monitoring.selectors import contest_processing
 from monitoring.serializers import ProcessingSerializer
@@ -42,7 +40,6 @@ class ContestProcessingView(APIView):
         },
     )
     def get(self, request: Request, slug: str) -> Response:
-        contest = get_object_or_404(Contest, slug=slug)
-        if not request.user.has_perm("contest.manage_contest", contest):
-            raise NotAllowed(_("Only the contest's organisers can see its background processing."))
+        refusal = _("Only the contest's organisers can see its background processing.")
+        contest = get_contest_for_organiser(request.user, slug=slug, refusal=refusal)
         return Response(ProcessingSerializer(contest_processing(contest=contest)).data)
