@@ -13,7 +13,6 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import IO, Any
 
 from allauth.account.models import EmailAddress
@@ -40,7 +39,7 @@ from contest.importing import (
 )
 from contest.models import Contest, ContestRole, ParticipantProfile, University
 from contest.services import Actor
-from judging.invitations import juror_invitation_send
+from judging.invitations import juror_invitation_queue
 from judging.models import Juror
 
 User = get_user_model()
@@ -322,7 +321,7 @@ def jurors_import(
                 transaction.set_rollback(True)
             else:
                 for juror in run.invited:
-                    transaction.on_commit(partial(juror_invitation_send, juror=juror))
+                    juror_invitation_queue(juror=juror)
     except IntegrityError:
         result.errors.append(
             LineError(
@@ -390,7 +389,7 @@ def juror_invite(
             )
             run.write([line])
             (juror,) = run.invited
-            transaction.on_commit(partial(juror_invitation_send, juror=juror))
+            juror_invitation_queue(juror=juror)
     except IntegrityError:
         raise BaigeError(_("Someone changed the same data at the same time; nothing was saved. Try again.")) from None
     return juror

@@ -68,11 +68,22 @@ def juror_invitation_send(*, juror: Juror) -> None:
     send_mail(subject, body, None, [user.email])
 
 
+def juror_invitation_queue(*, juror: Juror) -> None:
+    """Have a worker send the juror's invitation once the transaction commits, retrying while the mail server is away.
+
+    Never during the request: a slow or absent mail server must not hold up or fail the organiser's page.
+    """
+    from judging.tasks import send_juror_invitation
+
+    juror_id = juror.pk
+    transaction.on_commit(lambda: send_juror_invitation.delay(juror_id=juror_id))
+
+
 def juror_invitation_resend(*, actor: Actor, juror: Juror) -> None:
     """Send a juror's invitation again, with a fresh link (an earlier unused link keeps working until used)."""
     if not actor.has_perm("contest.manage_contest", juror.contest):
         raise NotAllowed(_("Only the contest's organisers can invite jurors."))
-    juror_invitation_send(juror=juror)
+    juror_invitation_queue(juror=juror)
 
 
 def juror_has_accepted(juror: Juror) -> bool:

@@ -9,8 +9,8 @@ from celery import Task, shared_task
 
 # The modules, not their names: judging.reminders and judging.publication queue these tasks, so each
 # module imports the other.
-from judging import publication, reminders
-from judging.models import Results
+from judging import invitations, publication, reminders
+from judging.models import Juror, Results
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +20,19 @@ def send_juror_reminder(self: Task, *, round_id: int, juror_id: int) -> None:
     """E-mail one juror a reminder of their unfinished reviews in a round."""
     try:
         reminders.juror_reminder_send(round_id=round_id, juror_id=juror_id)
+    except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
+        raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
+
+
+@shared_task(name="judging.send_juror_invitation", bind=True, max_retries=3)
+def send_juror_invitation(self: Task, *, juror_id: int) -> None:
+    """E-mail a juror their invitation, with a fresh link to set their password."""
+    juror = Juror.objects.select_related("user__profile", "contest").filter(pk=juror_id).first()
+    if juror is None:
+        logger.info("juror %s is gone: no invitation sent", juror_id)
+        return
+    try:
+        invitations.juror_invitation_send(juror=juror)
     except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
         raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
 

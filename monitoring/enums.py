@@ -13,6 +13,7 @@ QUEUE_LABELS: dict[str, Promise] = {
 #: Each task by its Celery name; a task not listed here is shown by that name.
 TASK_LABELS: dict[str, Promise] = {
     "contest.send_entry_submitted_email": _("E-mail to a participant: entry received"),
+    "judging.send_juror_invitation": _("Invitation to a juror"),
     "judging.send_juror_reminder": _("Reminder to a juror"),
     "judging.remind_jurors_daily": _("Daily reminders to jurors"),
     "judging.publish_results": _("Publication of results"),

@@ -21,7 +21,7 @@ TRACEBACK_LENGTH = 20000
 def _subject(arguments: Mapping[str, Any]) -> tuple[int | None, str]:
     """The contest and entry code a task worked for, read from the ids its keyword arguments name."""
     from contest.models import Entry
-    from judging.models import Results, Round
+    from judging.models import Juror, Results, Round
     from media_pipeline.models import MediaAsset
 
     def given(name: str) -> int | None:
@@ -35,6 +35,9 @@ def _subject(arguments: Mapping[str, Any]) -> tuple[int | None, str]:
         row = Entry.objects.filter(pk=entry_id).values_list("contest_id", "code").first()
     elif (results_id := given("results_id")) is not None:
         contest_id = Results.objects.filter(pk=results_id).values_list("round__contest_id", flat=True).first()
+        row = (contest_id, "") if contest_id is not None else None
+    elif (juror_id := given("juror_id")) is not None:
+        contest_id = Juror.objects.filter(pk=juror_id).values_list("contest_id", flat=True).first()
         row = (contest_id, "") if contest_id is not None else None
     elif (round_id := given("round_id")) is not None:
         contest_id = Round.objects.filter(pk=round_id).values_list("contest_id", flat=True).first()

@@ -13,6 +13,7 @@ from contest.enums import Role
 from contest.models import ContestRole
 from judging.models import Assignment, Conflict, Juror
 from judging.services import assignment_add
+from monitoring.models import TaskFailure
 from tests.factories import ContestFactory, ContestRoleFactory, ProfileFactory, UniversityFactory, UserFactory
 from tests.judging import entry_from, juror_in, round_of
 
@@ -386,17 +387,39 @@ def test_juror_edit_with_bad_load_refused(organiser_client, contest, seated, knu
     assert (seated.university.slug, seated.max_load) == ("taraz", 10)
 
 
-def test_resend_sends_the_invitation_again(organiser_client, contest, seated):
+def test_resend_sends_the_invitation_again(organiser_client, contest, seated, django_capture_on_commit_callbacks):
     seated.languages = ["en"]
     seated.save(update_fields=["languages"])
 
-    response = organiser_client.post(url("organiser_juror_resend", contest, pk=seated.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(url("organiser_juror_resend", contest, pk=seated.pk))
 
     assert (response.status_code, response["Location"]) == (302, url("organiser_jury", contest))
     assert [(m.to, m.subject) for m in mail.outbox] == [
         ([seated.user.email], f"Invitation to the jury of {contest.name}")
     ]
     assert "/en/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_resend_when_mail_server_is_down_answers_at_once_and_the_failure_is_listed(
+    organiser_client, contest, seated, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nobody listens there
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = organiser_client.post(url("organiser_juror_resend", contest, pk=seated.pk), follow=True)
+
+    assert (response.status_code, len(queued)) == (200, 1)
+    assert f"The invitation is sent again to {seated.user.email}." in response.content.decode()
+    # The worker tried again (at once, as tasks run inline in tests), then gave up and recorded it.
+    failure = TaskFailure.objects.get()
+    assert (failure.task_name, failure.contest_id, failure.exception, failure.arguments) == (
+        "judging.send_juror_invitation",
+        contest.pk,
+        "ConnectionRefusedError",
+        {"juror_id": seated.pk},
+    )
 
 
 # Conflicts on a juror's behalf

@@ -11,7 +11,7 @@ from monitoring.models import TaskFailure
 from monitoring.services import task_failure_record, task_failures_prune
 from monitoring.tasks import prune_task_failures
 from tests.factories import ContestFactory, EntryFactory, MediaAssetFactory
-from tests.judging import round_of
+from tests.judging import juror_in, round_of
 
 #: An SMTP server nobody listens on: sending fails at once with "connection refused".
 CLOSED_SMTP = {
@@ -84,14 +84,16 @@ def test_task_failure_record_when_arguments_name_an_asset_finds_entry_and_contes
     assert (failure.contest_id, failure.entry_code) == (asset.entry.contest_id, asset.entry.code)
 
 
-def test_task_failure_record_when_arguments_name_results_or_round_finds_contest(db, contest):
+def test_task_failure_record_when_arguments_name_results_round_or_juror_finds_contest(db, contest):
     round = round_of(contest, [], [])
     results = Results.objects.create(round=round, content_hash="0" * 64, finalised_at=timezone.now())
+    juror = juror_in(contest)
 
-    assert (_record(results_id=results.pk).contest_id, _record(round_id=round.pk).contest_id) == (
-        contest.pk,
-        contest.pk,
-    )
+    assert [
+        _record(results_id=results.pk).contest_id,
+        _record(round_id=round.pk).contest_id,
+        _record(juror_id=juror.pk).contest_id,
+    ] == [contest.pk, contest.pk, contest.pk]
 
 
 def test_task_failure_record_when_rows_gone_or_no_ids_belongs_to_the_site(db):
