@@ -147,10 +147,9 @@ def assignments_of_juror(user: Any, round: Round) -> QuerySet[Assignment]:
 
 
 def juror_progress(user: Any, round: Round) -> tuple[int, int]:
-    """(submitted reviews, assigned entries) of a juror in a round: "x of y scored"."""
-    assigned = Assignment.objects.filter(round=round, juror__user=user).count()
-    submitted = Review.objects.filter(round=round, juror__user=user, status=ReviewStatus.SUBMITTED).count()
-    return submitted, assigned
+    """(submitted reviews, assigned entries) of a juror in a round: "x of y scored", as the panel counts it."""
+    worklist = juror_worklist(user, round)
+    return worklist.scored, worklist.total
 
 
 def get_assignment_for_juror(user: Any, *, round: Round, entry_code: str) -> Assignment:
