@@ -209,6 +209,16 @@ class Entry(models.Model):
         pgettext_lazy("entry", "status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    #: The author's university for this entry, taken when it is submitted (or given by an import): conflicts,
+    #: assignment, statistics and the blog read it, never the live profile, which the author may change later.
+    author_university = models.ForeignKey(
+        University,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author's university"),
+    )
     media = models.ForeignKey(
         "media_pipeline.MediaAsset",
         on_delete=models.SET_NULL,
