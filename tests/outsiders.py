@@ -18,8 +18,15 @@ from tests.factories import ContestFactory, EntryFactory, NominationFactory, Pro
 
 User = get_user_model()
 
-#: A participant and an organiser of another contest (one with a profile, one without), and an administrator.
-KINDS = ("participant_of_other_contest", "organiser_of_other_contest", "organiser_without_profile", "superuser")
+#: A participant and an organiser of another contest (one with a profile, one without), an administrator, and
+#: an account an administrator deactivated, which no organiser may bring back.
+KINDS = (
+    "participant_of_other_contest",
+    "organiser_of_other_contest",
+    "organiser_without_profile",
+    "superuser",
+    "deactivated",
+)
 #: What each of them has stored, which no page of another contest may show.
 STORED_NAME = "Saule Stored-Name"
 STORED_UNIVERSITY = "Secret Institute of Elsewhere"
@@ -61,6 +68,9 @@ def outsider(kind: str) -> Any:
     elif kind == "superuser":
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
+    elif kind == "deactivated":
+        user.is_active = False
+        user.save(update_fields=["is_active"])
     else:
         raise ValueError(kind)
     return user

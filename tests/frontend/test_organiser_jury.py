@@ -93,6 +93,7 @@ def every_request(contest, seated, taraz):  # type: ignore[no-untyped-def]
         ("post", url("organiser_juror_resend", contest, pk=seated.pk), {}),
         ("post", url("organiser_juror_conflicts", contest, pk=seated.pk), {"entry_codes": "", "reason": "x"}),
         ("get", url("organiser_jury_import", contest), None),
+        ("post", url("organiser_jury_import", contest), {"file": jury_csv("x@example.org,X,taraz,kk,")}),
         ("post", url("organiser_jury_import_confirm", contest), {"token": "x"}),
         ("post", url("organiser_jury_import_cancel", contest), {}),
         ("get", url("organiser_jury_import_template", contest), None),
