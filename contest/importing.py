@@ -375,6 +375,8 @@ class _Participant:
     is_new: bool = False
     facts: dict[str, tuple[Any, int]] = field(default_factory=dict)  # column -> (value, line it came from)
     lines: list[int] = field(default_factory=list)
+    #: The university as the file first wrote it: every entry of the participant in the file gets it.
+    university_text: str = ""
 
 
 @dataclass
@@ -571,6 +573,7 @@ class _Import:
             self.error(line, "university", _("The university's name is longer than 255 characters."))
         elif university:
             facts["university"] = _key(university)
+            participant.university_text = participant.university_text or university
             if facts["university"] not in self.universities:
                 new = self.new_universities.setdefault(facts["university"], [university, ""])
                 # A new university is in the country of the first participant who names one.
@@ -840,7 +843,7 @@ class _Import:
                     line=item.line,
                     email=participant.email,
                     full_name=known[0] if known else "",
-                    university=item.university,
+                    university=item.university or participant.university_text,
                     title=item.title,
                     nomination=item.nomination.name,
                     platforms=tuple(item.platform_names),

@@ -540,6 +540,10 @@ def test_import_entries_of_existing_account_keeps_university_on_each_entry(
     result = run(contest, rows, tmp_path)
 
     assert (result.errors, result.entries_created, result.entries_updated) == ([], 1, 1)
+    assert [(p.title, p.university, p.existing_account) for p in result.preview] == [
+        ("Mine", "taraz", True),
+        ("Second", "taraz", True),
+    ]
     assert sorted(Entry.objects.filter(contest=contest).values_list("title", "author_university")) == [
         ("Mine", taraz.pk),
         ("Second", taraz.pk),
