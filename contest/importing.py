@@ -118,6 +118,8 @@ class RowPreview:
     platforms: tuple[str, ...]
     status: str
     action: str  # "create", "update" or "unchanged"
+    #: Whether the e-mail belongs to an account that exists already: the import links it and changes nothing of it.
+    existing_account: bool = False
 
 
 @dataclass
@@ -139,7 +141,8 @@ class ImportResult(SheetImportResult):
     """What an import of entries did (or, in a dry run, would do)."""
 
     participants_created: int = 0
-    participants_updated: int = 0
+    #: Accounts that existed already: their entries are linked to them, the accounts themselves stay as they are.
+    participants_existing: int = 0
     entries_created: int = 0
     entries_updated: int = 0
     entries_unchanged: int = 0
@@ -372,6 +375,8 @@ class _Participant:
     is_new: bool = False
     facts: dict[str, tuple[Any, int]] = field(default_factory=dict)  # column -> (value, line it came from)
     lines: list[int] = field(default_factory=list)
+    #: The university as the file first wrote it: every entry of the participant in the file gets it.
+    university_text: str = ""
 
 
 @dataclass
@@ -416,7 +421,8 @@ class _Import:
         self.university_slugs = {u.slug for u in universities}
         emails = {row.cells["email"].lower() for row in rows if row.cells["email"]}
         self.users: dict[str, Any] = {}
-        users = User.objects.annotate(email_key=Lower("email")).filter(email_key__in=emails).select_related("profile")
+        # Only the key: nothing stored about an existing account is read, shown or changed.
+        users = User.objects.annotate(email_key=Lower("email")).filter(email_key__in=emails).only("pk", "email")
         for user in users.order_by("pk"):
             self.users.setdefault(user.email_key, user)
         codes = {row.cells.get("code", "").upper() for row in rows} - {""}
@@ -567,6 +573,7 @@ class _Import:
             self.error(line, "university", _("The university's name is longer than 255 characters."))
         elif university:
             facts["university"] = _key(university)
+            participant.university_text = participant.university_text or university
             if facts["university"] not in self.universities:
                 new = self.new_universities.setdefault(facts["university"], [university, ""])
                 # A new university is in the country of the first participant who names one.
@@ -585,8 +592,7 @@ class _Import:
 
     def check_new_participants(self) -> None:
         for participant in self.participants.values():
-            has_profile = participant.user is not None and hasattr(participant.user, "profile")
-            if not has_profile and "full_name" not in participant.facts:
+            if participant.user is None and "full_name" not in participant.facts:
                 self.error(participant.lines[0], "full_name", _("A new participant needs a full name."))
 
     def check_nomination(self, line: int, text: str) -> Nomination | None:
@@ -663,7 +669,7 @@ class _Import:
         universities = self.write_universities()
         platforms = self.write_platforms()
         self.write_participants(universities)
-        self.write_entries(lines, platforms)
+        self.write_entries(lines, platforms, universities)
         self.write_media(lines, dry_run=dry_run)
 
     def write_universities(self) -> dict[str, University]:
@@ -714,42 +720,28 @@ class _Import:
         EmailAddress.objects.bulk_create(
             EmailAddress(user=user, email=user.email.lower(), verified=False, primary=True) for user in new_users
         )
+        # An account that existed before this import belongs to its owner (perhaps a participant or an
+        # organiser of another contest, or an administrator): the import links entries to it and changes
+        # nothing of it. Only an account the import has just created gets its profile from the file.
         new_profiles: list[ParticipantProfile] = []
-        changed_profiles: list[ParticipantProfile] = []
         for participant in self.participants.values():
-            facts = {column: value for column, (value, _line) in participant.facts.items()}
-            if "university" in facts:
-                facts["university"] = universities[facts["university"]]
-            # A new user has no profile yet; asking the database for it would cost a query per line.
-            profile = None if participant.is_new else getattr(participant.user, "profile", None)
-            if profile is None:
-                university = facts.get("university")
-                default_country = university.country if university else Country.KZ
-                new_profiles.append(
-                    ParticipantProfile(
-                        user=participant.user,
-                        full_name=facts["full_name"],
-                        university=university,
-                        programme=facts.get("programme", ""),
-                        country=facts.get("country", default_country),
-                        preferred_language=language,
-                    )
-                )
-                if not participant.is_new:
-                    self.result.participants_updated += 1
+            if not participant.is_new:
+                self.result.participants_existing += 1
                 continue
-            changed = False
-            for column, value in facts.items():
-                # Compare keys, not objects: reading profile.university would cost a query per line.
-                current = profile.university_id if column == "university" else getattr(profile, column)
-                if current != (value.pk if column == "university" else value):
-                    setattr(profile, column, value)
-                    changed = True
-            if changed:
-                changed_profiles.append(profile)
-                self.result.participants_updated += 1
+            facts = {column: value for column, (value, _line) in participant.facts.items()}
+            university = universities[facts["university"]] if "university" in facts else None
+            default_country = university.country if university else Country.KZ
+            new_profiles.append(
+                ParticipantProfile(
+                    user=participant.user,
+                    full_name=facts["full_name"],
+                    university=university,
+                    programme=facts.get("programme", ""),
+                    country=facts.get("country", default_country),
+                    preferred_language=language,
+                )
+            )
         ParticipantProfile.objects.bulk_create(new_profiles)
-        ParticipantProfile.objects.bulk_update(changed_profiles, ["full_name", "university", "programme", "country"])
         self.result.participants_created = len(new_users)
 
     def usernames_taken(self) -> set[str]:
@@ -774,17 +766,23 @@ class _Import:
                 self.codes_taken.add(code)
                 return code
 
-    def write_entries(self, lines: Sequence[_Line], platforms: dict[str, Platform]) -> None:
+    def write_entries(
+        self, lines: Sequence[_Line], platforms: dict[str, Platform], universities: dict[str, University]
+    ) -> None:
         through = Entry.platforms.through
         new_entries: list[Entry] = []
         changed_entries: list[Entry] = []
         links: list[tuple[Entry, list[Platform]]] = []
         relinked: list[int] = []
-        fields = ["title", "description", "nomination", "live_url", "status", "submitted_at"]
+        fields = ["title", "description", "nomination", "live_url", "status", "submitted_at", "author_university"]
         # nomination_id, not nomination: reading the object would cost a query per line.
         compared = [field.attname for field in Entry._meta.concrete_fields if field.name in fields]
         for item in lines:
             chosen = [platforms[key] for key in item.platform_keys]
+            # The author's university for this entry is what the file says, kept on the entry: never the
+            # account's profile, which belongs to its owner.
+            named = item.participant.facts.get("university")
+            university = universities[named[0]] if named else None
             entry = item.entry
             if entry is None:
                 entry = Entry(
@@ -797,6 +795,7 @@ class _Import:
                     live_url=item.link,
                     status=item.status,
                     submitted_at=self.now if item.status == EntryStatus.SUBMITTED else None,
+                    author_university=university,
                 )
                 item.entry = entry
                 new_entries.append(entry)
@@ -806,6 +805,8 @@ class _Import:
                 before = [getattr(entry, name) for name in compared]
                 entry.title, entry.description, entry.nomination = item.title, item.description, item.nomination
                 entry.live_url, entry.status = item.link, item.status
+                if university is not None:
+                    entry.author_university = university
                 if item.status == EntryStatus.SUBMITTED and entry.submitted_at is None:
                     entry.submitted_at = self.now
                 changed = before != [getattr(entry, name) for name in compared]
@@ -835,20 +836,20 @@ class _Import:
             self.result.entries_unchanged += 1
         if len(self.result.preview) < PREVIEW_ROWS:
             participant = item.participant
+            # Only what the file says: nothing stored about an existing account is shown.
             known = participant.facts.get("full_name")
-            # Without a name in the file the participant has a profile, loaded with the user.
-            full_name = known[0] if known else participant.user.profile.full_name
             self.result.preview.append(
                 RowPreview(
                     line=item.line,
                     email=participant.email,
-                    full_name=full_name,
-                    university=item.university,
+                    full_name=known[0] if known else "",
+                    university=item.university or participant.university_text,
                     title=item.title,
                     nomination=item.nomination.name,
                     platforms=tuple(item.platform_names),
                     status=str(EntryStatus(item.status).label),
                     action=action,
+                    existing_account=not participant.is_new,
                 )
             )
 
@@ -944,7 +945,7 @@ def _reset_counts(result: ImportResult) -> None:
     """A refused file changes nothing, so it reports no changes."""
     for name in (
         "participants_created",
-        "participants_updated",
+        "participants_existing",
         "entries_created",
         "entries_updated",
         "entries_unchanged",

@@ -81,7 +81,7 @@ class JurorInviteForm(JurorSeatForm):
         label=_("Full name"),
         max_length=255,
         required=False,
-        help_text=_("Needed for a person without an account; leave it empty to keep the name of someone who has one."),
+        help_text=_("Needed for a person without an account; an existing account keeps its own name."),
     )
 
     field_order = ["email", "full_name", "university", "primary_language", "languages", "max_load"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from allauth.account.models import EmailAddress
@@ -29,6 +29,7 @@ from config.exceptions import BaigeError, NotAllowed
 from contest.enums import Language, Role
 from contest.importing import (
     FILE_LINE,
+    PREVIEW_ROWS,
     ImportRefused,
     LineError,
     SheetImportResult,
@@ -54,15 +55,33 @@ def jurors_template_csv() -> str:
     return ",".join(JUROR_COLUMNS) + "\r\n" + ",".join(example) + "\r\n"
 
 
+@dataclass(frozen=True)
+class JurorRowPreview:
+    """What one line of a jury file does, for the preview table: only what the line says, never what is stored."""
+
+    line: int
+    email: str
+    full_name: str
+    university: str
+    languages: tuple[str, ...]
+    max_load: int | None
+    action: str  # "create", "update" or "unchanged"
+    #: Whether the e-mail belongs to an account that exists already: it is linked and left as it is.
+    existing_account: bool
+
+
 @dataclass
 class JurorImportResult(SheetImportResult):
     """What a jury import did (or, in a dry run, would do)."""
 
     users_created: int = 0
+    #: Accounts that existed already: linked to their seats, the accounts themselves left as they are.
+    users_existing: int = 0
     jurors_created: int = 0
     jurors_updated: int = 0
     jurors_unchanged: int = 0
     invitations: int = 0
+    preview: list[JurorRowPreview] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +92,7 @@ class _JurorLine:
     university: University
     languages: list[str]
     max_load: int | None
+    university_text: str = ""
 
 
 class _JuryImport:
@@ -92,7 +112,8 @@ class _JuryImport:
 
     def load_people(self, emails: set[str]) -> None:
         """The accounts with these (lower-cased) e-mails, and the contest's jurors."""
-        users = User.objects.annotate(email_key=Lower("email")).filter(email_key__in=emails).select_related("profile")
+        # Only the key: nothing stored about an existing account is read, shown or changed.
+        users = User.objects.annotate(email_key=Lower("email")).filter(email_key__in=emails).only("pk", "email")
         self.users: dict[str, Any] = {}
         for user in users.order_by("pk"):
             self.users.setdefault(user.email_key, user)
@@ -132,6 +153,7 @@ class _JuryImport:
             university=university,
             languages=languages,
             max_load=max_load if isinstance(max_load, int) else None,
+            university_text=" ".join(cells["university"].split()),
         )
 
     def check_email(self, line: int, email: str) -> str | None:
@@ -151,10 +173,8 @@ class _JuryImport:
         full_name = " ".join(text.split())
         if len(full_name) > 255:
             self.error(line, "full_name", _("The full name is longer than 255 characters."))
-        elif not full_name and email is not None:
-            user = self.users.get(email.lower())
-            if user is None or not hasattr(user, "profile"):
-                self.error(line, "full_name", _("A new juror needs a full name."))
+        elif not full_name and email is not None and email.lower() not in self.users:
+            self.error(line, "full_name", _("A new juror needs a full name."))
         return full_name
 
     def check_university(self, line: int, text: str) -> University | None:
@@ -205,8 +225,11 @@ class _JuryImport:
 
     def write(self, lines: list[_JurorLine]) -> None:
         for item in lines:
+            existing_account = item.email.lower() in self.users
+            self.result.users_existing += int(existing_account)
             user = self.write_user(item)
             juror = self.jurors.get(user.pk)
+            action = "create" if juror is None else "unchanged"
             if juror is None:
                 juror = Juror.objects.create(
                     contest=self.contest,
@@ -226,42 +249,49 @@ class _JuryImport:
                 if changed:
                     juror.save(update_fields=[name.removesuffix("_id") for name in changed])
                     self.result.jurors_updated += 1
+                    action = "update"
                 else:
                     self.result.jurors_unchanged += 1
             ContestRole.objects.get_or_create(contest=self.contest, user=user, role=Role.JUROR)
+            if len(self.result.preview) < PREVIEW_ROWS:
+                self.result.preview.append(
+                    JurorRowPreview(
+                        line=item.line,
+                        email=item.email,
+                        full_name=item.full_name,
+                        university=item.university_text or str(item.university),
+                        languages=tuple(item.languages),
+                        max_load=item.max_load,
+                        action=action,
+                        existing_account=existing_account,
+                    )
+                )
         self.result.invitations = len(self.invited)
 
     def write_user(self, item: _JurorLine) -> Any:
+        """The account of the line's e-mail; a new one is created with a profile from the line.
+
+        An account that exists already belongs to its owner (perhaps a participant or an organiser of
+        another contest, or an administrator): it is linked as it is, its name, profile and password
+        untouched. What this contest needs of the person, their seat, is kept on the ``Juror`` row.
+        """
         user = self.users.get(item.email.lower())
-        if user is None:
-            user = User(username=self.free_username(item.email), email=item.email)
-            # No password: the invitation's link lets the juror choose one.
-            user.set_unusable_password()
-            user.save()
-            EmailAddress.objects.create(user=user, email=item.email.lower(), verified=False, primary=True)
-            self.users[item.email.lower()] = user
-            self.result.users_created += 1
-        profile = getattr(user, "profile", None)
-        if profile is None:
-            profile = ParticipantProfile(
-                user=user,
-                full_name=item.full_name,
-                university=item.university,
-                country=item.university.country,
-                preferred_language=item.languages[0],
-            )
-            profile.save()
-            user.profile = profile
-        else:
-            changed = []
-            if item.full_name and profile.full_name != item.full_name:
-                profile.full_name = item.full_name
-                changed.append("full_name")
-            if profile.university_id != item.university.pk:
-                profile.university = item.university
-                changed.append("university")
-            if changed:
-                profile.save(update_fields=changed)
+        if user is not None:
+            return user
+        user = User(username=self.free_username(item.email), email=item.email)
+        # No password: the invitation's link lets the juror choose one.
+        user.set_unusable_password()
+        user.save()
+        EmailAddress.objects.create(user=user, email=item.email.lower(), verified=False, primary=True)
+        ParticipantProfile.objects.create(
+            user=user,
+            full_name=item.full_name,
+            university=item.university,
+            country=item.university.country,
+            preferred_language=item.languages[0],
+        )
+        self.users[item.email.lower()] = user
+        self.result.users_created += 1
         return user
 
     @staticmethod
@@ -329,8 +359,16 @@ def jurors_import(
             )
         )
     if not result.ok:
-        for name in ("users_created", "jurors_created", "jurors_updated", "jurors_unchanged", "invitations"):
+        for name in (
+            "users_created",
+            "users_existing",
+            "jurors_created",
+            "jurors_updated",
+            "jurors_unchanged",
+            "invitations",
+        ):
             setattr(result, name, 0)
+        result.preview.clear()
     result.errors.sort(
         key=lambda error: (error.line, JUROR_COLUMNS.index(error.column) if error.column in JUROR_COLUMNS else -1)
     )
@@ -354,8 +392,9 @@ def juror_invite(
 ) -> Juror:
     """Put one person on the contest's jury and e-mail them the invitation, by the same rules as the import.
 
-    A person who already has an account (a participant, say) keeps it and their password; anyone
-    else gets an account without a password, which the invitation's link lets them choose.
+    A person who already has an account (a participant, say) keeps it exactly as it is: ``full_name``
+    is only for a new account, and the seat is kept on the ``Juror`` row. Anyone else gets an account
+    without a password, which the invitation's link lets them choose.
     """
     if not actor.has_perm("contest.manage_contest", contest):
         raise NotAllowed(_("Only the contest's organisers can invite jurors."))

@@ -47,7 +47,7 @@ def _summary(result: ImportResult) -> str:
     return _(
         "Imported %(rows)d lines. Entries created: %(entries_created)d, updated: %(entries_updated)d, "
         "unchanged: %(entries_unchanged)d. Participants created: %(participants_created)d, "
-        "updated: %(participants_updated)d. Universities created: %(universities_created)d. "
+        "existing accounts linked: %(participants_existing)d. Universities created: %(universities_created)d. "
         "Platforms created: %(platforms_created)d."
     ) % {
         "rows": result.rows,
@@ -55,7 +55,7 @@ def _summary(result: ImportResult) -> str:
         "entries_updated": result.entries_updated,
         "entries_unchanged": result.entries_unchanged,
         "participants_created": result.participants_created,
-        "participants_updated": result.participants_updated,
+        "participants_existing": result.participants_existing,
         "universities_created": result.universities_created,
         "platforms_created": result.platforms_created,
     }

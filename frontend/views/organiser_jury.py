@@ -146,13 +146,14 @@ def juror_conflicts(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
 def _import_summary(result: JurorImportResult) -> str:
     return _(
         "Imported %(rows)d lines. Jurors added: %(created)d, updated: %(updated)d, unchanged: %(unchanged)d. "
-        "Accounts created: %(users)d. Invitations sent: %(invitations)d."
+        "Accounts created: %(users)d, existing accounts linked: %(existing)d. Invitations sent: %(invitations)d."
     ) % {
         "rows": result.rows,
         "created": result.jurors_created,
         "updated": result.jurors_updated,
         "unchanged": result.jurors_unchanged,
         "users": result.users_created,
+        "existing": result.users_existing,
         "invitations": result.invitations,
     }
 

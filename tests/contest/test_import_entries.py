@@ -16,6 +16,7 @@ from contest.importing import ALL_COLUMNS, LineError, entries_import
 from contest.models import Entry, ParticipantProfile, Platform, University
 from media_pipeline.enums import MediaKind
 from tests.factories import ContestFactory, EntryFactory, NominationFactory, UniversityFactory
+from tests.outsiders import KINDS, account_state, outsider
 
 User = get_user_model()
 CORPUS_PDF = Path(settings.BASE_DIR).parent / "shared" / "corpus" / "pdf" / "unstructured_fake_memo.pdf"
@@ -317,17 +318,18 @@ def test_import_entries_when_upsert_by_email_and_title(contest, quiz, platforms,
     row.update(title="  FRACTIONS ", description="Now with a description", full_name="A. Aliyeva")
     changed = run(contest, [row], tmp_path)
 
-    assert (again.entries_created, again.entries_updated, again.entries_unchanged, again.participants_updated) == (
+    assert (again.entries_created, again.entries_updated, again.entries_unchanged, again.participants_existing) == (
         0,
         0,
         1,
-        0,
+        1,
     )
-    assert (changed.entries_created, changed.entries_updated, changed.participants_updated) == (0, 1, 1)
+    assert (changed.entries_created, changed.entries_updated, changed.participants_existing) == (0, 1, 1)
     assert [p.action for p in again.preview + changed.preview] == ["unchanged", "update"]
     entry.refresh_from_db()
     assert (entry.title, entry.description, entry.submitted_at) == ("FRACTIONS", "Now with a description", submitted_at)
-    assert entry.author.profile.full_name == "A. Aliyeva"
+    # The account exists by then: the import links it and leaves its name as it is.
+    assert entry.author.profile.full_name == "A"
     assert Entry.objects.filter(contest=contest).count() == 1
     assert User.objects.filter(email__iexact="a@example.org").count() == 1
 
@@ -476,5 +478,98 @@ def test_import_entries_when_500_rows_queries_bounded(
         call_command("import_entries", "--contest", contest.slug, str(path), stdout=out)
 
     assert "Entries updated: 500" in out.getvalue()
-    assert "Participants updated: 250" in out.getvalue()
+    assert "Existing accounts linked: 250" in out.getvalue()
+    assert ParticipantProfile.objects.filter(full_name__startswith="STUDENT").count() == 0
     assert Entry.platforms.through.objects.filter(entry__contest=contest).count() == 500
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_import_entries_command_when_email_of_existing_account_changes_nothing_of_it(
+    contest, taraz, quiz, platforms, tmp_path, kind
+):
+    person = outsider(kind)
+    before = account_state(person)
+    profiles = ParticipantProfile.objects.count()
+    row = line(
+        email=person.email.upper(),
+        full_name="Renamed By Organiser",
+        university="Таразский университет",
+        programme="Programme From File",
+        country="KZ",
+        title="Fractions",
+        nomination="quiz",
+        platforms="Canva",
+    )
+    path = write_csv(tmp_path / "entries.csv", [row])
+    out = io.StringIO()
+
+    call_command("import_entries", "--contest", contest.slug, str(path), stdout=out)
+
+    assert account_state(person) == before
+    assert "Participants created: 0" in out.getvalue()
+    assert "Existing accounts linked: 1" in out.getvalue()
+    assert ParticipantProfile.objects.count() == profiles
+    entry = Entry.objects.get(contest=contest)
+    assert (entry.author_id, entry.author_university, entry.title) == (person.pk, taraz, "Fractions")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_import_entries_preview_of_existing_account_shows_only_the_file(contest, quiz, platforms, tmp_path, kind):
+    person = outsider(kind)
+    row = line(email=person.email, title="Fractions", nomination="quiz", platforms="Canva")
+
+    result = run(contest, [row], tmp_path, dry_run=True)
+
+    assert result.errors == []
+    assert (result.participants_created, result.participants_existing) == (0, 1)
+    assert [(p.email, p.full_name, p.university, p.existing_account) for p in result.preview] == [
+        (person.email, "", "", True)
+    ]
+
+
+def test_import_entries_of_existing_account_keeps_university_on_each_entry(
+    contest, taraz, quiz, platforms, participant, tmp_path
+):
+    before = account_state(participant)
+    entry = EntryFactory(contest=contest, author=participant, title="Mine", nomination=quiz)
+    rows = [
+        line(email=participant.email, university="taraz", title="Mine", nomination="quiz", platforms="Canva"),
+        line(email=participant.email, title="Second", nomination="quiz", platforms="Canva"),
+    ]
+
+    result = run(contest, rows, tmp_path)
+
+    assert (result.errors, result.entries_created, result.entries_updated) == ([], 1, 1)
+    assert [(p.title, p.university, p.existing_account) for p in result.preview] == [
+        ("Mine", "taraz", True),
+        ("Second", "taraz", True),
+    ]
+    assert sorted(Entry.objects.filter(contest=contest).values_list("title", "author_university")) == [
+        ("Mine", taraz.pk),
+        ("Second", taraz.pk),
+    ]
+    entry.refresh_from_db()
+    assert entry.author_university == taraz
+    assert account_state(participant) == before
+
+
+def test_import_entries_new_account_gets_profile_and_entry_university(contest, quiz, platforms, tmp_path):
+    row = line(
+        email="new@example.org",
+        full_name="New Person",
+        university="Fresh University",
+        title="T",
+        nomination="quiz",
+        platforms="Canva",
+    )
+
+    result = run(contest, [row], tmp_path)
+
+    assert (result.errors, result.participants_created, result.participants_existing) == ([], 1, 0)
+    entry = Entry.objects.select_related("author__profile").get(contest=contest)
+    fresh = University.objects.get(name_en="Fresh University")
+    assert (entry.author.profile.full_name, entry.author.profile.university, entry.author_university) == (
+        "New Person",
+        fresh,
+        fresh,
+    )

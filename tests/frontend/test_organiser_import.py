@@ -9,9 +9,10 @@ from django.utils import translation
 
 from contest.enums import EntryStatus, Role
 from contest.importing import ALL_COLUMNS
-from contest.models import Entry
+from contest.models import Entry, ParticipantProfile, University
 from frontend.views.organiser import PENDING_KEY
 from tests.factories import ContestFactory, ContestRoleFactory, NominationFactory, UserFactory
+from tests.outsiders import KINDS, account_state, outsider
 
 
 def url(name, contest, language="en"):  # type: ignore[no-untyped-def]
@@ -235,3 +236,68 @@ def test_import_confirm_of_another_contests_file_refused(client, contest, nomina
 
     assert response.status_code == 302
     assert Entry.objects.count() == 0
+
+
+#: How a preview names a line whose e-mail has an account, in each language.
+EXISTING_ACCOUNT = {"en": "existing account", "ru": "существующая учётная запись", "kk": "бар тіркелгі"}
+#: Pieces of what the other people have stored; none may appear on another contest's pages.
+STORED = ("Stored-Name", "Secret Institute", "Stored programme")
+
+
+def outsider_row(person, nomination):  # type: ignore[no-untyped-def]
+    return {
+        "email": person.email.upper(),
+        "full_name": "Renamed By Organiser",
+        "university": "Zhetysu University",
+        "programme": "Programme From File",
+        "country": "KZ",
+        "title": "Fractions with Wordwall",
+        "nomination": nomination.slug,
+        "platforms": "Wordwall",
+    }
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_import_preview_of_existing_account_shows_only_the_file(
+    organiser_client, contest, nomination, platforms, kind, language
+):
+    person = outsider(kind)
+    row = {**outsider_row(person, nomination), "full_name": "", "university": ""}
+
+    response = organiser_client.post(url("organiser_import", contest, language), {"file": csv_upload([row])})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert [piece for piece in STORED if piece in body] == []
+    assert f"<td>{EXISTING_ACCOUNT[language]}</td>" in body
+    assert [(p.full_name, p.university, p.existing_account) for p in response.context["result"].preview] == [
+        ("", "", True)
+    ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_import_confirm_links_existing_account_and_changes_nothing_of_it(
+    organiser_client, contest, nomination, platforms, kind
+):
+    person = outsider(kind)
+    before = account_state(person)
+    profiles = ParticipantProfile.objects.count()
+    preview = organiser_client.post(
+        url("organiser_import", contest), {"file": csv_upload([outsider_row(person, nomination)])}
+    )
+    body = preview.content.decode()
+    assert [piece for piece in STORED if piece in body] == []
+    assert "<td>Renamed By Organiser</td>" in body and "<td>existing account</td>" in body
+
+    response = organiser_client.post(
+        url("organiser_import_confirm", contest), {"token": organiser_client.session[PENDING_KEY]["token"]}
+    )
+
+    assert response.status_code == 302
+    assert account_state(person) == before
+    assert ParticipantProfile.objects.count() == profiles
+    entry = Entry.objects.get(contest=contest)
+    assert (entry.author_id, entry.author_university) == (person.pk, University.objects.get(name="Zhetysu University"))
+    page = organiser_client.get(response["Location"]).content.decode()
+    assert "Participants created: 0, existing accounts linked: 1." in page

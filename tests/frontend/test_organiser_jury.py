@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from contest.enums import Role
-from contest.models import ContestRole
+from contest.models import ContestRole, ParticipantProfile
 from judging.models import Assignment, Conflict, Juror
 from judging.services import assignment_add
 from monitoring.models import TaskFailure
 from tests.factories import ContestFactory, ContestRoleFactory, ProfileFactory, UniversityFactory, UserFactory
 from tests.judging import entry_from, juror_in, round_of
+from tests.outsiders import KINDS, account_state, outsider
 
 User = get_user_model()
 
@@ -92,6 +93,7 @@ def every_request(contest, seated, taraz):  # type: ignore[no-untyped-def]
         ("post", url("organiser_juror_resend", contest, pk=seated.pk), {}),
         ("post", url("organiser_juror_conflicts", contest, pk=seated.pk), {"entry_codes": "", "reason": "x"}),
         ("get", url("organiser_jury_import", contest), None),
+        ("post", url("organiser_jury_import", contest), {"file": jury_csv("x@example.org,X,taraz,kk,")}),
         ("post", url("organiser_jury_import_confirm", contest), {"token": "x"}),
         ("post", url("organiser_jury_import_cancel", contest), {}),
         ("get", url("organiser_jury_import_template", contest), None),
@@ -489,7 +491,9 @@ def test_jury_import_preview_then_confirm(organiser_client, contest, taraz, knu,
     ]
     assert sorted(m.to[0] for m in mail.outbox) == ["dana@example.org", "erlan@example.org"]
     assert [str(m) for m in done.wsgi_request._messages] == [
-        "Imported 2 lines. Jurors added: 2, updated: 0, unchanged: 0. Accounts created: 2. Invitations sent: 2."
+        "Imported 2 lines. Jurors added: 2, updated: 0, unchanged: 0. Accounts created: 2, "
+        "existing accounts linked: 0. "
+        "Invitations sent: 2."
     ]
 
 
@@ -558,3 +562,88 @@ def test_invite_participant_of_profile_keeps_their_name(
     profile.refresh_from_db()
     assert profile.full_name == "Aigerim Sadykova"
     assert str(Juror.objects.get(contest=contest)) == "Aigerim Sadykova"
+
+
+#: How a preview names a line whose e-mail has an account, in each language.
+EXISTING_ACCOUNT = {"en": "existing account", "ru": "существующая учётная запись", "kk": "бар тіркелгі"}
+#: Pieces of what the other people have stored; none may appear on another contest's previews.
+STORED = ("Stored-Name", "Secret Institute", "Stored programme")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_jury_import_preview_of_existing_account_shows_only_the_file(organiser_client, contest, taraz, kind, language):
+    person = outsider(kind)
+
+    response = organiser_client.post(
+        url("organiser_jury_import", contest, language), {"file": jury_csv(f"{person.email.upper()},,taraz,kk,")}
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert [piece for piece in STORED if piece in body] == []
+    assert f"<td>{EXISTING_ACCOUNT[language]}</td>" in body
+    assert [(p.full_name, p.university, p.existing_account) for p in response.context["result"].preview] == [
+        ("", "taraz", True)
+    ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_jury_import_confirm_links_existing_account_and_changes_nothing_of_it(
+    organiser_client, contest, taraz, kind, django_capture_on_commit_callbacks
+):
+    person = outsider(kind)
+    before = account_state(person)
+    profiles = ParticipantProfile.objects.count()
+    preview = organiser_client.post(
+        url("organiser_jury_import", contest), {"file": jury_csv(f"{person.email},Renamed By Organiser,taraz,ru;en,4")}
+    )
+    body = preview.content.decode()
+    assert [piece for piece in STORED if piece in body] == []
+    assert "<td>Renamed By Organiser</td>" in body and "<td>existing account</td>" in body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = organiser_client.post(url("organiser_jury_import_confirm", contest), {"token": preview.context["token"]})
+
+    assert done.status_code == 302
+    assert account_state(person) == before
+    assert ParticipantProfile.objects.count() == profiles
+    seat = Juror.objects.get(contest=contest)
+    assert (seat.user_id, seat.university, seat.languages, seat.max_load) == (person.pk, taraz, ["ru", "en"], 4)
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    assert [str(m) for m in done.wsgi_request._messages] == [
+        "Imported 1 lines. Jurors added: 1, updated: 0, unchanged: 0. Accounts created: 0, "
+        "existing accounts linked: 1. "
+        "Invitations sent: 1."
+    ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_invite_existing_account_keeps_it_and_seats_them(
+    organiser_client, contest, taraz, kind, django_capture_on_commit_callbacks
+):
+    person = outsider(kind)
+    before = account_state(person)
+    profiles = ParticipantProfile.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            url("organiser_jury", contest),
+            invite_data(
+                email=person.email.upper(),
+                full_name="Renamed By Organiser",
+                university=taraz.pk,
+                primary_language="en",
+                languages=["ru"],
+            ),
+        )
+
+    assert (response.status_code, response["Location"]) == (302, url("organiser_jury", contest))
+    assert account_state(person) == before
+    assert ParticipantProfile.objects.count() == profiles
+    seat = Juror.objects.get(contest=contest)
+    assert (seat.user_id, seat.university, seat.languages, seat.max_load) == (person.pk, taraz, ["en", "ru"], 12)
+    assert ContestRole.objects.filter(contest=contest, user=person, role=Role.JUROR).count() == 1
+    # The invitation goes to the person's own mailbox; the organiser never sees a link or sets a password.
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    assert "Log in with your usual password" in mail.outbox[0].body

@@ -17,6 +17,7 @@ from contest.models import ContestRole, ParticipantProfile
 from judging.importing import JUROR_COLUMNS, jurors_import
 from judging.models import Juror
 from tests.factories import ProfileFactory, UniversityFactory
+from tests.outsiders import KINDS, account_state, outsider
 
 User = get_user_model()
 
@@ -180,8 +181,9 @@ def test_import_jurors_rerun_updates_without_duplicates_or_second_email(
         result.jurors_unchanged,
         result.invitations,
     ) == (0, 0, 1, 1, 0)
+    # Dana's account exists by then: her seat changes, her name stays as it is.
     assert jury(contest) == [
-        ("Dana@Example.org", "Dana Nurlanqyzy", "knu", ["kk"], 5),
+        ("Dana@Example.org", "Dana Nurlanova", "knu", ["kk"], 5),
         ("erlan@example.org", "Erlan Bekov", "knu", ["en", "ru"], 12),
     ]
     assert User.objects.count() == 2
@@ -241,3 +243,41 @@ def test_invitation_link_sets_password_and_logs_in(
     client.logout()
     again = client.get(link_path, follow=True)
     assert again.context["token_fail"] is True
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_import_jurors_command_when_email_of_existing_account_changes_nothing_of_it(
+    contest, taraz, tmp_path, django_capture_on_commit_callbacks, kind
+):  # type: ignore[no-untyped-def]
+    person = outsider(kind)
+    before = account_state(person)
+    profiles = ParticipantProfile.objects.count()
+    path = write_csv(tmp_path / "jury.csv", [[person.email.upper(), "Renamed By Organiser", "taraz", "ru;en", "7"]])
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_jurors", str(path), contest=contest.slug, stdout=out)
+
+    assert account_state(person) == before
+    assert "Accounts created: 0" in out.getvalue()
+    assert "Existing accounts linked: 1" in out.getvalue()
+    assert ParticipantProfile.objects.count() == profiles
+    seat = Juror.objects.get(contest=contest)
+    assert (seat.user_id, seat.university, seat.languages, seat.max_load) == (person.pk, taraz, ["ru", "en"], 7)
+    assert ContestRole.objects.filter(contest=contest, user=person, role=Role.JUROR).count() == 1
+    assert [m.to for m in mail.outbox] == [[person.email]]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_import_jurors_preview_of_existing_account_shows_only_the_file(
+    contest, taraz, tmp_path, django_capture_on_commit_callbacks, kind
+):  # type: ignore[no-untyped-def]
+    person = outsider(kind)
+    path = write_csv(tmp_path / "jury.csv", [[person.email, "", "taraz", "kk", ""]])
+
+    result = import_file(contest, path, execute=True, capture=django_capture_on_commit_callbacks, dry_run=True)
+
+    assert (result.errors, result.users_created, result.users_existing, result.jurors_created) == ([], 0, 1, 1)
+    assert [(p.email, p.full_name, p.university, p.languages, p.existing_account) for p in result.preview] == [
+        (person.email, "", "taraz", ("kk",), True)
+    ]

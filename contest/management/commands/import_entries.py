@@ -27,7 +27,7 @@ class Command(SpreadsheetImportCommand):
     def counts(self, result: ImportResult) -> list[tuple[str | Promise, int]]:
         return [
             (_("Participants created"), result.participants_created),
-            (_("Participants updated"), result.participants_updated),
+            (_("Existing accounts linked"), result.participants_existing),
             (_("Entries created"), result.entries_created),
             (_("Entries updated"), result.entries_updated),
             (_("Entries unchanged"), result.entries_unchanged),

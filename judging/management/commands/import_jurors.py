@@ -25,6 +25,7 @@ class Command(SpreadsheetImportCommand):
     def counts(self, result: JurorImportResult) -> list[tuple[str | Promise, int]]:
         return [
             (_("Accounts created"), result.users_created),
+            (_("Existing accounts linked"), result.users_existing),
             (_("Jurors created"), result.jurors_created),
             (_("Jurors updated"), result.jurors_updated),
             (_("Jurors unchanged"), result.jurors_unchanged),
