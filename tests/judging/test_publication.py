@@ -8,18 +8,19 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from blog.models import Post, PostStatus
-from config.exceptions import NotAllowed
+from config.exceptions import BaigeError, NotAllowed
 from contest.enums import Role
 from contest.models import Contest, Entry, Nomination, Platform
 from judging.enums import RoundStatus
 from judging.models import Award, Results, Round
-from judging.publication import post_link, results_publish, results_publish_due
+from judging.publication import post_link, results_publish, results_publish_due, results_publish_preview
 from judging.results import award_change
 from media_pipeline.enums import MediaKind
 from tests.factories import ContestFactory, ContestRoleFactory, NominationFactory, PlatformFactory, UniversityFactory
@@ -60,6 +61,8 @@ def finalised_round(contest: Contest, *, number: int = 1) -> Finalised:
     """Results of a closed round of ``contest``, finalised but not published."""
     contest.name_ru = "Самая эффективная платформа"
     contest.name_kk = "Ең тиімді платформа"
+    # Results are published only once submissions have closed.
+    contest.submissions_close = min(contest.submissions_close, NOW - timedelta(hours=1))
     contest.save()
     zhetysu = UniversityFactory(name="Zhetysu University", name_en="Zhetysu University", name_ru="ЖУ")
     abai = UniversityFactory(name="Abai University", name_en="Abai University", name_ru="Абай")
@@ -274,6 +277,111 @@ def test_results_publish_by_an_organiser(finalised, organiser):
 
     assert len(report.created) == 3
     assert Post.objects.filter(status=PostStatus.PUBLISHED).count() == 3
+
+
+# --- Publishing is deliberate: not while submissions are open, early only when confirmed ------------
+
+
+def test_results_publish_refused_before_submissions_close_in_the_users_language(finalised, organiser, mailoutbox):
+    contest = finalised.contest
+    contest.submissions_close = NOW + timedelta(hours=2)
+    contest.save(update_fields=["submissions_close"])
+
+    for language, expected in (
+        ("en", "The results cannot be published before submissions close on"),
+        ("ru", "Результаты нельзя опубликовать до закрытия приёма работ"),
+        ("kk", "Жұмыстарды қабылдау жабылғанға дейін нәтижелерді жариялауға болмайды"),
+    ):
+        with translation.override(language), pytest.raises(BaigeError) as refused:
+            results_publish(actor=organiser, results=finalised.results, now=NOW, confirm_early=True)
+        assert refused.value.code == "submissions_open"
+        assert str(refused.value).startswith(expected)
+
+    finalised.results.refresh_from_db()
+    assert (Post.objects.count(), finalised.results.published_at, len(mailoutbox)) == (0, None, 0)
+
+
+def test_results_publish_by_baige_refused_before_submissions_close(finalised):
+    contest = finalised.contest
+    contest.submissions_close = NOW + timedelta(hours=2)
+    contest.save(update_fields=["submissions_close"])
+
+    with pytest.raises(BaigeError) as refused:
+        results_publish(actor=None, results=finalised.results, now=NOW)
+
+    assert refused.value.code == "submissions_open"
+    assert Post.objects.count() == 0
+
+
+def test_results_publish_before_the_announced_time_refused_without_the_early_confirmation(finalised, organiser):
+    contest = finalised.contest
+    contest.results_publish_at = NOW + timedelta(days=1)
+    contest.save(update_fields=["results_publish_at"])
+
+    with translation.override("en"), pytest.raises(BaigeError) as refused:
+        results_publish(actor=organiser, results=finalised.results, now=NOW)
+
+    assert refused.value.code == "before_announced_time"
+    assert str(refused.value).startswith("The results are announced for ")
+    assert str(refused.value).endswith(
+        "(Asia/Almaty). To publish them before that, confirm that you publish before the announced time."
+    )
+    finalised.results.refresh_from_db()
+    assert (Post.objects.count(), finalised.results.published_at, finalised.results.participants_notified_at) == (
+        0,
+        None,
+        None,
+    )
+
+
+def test_results_publish_before_the_announced_time_with_the_early_confirmation(finalised, organiser):
+    contest = finalised.contest
+    contest.results_publish_at = NOW + timedelta(days=1)
+    contest.save(update_fields=["results_publish_at"])
+
+    report = results_publish(actor=organiser, results=finalised.results, now=NOW, confirm_early=True)
+
+    assert (len(report.created), report.notified) == (3, True)
+    # Once published, bringing the posts up to date needs no second confirmation.
+    again = results_publish(actor=None, results=finalised.results, now=NOW + timedelta(minutes=5))
+    assert (len(again.unchanged), again.notified) == (3, False)
+
+
+def test_results_publish_at_or_after_the_announced_time_needs_no_early_confirmation(finalised, organiser):
+    contest = finalised.contest
+    contest.results_publish_at = NOW
+    contest.save(update_fields=["results_publish_at"])
+
+    report = results_publish(actor=organiser, results=finalised.results, now=NOW)
+
+    assert len(report.created) == 3
+
+
+def test_results_publish_preview_counts_what_becomes_public_and_who_is_emailed(finalised):
+    contest = finalised.contest
+    contest.results_publish_at = NOW + timedelta(days=1)
+    contest.save(update_fields=["results_publish_at"])
+
+    preview = results_publish_preview(finalised.results, now=NOW)
+
+    assert [
+        (group.nomination, [(item.award.entry.code, item.named, item.authors, item.post) for item in group.awards])
+        for group in preview.nominations
+    ] == [
+        (
+            finalised.design,
+            [
+                (finalised.gold.code, True, "Aigerim Seitkali, Co-author 0", "new"),
+                (finalised.silver.code, False, "", "new"),
+            ],
+        ),
+        (None, [(finalised.special.code, True, "Saule Abenova", "new")]),
+    ]
+    assert (preview.created, preview.updated, preview.unchanged, preview.withdrawn) == (3, 0, 0, 0)
+    assert (preview.named, preview.anonymous) == (2, 1)
+    assert (preview.authors_emailed, preview.coauthors, preview.participants_notified) == (4, 1, False)
+    assert (preview.refusal, preview.early) == (None, True)
+    assert (Post.objects.count(), len(mail.outbox)) == (0, 0)  # a preview changes nothing
 
 
 # --- Publication at the announced time ---------------------------------------------------------------
