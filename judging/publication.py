@@ -10,7 +10,7 @@ Names and universities reach the blog only when the entry's author consented to 
 (``Entry.consent_to_publish``); the blog's database refuses them otherwise.
 
 Participants are told their result once, after the first publication: one e-mail per author, in the
-language of their profile, queued when the publication commits.
+language of their profile, and one per co-author's e-mail address, queued when the publication commits.
 """
 
 from __future__ import annotations
@@ -279,6 +279,10 @@ def results_publish(
         report.notified = True
         for user_id in _participants(round):
             transaction.on_commit(partial(tasks.send_result_email.delay, results_id=results.pk, user_id=user_id))
+        for coauthor_id in _coauthors_to_email(round):
+            transaction.on_commit(
+                partial(tasks.send_coauthor_result_email.delay, results_id=results.pk, coauthor_id=coauthor_id)
+            )
     results.save(update_fields=update)
     logger.info(
         "published results of %s: %d created, %d updated, %d unchanged, %d withdrawn",
@@ -289,6 +293,19 @@ def results_publish(
         len(report.unpublished),
     )
     return report
+
+
+def _coauthors_to_email(round: Round) -> list[int]:
+    """One co-author id per e-mail address (any case) among the co-authors of the round's submitted entries."""
+    first: dict[str, int] = {}
+    for pk, email in (
+        CoAuthor.objects.filter(entry__judging_rounds=round, entry__status=EntryStatus.SUBMITTED)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", "email")
+    ):
+        first.setdefault(email.strip().lower(), pk)
+    return sorted(first.values())
 
 
 def _participants(round: Round) -> list[int]:
@@ -347,7 +364,12 @@ def results_publish_due(*, now: datetime | None = None) -> int:
     to go; how many were published.
     """
     now = now or timezone.now()
-    due = Results.objects.filter(published_at__isnull=True, round__contest__results_publish_at__lte=now).order_by("pk")
+    due = Results.objects.filter(
+        published_at__isnull=True,
+        round__contest__results_publish_at__lte=now,
+        # Never while entries may still come in (the service refuses it too).
+        round__contest__submissions_close__lte=now,
+    ).order_by("pk")
     published = 0
     for results in due:
         try:
@@ -397,8 +419,10 @@ class PublishPreview:
     withdrawn: int
     #: Authors e-mailed their result (none when the participants were told already).
     authors_emailed: int
-    #: Co-authors of the round's submitted entries; Baige e-mails the entry's author, not them.
-    coauthors: int
+    #: Co-authors e-mailed (one per address; none when the participants were told already).
+    coauthors_emailed: int
+    #: Co-authors of the round's submitted entries without an e-mail address: nobody can tell them.
+    coauthors_without_email: int
     participants_notified: bool
     refusal: str | None
     early: bool
@@ -475,7 +499,8 @@ def results_publish_preview(results: Results, *, now: datetime | None = None) ->
         ),
         withdrawn=withdrawn,
         authors_emailed=0 if notified else len(_participants(round)),
-        coauthors=CoAuthor.objects.filter(entry__in=submitted).count(),
+        coauthors_emailed=0 if notified else len(_coauthors_to_email(round)),
+        coauthors_without_email=CoAuthor.objects.filter(entry__in=submitted, email="").count(),
         participants_notified=notified,
         refusal=results_publish_refusal(results, now=now),
         early=results_publish_is_early(results, now=now),
@@ -548,10 +573,18 @@ def result_email_send(*, results_id: int, user_id: int) -> bool:
         return False
     profile = getattr(user, "profile", None)
     language = profile.preferred_language if profile is not None else settings.LANGUAGE_CODE
+    full_name = profile.full_name if profile is not None else ""
+    subject, body = _result_message(results, entries, full_name=full_name, language=language)
+    send_mail(subject, body, None, [user.email])
+    return True
+
+
+def _result_message(results: Results, entries: list[Entry], *, full_name: str, language: str) -> tuple[str, str]:
+    """The subject and body of the e-mail telling someone the result of ``entries``, in ``language``."""
     with translation.override(language):
         found = _entry_results(results, entries, language)
         context = {
-            "full_name": profile.full_name if profile is not None else "",
+            "full_name": full_name,
             "contest": results.round.contest,
             "round": results.round,
             "results": found,
@@ -560,5 +593,36 @@ def result_email_send(*, results_id: int, user_id: int) -> bool:
         }
         subject = render_to_string("judging/email/result_subject.txt", context).strip()
         body = render_to_string("judging/email/result.txt", context)
-    send_mail(subject, body, None, [user.email])
+    return subject, body
+
+
+def _coauthor_entries(round: Round, email: str) -> QuerySet[Entry]:
+    """The round's submitted entries co-authored by whoever has ``email`` (any case)."""
+    return (
+        Entry.objects.filter(judging_rounds=round, status=EntryStatus.SUBMITTED, coauthors__email__iexact=email)
+        .select_related("author__profile")
+        .distinct()
+        .order_by("code")
+    )
+
+
+def coauthor_result_email_send(*, results_id: int, coauthor_id: int) -> bool:
+    """E-mail one co-author the result of each entry of the round they co-authored; whether it was sent.
+
+    In the language of the account with their e-mail address if there is one, else in the language
+    of the entry's author. Nothing is sent when the results, the co-author or their entries are gone.
+    """
+    results = Results.objects.select_related("round__contest").filter(pk=results_id).first()
+    coauthor = CoAuthor.objects.filter(pk=coauthor_id).first()
+    if results is None or coauthor is None or not coauthor.email:
+        logger.info("no result e-mail to co-author %s for results %s: gone", coauthor_id, results_id)
+        return False
+    entries = list(_coauthor_entries(results.round, coauthor.email))
+    if not entries:
+        return False
+    account = get_user_model().objects.select_related("profile").filter(email__iexact=coauthor.email).first()
+    profile = getattr(account, "profile", None) or getattr(entries[0].author, "profile", None)
+    language = profile.preferred_language if profile is not None else settings.LANGUAGE_CODE
+    subject, body = _result_message(results, entries, full_name=coauthor.full_name, language=language)
+    send_mail(subject, body, None, [coauthor.email])
     return True

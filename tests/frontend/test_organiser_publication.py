@@ -63,13 +63,15 @@ def test_results_publish_page_says_what_becomes_public_and_who_is_emailed(client
     assert response.status_code == 200
     preview = response.context["preview"]
     assert (preview.created, preview.updated, preview.unchanged, preview.withdrawn) == (3, 0, 0, 0)
-    assert (preview.named, preview.anonymous, preview.authors_emailed, preview.coauthors) == (2, 1, 4, 1)
+    assert (preview.named, preview.anonymous, preview.authors_emailed) == (2, 1, 4)
+    assert (preview.coauthors_emailed, preview.coauthors_without_email) == (0, 1)
     page = response.content.decode()
     assert "3 awards are published on the blog, one post each, in Kazakh, Russian and English." in page
     assert "New posts: 3; updated: 0; unchanged: 0; withdrawn: 0." in page
     assert "Authors named (they consented): 2; anonymous (no consent): 1." in page
     assert "4 authors of the round's submitted entries receive their result by e-mail, in their language." in page
-    assert "The entries have 1 co-author; co-authors are not e-mailed." in page
+    assert "0 co-authors receive it too, at the addresses the entries give." in page
+    assert "1 co-author has no e-mail address and is not told." in page
     assert "<h3>Design <small>(2)</small></h3>" in page
     assert "<h3>Special awards <small>(1)</small></h3>" in page
     # Names as the posts write them: in the site's language.
