@@ -6,13 +6,15 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from blog.models import Post, PostStatus
 from contest.enums import Role
 from judging.enums import RoundStatus
-from judging.models import Results
+from judging.models import Award, Results
 from tests.factories import ContestFactory, ContestRoleFactory
 from tests.judging import entry_from, round_of
 from tests.judging.test_publication import finalised_round
@@ -82,6 +84,24 @@ def test_results_publish_page_says_what_becomes_public_and_who_is_emailed(client
     assert 'id="early-warning"' in page
     assert 'name="early"' in page and 'name="confirm"' in page
     assert published(finalised) == (0, False)
+
+
+def test_results_publish_page_queries_do_not_grow_with_awards(client, organiser, finalised):
+    client.force_login(organiser)
+    address = url("organiser_results_publish", finalised.contest, 1)
+    client.get(address)  # the session and the caches are warm
+    with CaptureQueriesContext(connection) as three:
+        client.get(address)
+    for order, entry in enumerate((finalised.loser, finalised.gold), start=4):
+        Award.objects.create(
+            results=finalised.results, key=f"special/more-{order}", name_en="More", entry=entry, order=order
+        )
+
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(address)
+
+    assert len(response.context["preview"].awards) == 5
+    assert len(five) == len(three)
 
 
 def test_results_publish_page_after_the_announced_time_has_no_early_warning(client, organiser, announced_passed):
