@@ -37,6 +37,7 @@ from contest.enums import Country, EntryStatus, Language
 from contest.models import Contest, Entry, Nomination, ParticipantProfile, Platform, University, new_entry_code
 from contest.services import Actor
 from contest.slugs import unique_slug
+from contest.spreadsheets import csv_writer
 from contest.validators import validate_http_url
 from media_pipeline.models import MediaAsset
 from media_pipeline.services import asset_attach_upload, asset_check_upload, file_sha256
@@ -181,7 +182,7 @@ class Sheet:
 def import_template_csv() -> str:
     """The header line of an import file, with one example line."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(ALL_COLUMNS)
     writer.writerow(
         [

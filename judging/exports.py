@@ -13,7 +13,6 @@ structured document (JSON) instead of being written row by row.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -28,15 +27,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from config.exceptions import BaigeError, NotAllowed
 from contest.models import Contest, Entry, Platform
 from contest.services import Actor
+from contest.spreadsheets import csv_writer, xlsx_cell, xlsx_row, xlsx_sheet_title
 from contest.statistics import (
     Column,
     NominationTable,
@@ -65,8 +61,6 @@ CONTENT_TYPES = {
 }
 #: The review status of an assignment whose juror has not opened the entry yet.
 NOT_STARTED = "not_started"
-#: What a spreadsheet program would run as a formula when a text cell starts with it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CENT = Decimal("0.01")
 #: Characters of CSV sent at a time while streaming.
 CSV_PIECE = 64 * 1024
@@ -183,21 +177,13 @@ def export_format_check(file_format: str, known: Sequence[str] = FORMATS) -> str
 # --- Writers ----------------------------------------------------------------------------------
 
 
-def _csv_text(value: Cell) -> Cell:
-    # Exports hold text typed by participants and jurors; a spreadsheet program opening the CSV
-    # would run "=HYPERLINK(...)" as a formula, so such text is kept as text with a leading quote.
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def export_csv_lines(table: Table) -> Iterator[str]:
-    """The table as CSV text, in pieces of a few tens of kilobytes, for streaming."""
+    """The table as CSV text, in pieces of a few tens of kilobytes, for streaming; no cell is a formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(table.header)
     for row in table.rows:
-        writer.writerow([_csv_text(value) for value in row])
+        writer.writerow(row)
         if buffer.tell() >= CSV_PIECE:
             yield _flush(buffer)
     yield _flush(buffer)
@@ -216,48 +202,25 @@ def export_write_csv(table: Table, stream: IO[str]) -> None:
         stream.write(line)
 
 
-def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell) -> Any:
-    if not isinstance(value, str):
-        return value
-    # XML cannot hold control characters; openpyxl refuses them rather than dropping them.
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("="):
-        # openpyxl stores text starting with "=" as a formula; participants' text stays text.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
 def _xlsx_formatted(workbook: Workbook, formatted: Sheet) -> None:
-    sheet = workbook.create_sheet(title=formatted.title[:31])
+    sheet = workbook.create_sheet(title=xlsx_sheet_title(formatted.title))
     texts = [formatted.header, *([str(value) if value is not None else "" for value in row] for row in formatted.rows)]
     for index in range(len(formatted.header)):
         widest = max(len(row[index]) for row in texts if index < len(row))
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(widest + 2, WIDEST_COLUMN)
     sheet.freeze_panes = "B2"
-    bold = Font(bold=True)
-    header = []
-    for title in formatted.header:
-        bold_cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", title))
-        bold_cell.font = bold
-        header.append(bold_cell)
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, formatted.header, bold=True))
     for row in formatted.rows:
-        cells = []
-        for index, value in enumerate(row):
-            number_format = formatted.number_formats.get(index)
-            if number_format is not None and value is not None:
-                number_cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
-                number_cell.number_format = number_format
-                cells.append(number_cell)
-            else:
-                cells.append(_xlsx_cell(sheet, value))
-        sheet.append(cells)
+        sheet.append(
+            [
+                xlsx_cell(sheet, value, number_format=formatted.number_formats.get(index))
+                for index, value in enumerate(row)
+            ]
+        )
 
 
 def export_write_xlsx(table: Table, target: IO[bytes] | str) -> None:
-    """Write the table as an XLSX workbook, row by row (openpyxl's write-only mode).
+    """Write the table as an XLSX workbook, row by row (openpyxl's write-only mode); no cell is a formula.
 
     One sheet of the rows, or the table's formatted sheets when it has some.
     """
@@ -268,9 +231,9 @@ def export_write_xlsx(table: Table, target: IO[bytes] | str) -> None:
         workbook.save(target)
         return
     sheet = workbook.create_sheet(title="export")
-    sheet.append(table.header)
+    sheet.append(xlsx_row(sheet, table.header))
     for row in table.rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append(xlsx_row(sheet, row))
     workbook.save(target)
 
 

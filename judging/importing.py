@@ -9,6 +9,7 @@ e-mail once the transaction commits, with a one-time link to set their password
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ from contest.importing import (
 )
 from contest.models import Contest, ContestRole, ParticipantProfile, University
 from contest.services import Actor
+from contest.spreadsheets import csv_writer
 from judging.invitations import juror_invitation_queue
 from judging.models import Juror
 
@@ -52,7 +54,11 @@ LANGUAGE_SEPARATORS = re.compile(r"[,;]")
 def jurors_template_csv() -> str:
     """The header line of a jury import file, with one example line."""
     example = ["juror@example.org", "Aigerim Sadykova", "Taraz University", "kk;ru", "20"]
-    return ",".join(JUROR_COLUMNS) + "\r\n" + ",".join(example) + "\r\n"
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    writer.writerow(JUROR_COLUMNS)
+    writer.writerow(example)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ Names and universities reach the blog only when the entry's author consented to 
 (``Entry.consent_to_publish``); the blog's database refuses them otherwise.
 
 Participants are told their result once, after the first publication: one e-mail per author, in the
-language of their profile, queued when the publication commits.
+language of their profile, and one per co-author's e-mail address, queued when the publication commits.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from blog.models import Post, PostStatus
 from blog.services import TEXT_LANGUAGES, post_publish, post_unpublish, post_upsert
 from config.exceptions import BaigeError
 from contest.enums import EntryStatus
-from contest.models import CoAuthor, Contest, Entry, Platform, University
-from contest.services import Actor, contest_ensure_organiser
+from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
+from contest.services import Actor, contest_ensure_organiser, contest_format_time
 from judging import tasks
 from judging.models import Award, Results, Round
 
@@ -191,13 +191,53 @@ def _ensure_may_publish(actor: Actor | None, results: Results) -> None:
         contest_ensure_organiser(actor, results.round.contest)
 
 
+def results_publish_refusal(results: Results, *, now: datetime) -> str | None:
+    """Why the results cannot be published at ``now`` whatever the organiser confirms, or ``None``."""
+    contest = results.round.contest
+    if now < contest.submissions_close:
+        return _("The results cannot be published before submissions close on %(when)s: entries may still come in.") % {
+            "when": contest_format_time(contest, contest.submissions_close)
+        }
+    return None
+
+
+def results_publish_is_early(results: Results, *, now: datetime) -> bool:
+    """Whether publishing at ``now`` is a first publication before the contest's announced results time."""
+    announced = results.round.contest.results_publish_at
+    return results.published_at is None and announced is not None and now < announced
+
+
+def _ensure_publishable_now(results: Results, *, now: datetime, confirm_early: bool) -> None:
+    refusal = results_publish_refusal(results, now=now)
+    if refusal is not None:
+        raise BaigeError(refusal, code="submissions_open")
+    if results_publish_is_early(results, now=now) and not confirm_early:
+        contest = results.round.contest
+        assert contest.results_publish_at is not None
+        raise BaigeError(
+            _(
+                "The results are announced for %(when)s. To publish them before that, confirm that you "
+                "publish before the announced time."
+            )
+            % {"when": contest_format_time(contest, contest.results_publish_at)},
+            code="before_announced_time",
+        )
+
+
 @transaction.atomic
-def results_publish(*, actor: Actor | None, results: Results, now: datetime | None = None) -> PublishReport:
+def results_publish(
+    *,
+    actor: Actor | None,
+    results: Results,
+    now: datetime | None = None,
+    confirm_early: bool = False,
+) -> PublishReport:
     """Publish one post per award of the finalised ``results`` and withdraw the round's posts of awards gone.
 
     ``actor`` is an organiser, or ``None`` when Baige publishes at the announced time. Posts already
     saying what they should are left alone. The first publication also e-mails every participant of
-    the round their result, once the transaction commits.
+    the round their result, once the transaction commits. Nothing is published while submissions are
+    open, and a first publication before the contest's announced results time needs ``confirm_early``.
     """
     now = now or timezone.now()
     results = Results.objects.select_related("round__contest").get(pk=results.pk)
@@ -206,6 +246,7 @@ def results_publish(*, actor: Actor | None, results: Results, now: datetime | No
     results = Results.objects.select_for_update().select_related("round__contest").get(pk=results.pk)
     if results.finalised_at is None:
         raise BaigeError(_("The results of this round are not final yet."), code="results_not_final")
+    _ensure_publishable_now(results, now=now, confirm_early=confirm_early)
     round = results.round
     contest = round.contest
     report = PublishReport()
@@ -238,6 +279,10 @@ def results_publish(*, actor: Actor | None, results: Results, now: datetime | No
         report.notified = True
         for user_id in _participants(round):
             transaction.on_commit(partial(tasks.send_result_email.delay, results_id=results.pk, user_id=user_id))
+        for coauthor_id in _coauthors_to_email(round):
+            transaction.on_commit(
+                partial(tasks.send_coauthor_result_email.delay, results_id=results.pk, coauthor_id=coauthor_id)
+            )
     results.save(update_fields=update)
     logger.info(
         "published results of %s: %d created, %d updated, %d unchanged, %d withdrawn",
@@ -248,6 +293,19 @@ def results_publish(*, actor: Actor | None, results: Results, now: datetime | No
         len(report.unpublished),
     )
     return report
+
+
+def _coauthors_to_email(round: Round) -> list[int]:
+    """One co-author id per e-mail address (any case) among the co-authors of the round's submitted entries."""
+    first: dict[str, int] = {}
+    for pk, email in (
+        CoAuthor.objects.filter(entry__judging_rounds=round, entry__status=EntryStatus.SUBMITTED)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", "email")
+    ):
+        first.setdefault(email.strip().lower(), pk)
+    return sorted(first.values())
 
 
 def _participants(round: Round) -> list[int]:
@@ -306,7 +364,12 @@ def results_publish_due(*, now: datetime | None = None) -> int:
     to go; how many were published.
     """
     now = now or timezone.now()
-    due = Results.objects.filter(published_at__isnull=True, round__contest__results_publish_at__lte=now).order_by("pk")
+    due = Results.objects.filter(
+        published_at__isnull=True,
+        round__contest__results_publish_at__lte=now,
+        # Never while entries may still come in (the service refuses it too).
+        round__contest__submissions_close__lte=now,
+    ).order_by("pk")
     published = 0
     for results in due:
         try:
@@ -316,6 +379,132 @@ def results_publish_due(*, now: datetime | None = None) -> int:
         else:
             published += 1
     return published
+
+
+# --- What publishing would do, for the organiser to confirm ------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardPreview:
+    """An award as its post would publish it: whether the authors are named, and what the post would say."""
+
+    award: Award
+    name: str
+    #: The authors and universities the post shows; empty when the authors did not consent.
+    authors: str
+    universities: str
+    #: ``"new"``, ``"updated"`` or ``"unchanged"``: what publishing does to the award's post.
+    post: str
+
+    @property
+    def named(self) -> bool:
+        return self.award.entry.consent_to_publish
+
+
+@dataclass(frozen=True)
+class NominationPreview:
+    """The awards of one nomination (``nomination`` None: the special awards)."""
+
+    nomination: Nomination | None
+    awards: list[AwardPreview]
+
+
+@dataclass(frozen=True)
+class PublishPreview:
+    """What :func:`results_publish` would make public and whom it would e-mail, if run at ``now``."""
+
+    results: Results
+    nominations: list[NominationPreview]
+    #: Published posts of the round's awards that are gone: publishing withdraws them.
+    withdrawn: int
+    #: Authors e-mailed their result (none when the participants were told already).
+    authors_emailed: int
+    #: Co-authors e-mailed (one per address; none when the participants were told already).
+    coauthors_emailed: int
+    #: Co-authors of the round's submitted entries without an e-mail address: nobody can tell them.
+    coauthors_without_email: int
+    participants_notified: bool
+    refusal: str | None
+    early: bool
+
+    @property
+    def awards(self) -> list[AwardPreview]:
+        return [award for group in self.nominations for award in group.awards]
+
+    def count(self, post: str) -> int:
+        return sum(1 for award in self.awards if award.post == post)
+
+    @property
+    def created(self) -> int:
+        return self.count("new")
+
+    @property
+    def updated(self) -> int:
+        return self.count("updated")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def named(self) -> int:
+        return sum(1 for award in self.awards if award.named)
+
+    @property
+    def anonymous(self) -> int:
+        return sum(1 for award in self.awards if not award.named)
+
+
+def results_publish_preview(results: Results, *, now: datetime | None = None) -> PublishPreview:
+    """What publishing ``results`` now would put on the blog and whom it would e-mail; changes nothing."""
+    now = now or timezone.now()
+    results = Results.objects.select_related("round__contest").get(pk=results.pk)
+    round = results.round
+    existing = {
+        post.key: post
+        for post in Post.objects.filter(
+            contest=round.contest, key__startswith=round_post_prefix(round)
+        ).prefetch_related("platforms")
+    }
+    groups: dict[int | None, NominationPreview] = {}
+    keys = set()
+    for award in _awards_of(results):
+        key = award_post_key(award, round)
+        keys.add(key)
+        fields = award_post_fields(award, round)
+        post = existing.get(key)
+        state = "new" if post is None else "unchanged" if _post_says(post, fields) else "updated"
+        nomination = award.nomination if award.place is not None else None
+        group = groups.setdefault(
+            nomination.pk if nomination is not None else None, NominationPreview(nomination=nomination, awards=[])
+        )
+        group.awards.append(
+            AwardPreview(
+                award=award,
+                name=award_name(award),
+                authors=fields["authors_text"],
+                universities=fields["university_text"],
+                post=state,
+            )
+        )
+    withdrawn = sum(1 for key, post in existing.items() if key not in keys and post.status == PostStatus.PUBLISHED)
+    notified = results.participants_notified_at is not None
+    submitted = Entry.objects.filter(judging_rounds=round, status=EntryStatus.SUBMITTED)
+    return PublishPreview(
+        results=results,
+        # Nominations in their order, the special awards last.
+        nominations=sorted(
+            groups.values(),
+            key=lambda group: (group.nomination is None, group.nomination.order if group.nomination else 0),
+        ),
+        withdrawn=withdrawn,
+        authors_emailed=0 if notified else len(_participants(round)),
+        coauthors_emailed=0 if notified else len(_coauthors_to_email(round)),
+        coauthors_without_email=CoAuthor.objects.filter(entry__in=submitted, email="").count(),
+        participants_notified=notified,
+        refusal=results_publish_refusal(results, now=now),
+        early=results_publish_is_early(results, now=now),
+    )
 
 
 # --- E-mails to participants -------------------------------------------------------------------
@@ -384,10 +573,18 @@ def result_email_send(*, results_id: int, user_id: int) -> bool:
         return False
     profile = getattr(user, "profile", None)
     language = profile.preferred_language if profile is not None else settings.LANGUAGE_CODE
+    full_name = profile.full_name if profile is not None else ""
+    subject, body = _result_message(results, entries, full_name=full_name, language=language)
+    send_mail(subject, body, None, [user.email])
+    return True
+
+
+def _result_message(results: Results, entries: list[Entry], *, full_name: str, language: str) -> tuple[str, str]:
+    """The subject and body of the e-mail telling someone the result of ``entries``, in ``language``."""
     with translation.override(language):
         found = _entry_results(results, entries, language)
         context = {
-            "full_name": profile.full_name if profile is not None else "",
+            "full_name": full_name,
             "contest": results.round.contest,
             "round": results.round,
             "results": found,
@@ -396,5 +593,36 @@ def result_email_send(*, results_id: int, user_id: int) -> bool:
         }
         subject = render_to_string("judging/email/result_subject.txt", context).strip()
         body = render_to_string("judging/email/result.txt", context)
-    send_mail(subject, body, None, [user.email])
+    return subject, body
+
+
+def _coauthor_entries(round: Round, email: str) -> QuerySet[Entry]:
+    """The round's submitted entries co-authored by whoever has ``email`` (any case)."""
+    return (
+        Entry.objects.filter(judging_rounds=round, status=EntryStatus.SUBMITTED, coauthors__email__iexact=email)
+        .select_related("author__profile")
+        .distinct()
+        .order_by("code")
+    )
+
+
+def coauthor_result_email_send(*, results_id: int, coauthor_id: int) -> bool:
+    """E-mail one co-author the result of each entry of the round they co-authored; whether it was sent.
+
+    In the language of the account with their e-mail address if there is one, else in the language
+    of the entry's author. Nothing is sent when the results, the co-author or their entries are gone.
+    """
+    results = Results.objects.select_related("round__contest").filter(pk=results_id).first()
+    coauthor = CoAuthor.objects.filter(pk=coauthor_id).first()
+    if results is None or coauthor is None or not coauthor.email:
+        logger.info("no result e-mail to co-author %s for results %s: gone", coauthor_id, results_id)
+        return False
+    entries = list(_coauthor_entries(results.round, coauthor.email))
+    if not entries:
+        return False
+    account = get_user_model().objects.select_related("profile").filter(email__iexact=coauthor.email).first()
+    profile = getattr(account, "profile", None) or getattr(entries[0].author, "profile", None)
+    language = profile.preferred_language if profile is not None else settings.LANGUAGE_CODE
+    subject, body = _result_message(results, entries, full_name=coauthor.full_name, language=language)
+    send_mail(subject, body, None, [coauthor.email])
     return True

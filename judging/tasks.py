@@ -71,3 +71,12 @@ def send_result_email(self: Task, *, results_id: int, user_id: int) -> None:
         publication.result_email_send(results_id=results_id, user_id=user_id)
     except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
         raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
+
+
+@shared_task(name="judging.send_coauthor_result_email", bind=True, max_retries=3)
+def send_coauthor_result_email(self: Task, *, results_id: int, coauthor_id: int) -> None:
+    """E-mail one co-author the result of the entries they co-authored in a round."""
+    try:
+        publication.coauthor_result_email_send(results_id=results_id, coauthor_id=coauthor_id)
+    except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
+        raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed

@@ -19,6 +19,7 @@ TASK_LABELS: dict[str, Promise] = {
     "judging.publish_results": _("Publication of results"),
     "judging.publish_due_results": _("Publication of results at their announced time"),
     "judging.send_result_email": _("E-mail to a participant: results"),
+    "judging.send_coauthor_result_email": _("E-mail to a co-author: results"),
     "media_pipeline.process_asset": _("Checking an uploaded file"),
     "media_pipeline.media.process": _("Processing a video"),
     "media_pipeline.office.process": _("Processing a presentation"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -183,6 +184,8 @@ def test_pages_break_no_policy_when_each_role_visits(  # type: ignore[no-untyped
     round.status = RoundStatus.CLOSED
     round.closed_at = timezone.now()
     round.save(update_fields=["status", "closed_at"])
+    contest.submissions_close = timezone.now() - timedelta(seconds=1)
+    contest.save(update_fields=["submissions_close"])
     results_publish(actor=organiser, results=results_finalise(actor=organiser, round=round))
     post = Post.objects.get(entry=entry)
 
@@ -193,6 +196,7 @@ def test_pages_break_no_policy_when_each_role_visits(  # type: ignore[no-untyped
         assert organising.visit(f"/en/organise/c/{contest.slug}/statistics/") == []
         assert organising.page.locator("#platform-chart").bounding_box()["width"] <= 390
         assert organising.visit(f"/en/organise/c/{contest.slug}/rounds/{round.number}/results/") == []
+        assert organising.visit(f"/en/organise/c/{contest.slug}/rounds/{round.number}/results/publish/") == []
         assert organising.visit(f"/en/organise/c/{contest.slug}/processing/") == []
         assert Results.objects.get(round=round).published_at is not None
     finally:

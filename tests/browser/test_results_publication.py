@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -45,6 +46,10 @@ def judged(contest, nomination, platforms):  # type: ignore[no-untyped-def]
     round.status = RoundStatus.CLOSED
     round.closed_at = timezone.now()
     round.save(update_fields=["status", "closed_at"])
+    # Submissions are closed; the results are announced for tomorrow, so publishing today is early.
+    contest.submissions_close = timezone.now() - timedelta(hours=1)
+    contest.results_publish_at = timezone.now() + timedelta(days=1)
+    contest.save(update_fields=["submissions_close", "results_publish_at"])
     return round, winner, second
 
 
@@ -72,7 +77,31 @@ def test_organiser_publishes_and_a_visitor_watches_the_winner(  # type: ignore[n
         (second.code, 2),
         (round.round_entries.exclude(entry__in=[winner, second]).get().entry.code, 3),
     ]
-    page.locator("form[data-publish] button[type=submit]").click()
+    page.locator("a[data-publish]").click()
+    page.wait_for_selector("#publish-form")
+    assert page.locator("#post-counts").inner_text() == (
+        "3 awards are published on the blog, one post each, in Kazakh, Russian and English. "
+        "New posts: 3; updated: 0; unchanged: 0; withdrawn: 0."
+    )
+    assert page.locator("#name-counts").inner_text() == "Authors named (they consented): 1; anonymous (no consent): 2."
+    assert page.locator("#email-counts").inner_text() == (
+        "3 authors of the round's submitted entries receive their result by e-mail, in their language. "
+        "0 co-authors receive it too, at the addresses the entries give."
+    )
+    assert page.locator("#early-warning").is_visible()
+    shoot(page, "confirm")
+    # The same page in Kazakh, on the phone.
+    page.goto(f"{live_server.url}/kk/organise/c/{contest.slug}/rounds/{round.number}/results/publish/")
+    assert page.locator("h1").inner_text() == "Нәтижелерді жариялау"
+    assert "Байқау нәтижелерін" in page.locator("#early-warning").inner_text()
+    shoot(page, "confirm-kk")
+    page.goto(f"{live_server.url}/en/organise/c/{contest.slug}/rounds/{round.number}/results/publish/")
+    # Without the second box the browser keeps the form; nothing is published.
+    page.locator("#publish-form input[name=confirm]").check()
+    page.locator("#publish-form button[type=submit]").click()
+    assert Results.objects.get(round=round).published_at is None
+    page.locator("#publish-form input[name=early]").check()
+    page.locator("#publish-form button[type=submit]").click()
     page.wait_for_selector("#awards")
     shoot(page, "published")
     results.refresh_from_db()

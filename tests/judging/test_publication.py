@@ -8,21 +8,30 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from blog.models import Post, PostStatus
-from config.exceptions import NotAllowed
+from config.exceptions import BaigeError, NotAllowed
 from contest.enums import Role
-from contest.models import Contest, Entry, Nomination, Platform
+from contest.models import CoAuthor, Contest, Entry, Nomination, Platform
 from judging.enums import RoundStatus
 from judging.models import Award, Results, Round
-from judging.publication import post_link, results_publish, results_publish_due
+from judging.publication import post_link, results_publish, results_publish_due, results_publish_preview
 from judging.results import award_change
 from media_pipeline.enums import MediaKind
-from tests.factories import ContestFactory, ContestRoleFactory, NominationFactory, PlatformFactory, UniversityFactory
+from tests.factories import (
+    ContestFactory,
+    ContestRoleFactory,
+    NominationFactory,
+    PlatformFactory,
+    ProfileFactory,
+    UniversityFactory,
+    UserFactory,
+)
 from tests.frontend.test_jury_pages import with_media
 from tests.judging import entry_from, round_of
 
@@ -60,6 +69,8 @@ def finalised_round(contest: Contest, *, number: int = 1) -> Finalised:
     """Results of a closed round of ``contest``, finalised but not published."""
     contest.name_ru = "Самая эффективная платформа"
     contest.name_kk = "Ең тиімді платформа"
+    # Results are published only once submissions have closed.
+    contest.submissions_close = min(contest.submissions_close, NOW - timedelta(hours=1))
     contest.save()
     zhetysu = UniversityFactory(name="Zhetysu University", name_en="Zhetysu University", name_ru="ЖУ")
     abai = UniversityFactory(name="Abai University", name_en="Abai University", name_ru="Абай")
@@ -276,6 +287,112 @@ def test_results_publish_by_an_organiser(finalised, organiser):
     assert Post.objects.filter(status=PostStatus.PUBLISHED).count() == 3
 
 
+# --- Publishing is deliberate: not while submissions are open, early only when confirmed ------------
+
+
+def test_results_publish_refused_before_submissions_close_in_the_users_language(finalised, organiser, mailoutbox):
+    contest = finalised.contest
+    contest.submissions_close = NOW + timedelta(hours=2)
+    contest.save(update_fields=["submissions_close"])
+
+    for language, expected in (
+        ("en", "The results cannot be published before submissions close on"),
+        ("ru", "Результаты нельзя опубликовать до закрытия приёма работ"),
+        ("kk", "Жұмыстарды қабылдау жабылғанға дейін нәтижелерді жариялауға болмайды"),
+    ):
+        with translation.override(language), pytest.raises(BaigeError) as refused:
+            results_publish(actor=organiser, results=finalised.results, now=NOW, confirm_early=True)
+        assert refused.value.code == "submissions_open"
+        assert str(refused.value).startswith(expected)
+
+    finalised.results.refresh_from_db()
+    assert (Post.objects.count(), finalised.results.published_at, len(mailoutbox)) == (0, None, 0)
+
+
+def test_results_publish_by_baige_refused_before_submissions_close(finalised):
+    contest = finalised.contest
+    contest.submissions_close = NOW + timedelta(hours=2)
+    contest.save(update_fields=["submissions_close"])
+
+    with pytest.raises(BaigeError) as refused:
+        results_publish(actor=None, results=finalised.results, now=NOW)
+
+    assert refused.value.code == "submissions_open"
+    assert Post.objects.count() == 0
+
+
+def test_results_publish_before_the_announced_time_refused_without_the_early_confirmation(finalised, organiser):
+    contest = finalised.contest
+    contest.results_publish_at = NOW + timedelta(days=1)
+    contest.save(update_fields=["results_publish_at"])
+
+    with translation.override("en"), pytest.raises(BaigeError) as refused:
+        results_publish(actor=organiser, results=finalised.results, now=NOW)
+
+    assert refused.value.code == "before_announced_time"
+    assert str(refused.value).startswith("The results are announced for ")
+    assert str(refused.value).endswith(
+        "(Asia/Almaty). To publish them before that, confirm that you publish before the announced time."
+    )
+    finalised.results.refresh_from_db()
+    assert (Post.objects.count(), finalised.results.published_at, finalised.results.participants_notified_at) == (
+        0,
+        None,
+        None,
+    )
+
+
+def test_results_publish_before_the_announced_time_with_the_early_confirmation(finalised, organiser):
+    contest = finalised.contest
+    contest.results_publish_at = NOW + timedelta(days=1)
+    contest.save(update_fields=["results_publish_at"])
+
+    report = results_publish(actor=organiser, results=finalised.results, now=NOW, confirm_early=True)
+
+    assert (len(report.created), report.notified) == (3, True)
+    # Once published, bringing the posts up to date needs no second confirmation.
+    again = results_publish(actor=None, results=finalised.results, now=NOW + timedelta(minutes=5))
+    assert (len(again.unchanged), again.notified) == (3, False)
+
+
+def test_results_publish_at_or_after_the_announced_time_needs_no_early_confirmation(finalised, organiser):
+    contest = finalised.contest
+    contest.results_publish_at = NOW
+    contest.save(update_fields=["results_publish_at"])
+
+    report = results_publish(actor=organiser, results=finalised.results, now=NOW)
+
+    assert len(report.created) == 3
+
+
+def test_results_publish_preview_counts_what_becomes_public_and_who_is_emailed(finalised):
+    contest = finalised.contest
+    contest.results_publish_at = NOW + timedelta(days=1)
+    contest.save(update_fields=["results_publish_at"])
+
+    preview = results_publish_preview(finalised.results, now=NOW)
+
+    assert [
+        (group.nomination, [(item.award.entry.code, item.named, item.authors, item.post) for item in group.awards])
+        for group in preview.nominations
+    ] == [
+        (
+            finalised.design,
+            [
+                (finalised.gold.code, True, "Aigerim Seitkali, Co-author 0", "new"),
+                (finalised.silver.code, False, "", "new"),
+            ],
+        ),
+        (None, [(finalised.special.code, True, "Saule Abenova", "new")]),
+    ]
+    assert (preview.created, preview.updated, preview.unchanged, preview.withdrawn) == (3, 0, 0, 0)
+    assert (preview.named, preview.anonymous) == (2, 1)
+    assert (preview.authors_emailed, preview.coauthors_emailed, preview.coauthors_without_email) == (4, 0, 1)
+    assert preview.participants_notified is False
+    assert (preview.refusal, preview.early) == (None, True)
+    assert (Post.objects.count(), len(mail.outbox)) == (0, 0)  # a preview changes nothing
+
+
 # --- Publication at the announced time ---------------------------------------------------------------
 
 
@@ -292,6 +409,17 @@ def test_results_publish_due_publishes_only_finalised_results_whose_time_has_com
     assert (finalised.results.published_at, later.results.published_at) == (NOW, None)
     assert Post.objects.filter(contest=contest, status=PostStatus.PUBLISHED).count() == 3
     assert Post.objects.filter(contest=later.contest).count() == 0
+
+
+def test_results_publish_due_waits_for_submissions_to_close(finalised, contest):
+    contest.results_publish_at = NOW - timedelta(minutes=1)
+    contest.submissions_close = NOW + timedelta(hours=1)
+    contest.save(update_fields=["results_publish_at", "submissions_close"])
+
+    assert results_publish_due(now=NOW) == 0
+    assert results_publish_due(now=NOW + timedelta(hours=1)) == 1
+    finalised.results.refresh_from_db()
+    assert finalised.results.published_at == NOW + timedelta(hours=1)
 
 
 def test_results_publish_due_skips_contests_without_an_announced_time(finalised):
@@ -315,6 +443,42 @@ def test_results_publish_emails_every_participant_once_after_commit(
     recipients = sorted(message.to[0] for message in mailoutbox)
     entries = (finalised.gold, finalised.silver, finalised.special, finalised.loser)
     assert recipients == sorted(entry.author.email for entry in entries)
+
+
+def test_results_publish_emails_each_coauthor_address_once_in_their_accounts_language(
+    finalised, mailoutbox, django_capture_on_commit_callbacks
+):
+    CoAuthor.objects.filter(entry=finalised.gold).update(email="Asel@Example.org", full_name="Asel Karimova")
+    CoAuthor.objects.create(entry=finalised.special, full_name="Asel K.", email="asel@example.org")
+    CoAuthor.objects.create(entry=finalised.loser, full_name="No Address")
+    ProfileFactory(user=UserFactory(email="asel@example.org"), preferred_language="kk")
+    assert results_publish_preview(finalised.results, now=NOW).coauthors_emailed == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        results_publish(actor=None, results=finalised.results, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        results_publish(actor=None, results=finalised.results, now=NOW)
+
+    (message,) = [message for message in mailoutbox if message.to[0].lower() == "asel@example.org"]
+    assert message.to == ["Asel@Example.org"]
+    assert len(mailoutbox) == 5  # four authors and one co-author, once
+    with translation.override("kk"):
+        assert gettext("Dear %(full_name)s,") % {"full_name": "Asel Karimova"} in message.body
+    assert f"{finalised.gold.code} «Fractions with Wordwall»" in message.body
+    assert f"{finalised.special.code} «Songs in Kazakh»" in message.body
+    assert finalised.silver.code not in message.body
+
+
+def test_coauthor_result_email_without_an_account_is_in_the_authors_language(
+    finalised, mailoutbox, django_capture_on_commit_callbacks
+):
+    coauthor = CoAuthor.objects.create(entry=finalised.special, full_name="Marat Ospanov", email="marat@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        results_publish(actor=None, results=finalised.results, now=NOW)
+
+    (message,) = [message for message in mailoutbox if message.to == [coauthor.email]]
+    assert "- Лучшая песня" in message.body  # the special award's author reads Russian
 
 
 def test_result_email_of_a_winner_links_to_the_post(finalised, mailoutbox, django_capture_on_commit_callbacks):
