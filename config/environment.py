@@ -74,14 +74,15 @@ def env_with_secret_files(env: Mapping[str, str]) -> dict[str, str]:
     return resolved
 
 
-def secret_key_from_env(env: Mapping[str, str], *, debug: bool, site_url: str) -> str:
-    """``SECRET_KEY``, or the development key where that is harmless; never the latter on a public https site."""
+def secret_key_from_env(env: Mapping[str, str], *, debug: bool) -> str:
+    """``SECRET_KEY``, or the development key where that is harmless: with ``DEBUG`` on, never otherwise."""
     key = env.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-    if key == DEVELOPMENT_SECRET_KEY and not debug and site_url.startswith("https://"):
-        # Anyone can read the development key here, and with it forge sessions and password-reset links.
+    if key == DEVELOPMENT_SECRET_KEY and not debug:
+        # Anyone can read the development key here, and with it forge sessions and password-reset links. A
+        # site without DEBUG serves people (whatever SITE_URL says: http behind a proxy, a LAN address...).
         raise ImproperlyConfigured(
-            "SECRET_KEY is the public development key while DEBUG is off and SITE_URL is https: "
-            "set SECRET_KEY (or SECRET_KEY_FILE) to a long random value."
+            "SECRET_KEY is the public development key while DEBUG is off: set SECRET_KEY (or SECRET_KEY_FILE) "
+            "to a long random value, or DEBUG=1 on a computer that serves nobody else."
         )
     return key
 

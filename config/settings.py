@@ -32,7 +32,7 @@ DEBUG = env_bool(ENV, "DEBUG", default=False)
 ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SECRET_KEY = secret_key_from_env(ENV, debug=DEBUG, site_url=SITE_URL)
+SECRET_KEY = secret_key_from_env(ENV, debug=DEBUG)
 # The Sentry DSN for error reports; like the other secrets it may come from a file (SENTRY_DSN_FILE).
 SENTRY_DSN = ENV.get("SENTRY_DSN", "")
 
