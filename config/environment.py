@@ -6,6 +6,7 @@ dictionary of their own instead of the process environment.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,17 @@ def env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(env: Mapping[str, str], name: str) -> list[str]:
+    """Read a comma-separated list of IP addresses or networks (``10.0.0.0/8``), refusing anything else."""
+    networks = []
+    for item in env_list(env, name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network ({error}).") from error
+    return networks
 
 
 def env_secret(env: Mapping[str, str], name: str) -> str | None:

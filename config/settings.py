@@ -18,6 +18,7 @@ from config.environment import (
     database_from_env,
     env_bool,
     env_list,
+    env_networks,
     env_with_secret_files,
     secret_key_from_env,
     storages_from_env,
@@ -181,6 +182,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_SIGNUP_FORM_CLASS = "frontend.forms.ParticipantSignupForm"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Client addresses behind a proxy, and failed logins counted per address and account (tight), per address
+# (moderate) and per account (generous), so that a stranger cannot keep a person locked out: see
+# frontend/accounts.py. The other limits are allauth's defaults.
+ACCOUNT_ADAPTER = "frontend.accounts.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {"login_failed_pair": "5/5m/key", "login_failed": "20/5m/ip,50/h/key"}
+# The proxies (addresses or networks, comma-separated) in front of Baige that always append the address
+# they see to X-Forwarded-For; behind them the client is the right-most address that is not one of them.
+TRUSTED_PROXIES = env_networks(ENV, "TRUSTED_PROXIES")
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGIN_URL = "account_login"
 
