@@ -33,6 +33,8 @@ DEBUG = env_bool(ENV, "DEBUG", default=False)
 ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The platform's name in e-mails (allauth's subjects read "[<name>] ..."); set on the site at each migrate.
+SITE_NAME = ENV.get("SITE_NAME") or "Baige"
 SECRET_KEY = secret_key_from_env(ENV, debug=DEBUG)
 # The Sentry DSN for error reports; like the other secrets it may come from a file (SENTRY_DSN_FILE).
 SENTRY_DSN = ENV.get("SENTRY_DSN", "")
@@ -186,6 +188,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 # (moderate) and per account (generous), so that a stranger cannot keep a person locked out: see
 # frontend/accounts.py. The other limits are allauth's defaults.
 ACCOUNT_ADAPTER = "frontend.accounts.AccountAdapter"
+# People are greeted by their full name, never by the username Baige made up for them.
+ACCOUNT_USER_DISPLAY = "contest.names.person_name"
 ACCOUNT_RATE_LIMITS = {"login_failed_pair": "5/5m/key", "login_failed": "20/5m/ip,50/h/key"}
 # The proxies (addresses or networks, comma-separated) in front of Baige that always append the address
 # they see to X-Forwarded-For; behind them the client is the right-most address that is not one of them.

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from contest.models import ParticipantProfile
-from tests.factories import UniversityFactory, UserFactory
+from tests.factories import ProfileFactory, UniversityFactory, UserFactory
 
 
 def _url(name, language="en", **kwargs):
@@ -266,3 +266,56 @@ def test_admin_when_logged_in_without_staff_is_refused(client, db):
 
     assert client.get("/admin/login/?next=/admin/").status_code == 403
     assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+
+
+# --- People are addressed by their name, and the site by its own -----------------------------------
+
+
+def test_password_reset_email_when_sent_names_the_site_and_greets_the_full_name(client, db):
+    user = ProfileFactory(
+        full_name="Aigerim Seitkali", user__username="aigerim.test", user__email="a.s@example.kz"
+    ).user
+    client.post(_url("account_reset_password"), {"email": user.email})
+
+    (message,) = mail.outbox
+    assert message.subject == "[Baige] Password Reset Email"
+    assert message.body.startswith("Dear Aigerim Seitkali,\n\n")
+    assert message.body.endswith("Thank you for using Baige!\n127.0.0.1:8000")
+    assert "aigerim.test" not in message.body
+    assert "example.com" not in message.subject + message.body
+
+
+def test_password_reset_email_when_in_kazakh_greets_in_kazakh(client, db):
+    ProfileFactory(full_name="Әйгерім Сейітқали", user__email="a.s@example.kz")
+    client.post(_url("account_reset_password", "kk"), {"email": "a.s@example.kz"})
+
+    (message,) = mail.outbox
+    assert message.body.startswith("Құрметті Әйгерім Сейітқали,\n\n")
+
+
+def test_password_reset_email_when_account_unknown_says_hello_from_the_site(client, db):
+    client.post(_url("account_reset_password"), {"email": "nobody@example.kz"})
+
+    (message,) = mail.outbox
+    assert message.subject == "[Baige] Unknown Account"
+    assert message.body.startswith("Hello from Baige!\n\n")
+
+
+def test_login_message_when_logged_in_greets_the_full_name(client, db):
+    user = ProfileFactory(full_name="Aigerim Seitkali", user__username="aigerim.test").user
+    response = client.post(_url("account_login"), {"login": user.email, "password": "correct-horse-9"}, follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == ["Successfully signed in as Aigerim Seitkali."]
+
+
+def test_juror_invitation_email_when_sent_greets_the_full_name(contest):
+    from judging.invitations import juror_invitation_send
+    from judging.models import Juror
+
+    profile = ProfileFactory(full_name="Aigerim Seitkali", user__username="aigerim.test", user__email="a.s@example.kz")
+    user = profile.user
+    juror_invitation_send(juror=Juror.objects.create(contest=contest, user=user, languages=["en"]))
+
+    (message,) = mail.outbox
+    assert message.body.startswith("Dear Aigerim Seitkali,\n\n")
+    assert "aigerim.test" not in message.body
