@@ -188,12 +188,12 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 # (moderate) and per account (generous), so that a stranger cannot keep a person locked out: see
 # frontend/accounts.py. The other limits are allauth's defaults.
 ACCOUNT_ADAPTER = "frontend.accounts.AccountAdapter"
-# People are greeted by their full name, never by the username Baige made up for them.
-ACCOUNT_USER_DISPLAY = "contest.names.person_name"
 ACCOUNT_RATE_LIMITS = {"login_failed_pair": "5/5m/key", "login_failed": "20/5m/ip,50/h/key"}
 # The proxies (addresses or networks, comma-separated) in front of Baige that always append the address
 # they see to X-Forwarded-For; behind them the client is the right-most address that is not one of them.
 TRUSTED_PROXIES = env_networks(ENV, "TRUSTED_PROXIES")
+# People are greeted by their full name, never by the username Baige made up for them.
+ACCOUNT_USER_DISPLAY = "contest.names.person_name"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGIN_URL = "account_login"
 
