@@ -14,6 +14,12 @@ TEST_APT_PACKAGES ?= chromium:chromium docker-compose:docker-compose
 # The test suite talks to the real services; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/baige
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# DEBUG is off here as in production, and Baige then refuses its public development key: unless one is
+# given, every command below signs with a random key of this checkout's own, made once in var/secret_key.
+ifeq ($(SECRET_KEY)$(SECRET_KEY_FILE),)
+export SECRET_KEY := $(shell mkdir -p var && (test -s var/secret_key || (umask 077 && $(PYTHON) -c \
+  'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)) && cat var/secret_key)
+endif
 
 .PHONY: run test lint system-packages test-system-packages bench-system-packages services messages static bench clean stack-test
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -68,6 +69,7 @@ def run_with_django(name: str, measure: Callable[[Path], None]) -> None:
         os.environ["LOG_LEVEL"] = "WARNING"
         sys.path.insert(0, str(ROOT))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG is off: a key of this run's own
         import django
 
         django.setup()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -25,6 +26,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("BAIGE_DATA_DIR", tempfile.mkdtemp(prefix="baige-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG is off: a key of this run's own
     import django
 
     django.setup()

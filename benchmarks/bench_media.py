@@ -36,6 +36,7 @@ import logging
 import math
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -76,6 +77,7 @@ VIDEO_OUTPUTS = {"video-720", "video-360", "poster", "strip"}
 def _setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG is off: a key of this run's own
     import django
 
     django.setup()

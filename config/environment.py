@@ -6,6 +6,7 @@ dictionary of their own instead of the process environment.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,17 @@ def env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_networks(env: Mapping[str, str], name: str) -> list[str]:
+    """Read a comma-separated list of IP addresses or networks (``10.0.0.0/8``), refusing anything else."""
+    networks = []
+    for item in env_list(env, name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network ({error}).") from error
+    return networks
+
+
 def env_secret(env: Mapping[str, str], name: str) -> str | None:
     """Read ``name`` from the environment, or from the file that ``<name>_FILE`` names."""
     value = env.get(name) or None
@@ -74,14 +86,15 @@ def env_with_secret_files(env: Mapping[str, str]) -> dict[str, str]:
     return resolved
 
 
-def secret_key_from_env(env: Mapping[str, str], *, debug: bool, site_url: str) -> str:
-    """``SECRET_KEY``, or the development key where that is harmless; never the latter on a public https site."""
+def secret_key_from_env(env: Mapping[str, str], *, debug: bool) -> str:
+    """``SECRET_KEY``, or the development key where that is harmless: with ``DEBUG`` on, never otherwise."""
     key = env.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-    if key == DEVELOPMENT_SECRET_KEY and not debug and site_url.startswith("https://"):
-        # Anyone can read the development key here, and with it forge sessions and password-reset links.
+    if key == DEVELOPMENT_SECRET_KEY and not debug:
+        # Anyone can read the development key here, and with it forge sessions and password-reset links. A
+        # site without DEBUG serves people (whatever SITE_URL says: http behind a proxy, a LAN address...).
         raise ImproperlyConfigured(
-            "SECRET_KEY is the public development key while DEBUG is off and SITE_URL is https: "
-            "set SECRET_KEY (or SECRET_KEY_FILE) to a long random value."
+            "SECRET_KEY is the public development key while DEBUG is off: set SECRET_KEY (or SECRET_KEY_FILE) "
+            "to a long random value, or DEBUG=1 on a computer that serves nobody else."
         )
     return key
 

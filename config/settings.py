@@ -18,6 +18,7 @@ from config.environment import (
     database_from_env,
     env_bool,
     env_list,
+    env_networks,
     env_with_secret_files,
     secret_key_from_env,
     storages_from_env,
@@ -32,7 +33,9 @@ DEBUG = env_bool(ENV, "DEBUG", default=False)
 ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SECRET_KEY = secret_key_from_env(ENV, debug=DEBUG, site_url=SITE_URL)
+# The platform's name in e-mails (allauth's subjects read "[<name>] ..."); set on the site at each migrate.
+SITE_NAME = ENV.get("SITE_NAME") or "Baige"
+SECRET_KEY = secret_key_from_env(ENV, debug=DEBUG)
 # The Sentry DSN for error reports; like the other secrets it may come from a file (SENTRY_DSN_FILE).
 SENTRY_DSN = ENV.get("SENTRY_DSN", "")
 
@@ -181,6 +184,16 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_SIGNUP_FORM_CLASS = "frontend.forms.ParticipantSignupForm"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Client addresses behind a proxy, and failed logins counted per address and account (tight), per address
+# (moderate) and per account (generous), so that a stranger cannot keep a person locked out: see
+# frontend/accounts.py. The other limits are allauth's defaults.
+ACCOUNT_ADAPTER = "frontend.accounts.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {"login_failed_pair": "5/5m/key", "login_failed": "20/5m/ip,50/h/key"}
+# The proxies (addresses or networks, comma-separated) in front of Baige that always append the address
+# they see to X-Forwarded-For; behind them the client is the right-most address that is not one of them.
+TRUSTED_PROXIES = env_networks(ENV, "TRUSTED_PROXIES")
+# People are greeted by their full name, never by the username Baige made up for them.
+ACCOUNT_USER_DISPLAY = "contest.names.person_name"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGIN_URL = "account_login"
 

@@ -9,7 +9,11 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz, readyz
+from frontend.views.accounts import admin_login
 from frontend.views.language import switch_language
+
+# Django admin has no login form of its own: people log in through allauth's, and its limits on failures.
+admin.site.login = admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     # For probes and monitors: no language prefix, no login.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from contest.models import Contest, Entry, University
+from contest.names import person_name
 from judging.enums import (
     DEFAULT_TIE_BREAKERS,
     AssignmentOrigin,
@@ -128,8 +129,7 @@ class Juror(models.Model):
         constraints = [models.UniqueConstraint(fields=["contest", "user"], name="juror_unique")]
 
     def __str__(self) -> str:
-        profile = getattr(self.user, "profile", None)
-        return profile.full_name if profile is not None else self.user.get_username()
+        return person_name(self.user)
 
 
 class Conflict(models.Model):

@@ -55,6 +55,7 @@ from _server import dedicated_database, free_port, gunicorn  # noqa: E402 - foun
 CORPUS = ROOT.parent / "shared" / "corpus"
 DATABASE = "baige_stack_test"
 REDIS_URL = os.environ.get("STACK_REDIS_URL", "redis://127.0.0.1:6379/15")
+STACK_SECRET_KEY = secrets.token_urlsafe(50)
 BUCKET = "baige-stack"
 #: moto takes any key; these only have to be the same on both sides.
 S3_KEY = "stack"
@@ -221,6 +222,8 @@ def environment(*, database_url: str, s3_url: str, folder: Path) -> dict[str, st
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        # DEBUG is off, so the development key is refused: one key for every process of the run.
+        "SECRET_KEY": STACK_SECRET_KEY,
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "0",

@@ -117,26 +117,33 @@ def test_settings_when_production_variables_turn_https_on(tmp_path):
 
 
 def test_settings_when_media_lease_too_short_is_refused(tmp_path):
-    done = _run(_env(tmp_path, MEDIA_STALE_AFTER_SECONDS="30"), "manage.py", "check")
+    done = _run(_env(tmp_path, SECRET_KEY=PRODUCTION_KEY, MEDIA_STALE_AFTER_SECONDS="30"), "manage.py", "check")
 
     assert done.returncode == 1
     assert "MEDIA_STALE_AFTER_SECONDS must be at least 45 (three heartbeats of a worker)." in done.stderr
 
 
-@pytest.mark.parametrize("debug", ["0", "1"])
-def test_settings_when_no_variables_are_http_friendly(tmp_path, debug):
-    shown = _settings(_env(tmp_path, DEBUG=debug))
+@pytest.mark.parametrize(
+    ("variables", "key"),
+    [({"DEBUG": "1"}, "baige-embedded-default-not-for-production"), ({"SECRET_KEY": PRODUCTION_KEY}, PRODUCTION_KEY)],
+)
+def test_settings_when_no_variables_are_http_friendly(tmp_path, variables, key):
+    shown = _settings(_env(tmp_path, **variables))
     assert {key: shown[key] for key in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")} == {
         "SECURE_SSL_REDIRECT": False,
         "SESSION_COOKIE_SECURE": False,
         "CSRF_COOKIE_SECURE": False,
     }
     assert (shown["SECURE_HSTS_SECONDS"], shown["SECURE_PROXY_SSL_HEADER"]) == (0, None)
-    assert shown["SECRET_KEY"] == "baige-embedded-default-not-for-production"
+    assert shown["SECRET_KEY"] == key
 
 
 def test_request_when_no_variables_is_served_over_http(tmp_path):
-    assert _get(_env(tmp_path), host="127.0.0.1:8000") == {"status": 200, "location": None, "hsts": None}
+    assert _get(_env(tmp_path, SECRET_KEY=PRODUCTION_KEY), host="127.0.0.1:8000") == {
+        "status": 200,
+        "location": None,
+        "hsts": None,
+    }
 
 
 def test_request_when_production_over_http_is_redirected_to_https(tmp_path):
@@ -200,13 +207,32 @@ def test_settings_when_preload_asked_sends_it_and_keeps_the_check(tmp_path):
     assert (done.returncode, done.stdout, done.stderr) == (0, "System check identified no issues (0 silenced).\n", "")
 
 
-def test_start_when_development_secret_key_in_production_is_refused(tmp_path):
-    done = _run(_env(tmp_path, **{**PRODUCTION, "SECRET_KEY": ""}), "manage.py", "check")
+REFUSED_DEVELOPMENT_KEY = (
+    "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is the public development key while DEBUG is off: "
+    "set SECRET_KEY (or SECRET_KEY_FILE) to a long random value, or DEBUG=1 on a computer that serves nobody else."
+)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {**PRODUCTION, "SECRET_KEY": ""},
+        # A plain-http site (behind a proxy, on a LAN) signs password-reset links and sessions all the same.
+        {"DEBUG": "0", "SITE_URL": "http://contest.example.org"},
+        # DEBUG left out is DEBUG off.
+        {},
+    ],
+    ids=["https", "http", "nothing-set"],
+)
+def test_start_when_development_secret_key_without_debug_is_refused(tmp_path, variables):
+    done = _run(_env(tmp_path, **variables), "manage.py", "check")
     assert done.returncode == 1
-    assert done.stderr.splitlines()[-1] == (
-        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is the public development key while DEBUG is off "
-        "and SITE_URL is https: set SECRET_KEY (or SECRET_KEY_FILE) to a long random value."
-    )
+    assert done.stderr.splitlines()[-1] == REFUSED_DEVELOPMENT_KEY
+
+
+def test_start_when_debug_on_accepts_development_secret_key(tmp_path):
+    done = _run(_env(tmp_path, DEBUG="1", SITE_URL="http://127.0.0.1:8000"), "manage.py", "check")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "System check identified no issues (0 silenced).\n", "")
 
 
 def test_start_when_secret_given_twice_is_refused(tmp_path):

@@ -187,6 +187,7 @@ def _child_env(tmp_path: Path, **variables: str) -> dict[str, str]:
         "HOME": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "BAIGE_DATA_DIR": str(tmp_path / "var"),
+        "SECRET_KEY": "a-key-for-this-test-only",
         **variables,
     }
 

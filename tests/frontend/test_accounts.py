@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from contest.models import ParticipantProfile
-from tests.factories import UniversityFactory, UserFactory
+from tests.factories import ProfileFactory, UniversityFactory, UserFactory
 
 
 def _url(name, language="en", **kwargs):
@@ -109,3 +109,213 @@ def test_session_when_cache_warm_costs_no_query_and_when_cache_lost_still_signs_
     assert response.status_code == 200
     assert [query["sql"] for query in warm.captured_queries if "django_session" in query["sql"]] == []
     assert len([query for query in cold.captured_queries if "django_session" in query["sql"]]) == 1
+
+
+# --- Failed logins: limits that a stranger cannot turn against a person -----------------------------
+
+STRANGER, PERSON, PROXY = "203.0.113.66", "198.51.100.7", "10.0.0.2"
+
+
+def _too_many_login_attempts() -> str:
+    from allauth.account.adapter import get_adapter
+
+    return str(get_adapter().error_messages["too_many_login_attempts"])
+
+
+def _log_in(client, email: str, password: str, **request):  # type: ignore[no-untyped-def]
+    """One login attempt in a fresh session; returns whether it logged in and the page's text."""
+    client.logout()
+    response = client.post(_url("account_login"), {"login": email, "password": password}, **request)
+    return "_auth_user_id" in client.session, response.content.decode()
+
+
+def test_login_when_stranger_failed_five_times_still_lets_the_person_in_from_their_address(client, db):
+    juror = UserFactory(email="juror@example.org")
+    for _attempt in range(5):
+        assert _log_in(client, juror.email, "guess", REMOTE_ADDR=STRANGER)[0] is False
+
+    stranger = _log_in(client, juror.email, "correct-horse-9", REMOTE_ADDR=STRANGER)
+    person = _log_in(client, juror.email, "correct-horse-9", REMOTE_ADDR=PERSON)
+
+    assert (stranger[0], _too_many_login_attempts() in stranger[1]) == (False, True)
+    assert person[0] is True
+
+
+def test_login_when_behind_trusted_proxy_counts_each_client_address(client, db, settings):
+    """Behind a TLS-ending proxy every request comes from the proxy: the forwarded address is the one counted."""
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    juror = UserFactory(email="juror@example.org")
+    for _attempt in range(5):
+        _log_in(client, juror.email, "guess", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=STRANGER)
+    # The stranger cannot pass for the person by writing the person's address in front of their own.
+    spoofed = _log_in(
+        client, juror.email, "correct-horse-9", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"{PERSON}, {STRANGER}"
+    )
+    person = _log_in(client, juror.email, "correct-horse-9", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=PERSON)
+
+    assert (spoofed[0], person[0]) == (False, True)
+
+
+def test_login_when_proxy_not_trusted_everyone_shares_its_address(client, db, settings):
+    """Without TRUSTED_PROXIES the header is not believed (anyone could send it): the proxy is the client."""
+    settings.TRUSTED_PROXIES = []
+    juror = UserFactory(email="juror@example.org")
+    for _attempt in range(5):
+        _log_in(client, juror.email, "guess", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=STRANGER)
+
+    assert _log_in(client, juror.email, "correct-horse-9", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=PERSON)[0] is False
+
+
+def test_login_when_one_address_tries_many_accounts_is_stopped(client, db):
+    person = UserFactory(email="aru@example.org")
+    for number in range(20):
+        assert _log_in(client, f"someone{number}@example.org", "guess", REMOTE_ADDR=STRANGER)[0] is False
+
+    refused = _log_in(client, person.email, "correct-horse-9", REMOTE_ADDR=STRANGER)
+
+    assert (refused[0], _too_many_login_attempts() in refused[1]) == (False, True)
+    assert _log_in(client, person.email, "correct-horse-9", REMOTE_ADDR=PERSON)[0] is True
+
+
+def test_login_when_guesses_come_from_many_addresses_stops_at_the_account_limit(client, db):
+    """The trade-off: fifty failures an hour from anywhere stop the account, until the person resets their password."""
+    juror = UserFactory(email="juror@example.org")
+    for number in range(50):
+        assert _log_in(client, juror.email, "guess", REMOTE_ADDR=f"203.0.113.{number // 5}")[0] is False
+
+    refused = _log_in(client, juror.email, "correct-horse-9", REMOTE_ADDR=PERSON)
+    assert (refused[0], _too_many_login_attempts() in refused[1]) == (False, True)
+
+    client.post(_url("account_reset_password"), {"email": juror.email}, REMOTE_ADDR=PERSON)
+    link = re.search(r"https?://[^/\s]+(/en/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    form_page = client.get(link, follow=True, REMOTE_ADDR=PERSON)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    client.post(action, {"password1": "New-pass-2026!", "password2": "New-pass-2026!"}, REMOTE_ADDR=PERSON)
+
+    assert _log_in(client, juror.email, "New-pass-2026!", REMOTE_ADDR=PERSON)[0] is True
+
+
+def test_login_when_person_resets_password_after_failing_lets_them_in_from_the_same_address(client, db):
+    person = UserFactory(email="aru@example.org")
+    for _attempt in range(5):
+        _log_in(client, person.email, "forgotten", REMOTE_ADDR=PERSON)
+    client.post(_url("account_reset_password"), {"email": person.email}, REMOTE_ADDR=PERSON)
+    link = re.search(r"https?://[^/\s]+(/en/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    form_page = client.get(link, follow=True, REMOTE_ADDR=PERSON)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    client.post(action, {"password1": "New-pass-2026!", "password2": "New-pass-2026!"}, REMOTE_ADDR=PERSON)
+
+    assert _log_in(client, person.email, "New-pass-2026!", REMOTE_ADDR=PERSON)[0] is True
+
+
+def test_login_when_right_password_comes_between_guesses_does_not_reset_their_count(client, db):
+    """Guessing cannot go on forever by logging in to one's own account in between: a success only takes back itself."""
+    person = UserFactory(email="aru@example.org")
+    for _attempt in range(4):
+        _log_in(client, person.email, "guess", REMOTE_ADDR=PERSON)
+    assert _log_in(client, person.email, "correct-horse-9", REMOTE_ADDR=PERSON)[0] is True
+    _log_in(client, person.email, "guess", REMOTE_ADDR=PERSON)
+
+    assert _log_in(client, person.email, "correct-horse-9", REMOTE_ADDR=PERSON)[0] is False
+
+
+# --- Django admin's login: the same protected login -------------------------------------------------
+
+
+def test_admin_login_when_anonymous_sends_to_allauth_login(client, db):
+    response = client.get("/admin/login/?next=/admin/contest/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/ru/accounts/login/?next=%2Fadmin%2Fcontest%2F"
+
+
+def test_admin_login_when_password_posted_logs_nobody_in(client, db):
+    admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    for _attempt in range(10):
+        response = client.post("/admin/login/?next=/admin/", {"username": admin.username, "password": "guess"})
+        assert (response.status_code, response["Location"]) == (302, "/ru/accounts/login/?next=%2Fadmin%2F")
+    right = client.post("/admin/login/?next=/admin/", {"username": admin.username, "password": "correct-horse-9"})
+
+    assert (right.status_code, right["Location"]) == (302, "/ru/accounts/login/?next=%2Fadmin%2F")
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_when_staff_logs_in_through_allauth_reaches_admin(client, db):
+    admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    first = client.get("/admin/")
+    login_page = client.get(first["Location"])
+    logged_in = client.post(login_page["Location"], {"login": admin.email, "password": "correct-horse-9"})
+
+    assert (first["Location"], login_page["Location"]) == (
+        "/admin/login/?next=/admin/",
+        "/ru/accounts/login/?next=%2Fadmin%2F",
+    )
+    assert (logged_in.status_code, logged_in["Location"]) == (302, "/admin/")
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/login/?next=/admin/contest/")["Location"] == "/admin/contest/"
+
+
+def test_admin_when_staff_and_next_elsewhere_stays_on_the_site(client, db):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get("/admin/login/?next=https://evil.example/")["Location"] == "/admin/"
+
+
+def test_admin_when_logged_in_without_staff_is_refused(client, db):
+    client.force_login(UserFactory(email="aru@example.org"))
+
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
+    assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+
+
+# --- People are addressed by their name, and the site by its own -----------------------------------
+
+
+def test_password_reset_email_when_sent_names_the_site_and_greets_the_full_name(client, db):
+    user = ProfileFactory(
+        full_name="Aigerim Seitkali", user__username="aigerim.test", user__email="a.s@example.kz"
+    ).user
+    client.post(_url("account_reset_password"), {"email": user.email})
+
+    (message,) = mail.outbox
+    assert message.subject == "[Baige] Password Reset Email"
+    assert message.body.startswith("Dear Aigerim Seitkali,\n\n")
+    assert message.body.endswith("Thank you for using Baige!\n127.0.0.1:8000")
+    assert "aigerim.test" not in message.body
+    assert "example.com" not in message.subject + message.body
+
+
+def test_password_reset_email_when_in_kazakh_greets_in_kazakh(client, db):
+    ProfileFactory(full_name="Әйгерім Сейітқали", user__email="a.s@example.kz")
+    client.post(_url("account_reset_password", "kk"), {"email": "a.s@example.kz"})
+
+    (message,) = mail.outbox
+    assert message.body.startswith("Құрметті Әйгерім Сейітқали,\n\n")
+
+
+def test_password_reset_email_when_account_unknown_says_hello_from_the_site(client, db):
+    client.post(_url("account_reset_password"), {"email": "nobody@example.kz"})
+
+    (message,) = mail.outbox
+    assert message.subject == "[Baige] Unknown Account"
+    assert message.body.startswith("Hello from Baige!\n\n")
+
+
+def test_login_message_when_logged_in_greets_the_full_name(client, db):
+    user = ProfileFactory(full_name="Aigerim Seitkali", user__username="aigerim.test").user
+    response = client.post(_url("account_login"), {"login": user.email, "password": "correct-horse-9"}, follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == ["Successfully signed in as Aigerim Seitkali."]
+
+
+def test_juror_invitation_email_when_sent_greets_the_full_name(contest):
+    from judging.invitations import juror_invitation_send
+    from judging.models import Juror
+
+    profile = ProfileFactory(full_name="Aigerim Seitkali", user__username="aigerim.test", user__email="a.s@example.kz")
+    user = profile.user
+    juror_invitation_send(juror=Juror.objects.create(contest=contest, user=user, languages=["en"]))
+
+    (message,) = mail.outbox
+    assert message.body.startswith("Dear Aigerim Seitkali,\n\n")
+    assert "aigerim.test" not in message.body
