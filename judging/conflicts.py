@@ -170,6 +170,8 @@ class ConflictsDeclared:
     #: A juror's own declaration while a blind round runs: they are told nothing that depends on what they named.
     waits_for_organisers: bool
     withdrawn: int
+    #: Given to other jurors at once: only when an organiser declares.
+    replaced: int | None = None
 
     def summary(self) -> str:
         """What happened, for the person who declared them."""
@@ -187,6 +189,17 @@ class ConflictsDeclared:
             recorded += " " + _("The organisers will decide about the reviews already submitted.")
         if not self.withdrawn:
             return recorded + " " + _("No assignment had to be withdrawn.")
+        if self.replaced is not None:
+            return (
+                recorded
+                + " "
+                + ngettext(
+                    "%(count)d assignment was withdrawn; %(replaced)d of them went to another juror.",
+                    "%(count)d assignments were withdrawn; %(replaced)d of them went to other jurors.",
+                    self.withdrawn,
+                )
+                % {"count": self.withdrawn, "replaced": self.replaced}
+            )
         withdrawn = ngettext(
             "%(count)d assignment was withdrawn; the organisers will give that entry to another juror.",
             "%(count)d assignments were withdrawn; the organisers will give those entries to other jurors.",
@@ -217,6 +230,7 @@ def conflicts_declare(
         conflicts=conflicts,
         waits_for_organisers=blind,
         withdrawn=0 if blind else sum(conflict.withdrawn for conflict in conflicts),
+        replaced=None if own else sum(conflict.replaced for conflict in conflicts),
     )
 
 
