@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -380,12 +379,3 @@ def conflicts_pending(contest: Contest, *, round: Round | None = None) -> list[C
 def conflicts_pending_count(contest: Contest) -> int:
     """How many of the contest's declarations wait for the organisers."""
     return Conflict.objects.filter(juror__contest=contest, state=ConflictState.PENDING).count()
-
-
-def conflict_for_organiser(user: Any, *, contest: Contest, pk: int) -> Conflict:
-    """A declaration of the contest's jury for one of its organisers; refused for anyone else."""
-    contest_ensure_organiser(user, contest)
-    found = Conflict.objects.filter(juror__contest=contest, pk=pk).select_related("juror__contest").first()
-    if found is None:
-        raise NotAllowed(_("No such declaration in this contest."))
-    return found

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
@@ -168,9 +169,12 @@ def conflict_resolve_view(request: AuthenticatedHttpRequest, slug: str, pk: int)
         else:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "The declaration of %(juror)s is resolved: %(withdrawn)d assignment withdrawn, "
+                    "%(replaced)d given to another juror.",
                     "The declaration of %(juror)s is resolved: %(withdrawn)d assignments withdrawn, "
-                    "%(replaced)d given to other jurors."
+                    "%(replaced)d given to other jurors.",
+                    done.withdrawn,
                 )
                 % {"juror": conflict.juror, "withdrawn": done.withdrawn, "replaced": done.replaced},
             )
