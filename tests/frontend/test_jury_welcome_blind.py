@@ -129,6 +129,7 @@ def test_declaring_in_a_blind_round_shows_the_same_pages_whatever_is_named(clien
 
 def test_declaring_through_the_api_in_a_blind_round_answers_the_same_whatever_is_named(api_client, blind):
     api_client.force_authenticate(blind["juror"].user)
+    api_client.credentials(HTTP_ACCEPT_LANGUAGE="en")
     address = reverse("judging_api:conflicts", kwargs={"slug": blind["round"].contest.slug})
     before = api_client.get(reverse("judging_api:assignments")).json()
     answers = []
@@ -159,13 +160,44 @@ def test_declaring_through_the_api_in_a_blind_round_answers_the_same_whatever_is
         assert len(listed) == 1
 
 
-def test_conflicts_api_for_someone_without_a_seat_not_found(api_client, blind, participant):
+@pytest.fixture(params=["participant", "organiser", "juror_of_another_contest"])
+def seatless(request, blind):  # type: ignore[no-untyped-def]
+    if request.param == "juror_of_another_contest":
+        return juror_in(ContestFactory(), None, name="Elsewhere").user
+    return request.getfixturevalue(request.param)
+
+
+def test_conflicts_api_for_someone_without_a_seat_not_found(api_client, blind, seatless):
     address = reverse("judging_api:conflicts", kwargs={"slug": blind["round"].contest.slug})
-    anonymous = api_client.post(address, {"entry_codes": ["NOPE42"]}, format="json")
-    api_client.force_authenticate(participant)
+    api_client.force_authenticate(seatless)
 
     refused = [api_client.get(address), api_client.post(address, {"entry_codes": ["NOPE42"]}, format="json")]
 
-    assert anonymous.status_code in (401, 403)
     assert [r.status_code for r in refused] == [404, 404]
     assert Conflict.objects.count() == 0
+
+
+def test_conflicts_api_for_anonymous_refused(api_client, blind):
+    address = reverse("judging_api:conflicts", kwargs={"slug": blind["round"].contest.slug})
+
+    refused = [api_client.get(address), api_client.post(address, {"entry_codes": ["NOPE42"]}, format="json")]
+
+    assert [r.status_code for r in refused] == [403, 403]
+    assert Conflict.objects.count() == 0
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_conflicts_api_list_queries_do_not_grow(api_client, blind, django_assert_num_queries, size):
+    from judging.conflicts import conflict_declare
+
+    juror = blind["juror"]
+    for n in range(size):
+        conflict_declare(actor=juror.user, juror=juror, code=f"CODE{n}")
+        conflict_declare(actor=juror.user, juror=juror, university=UniversityFactory())
+    api_client.force_authenticate(juror.user)
+
+    # The seat, then the declarations with their universities and entries.
+    with django_assert_num_queries(2):
+        response = api_client.get(reverse("judging_api:conflicts", kwargs={"slug": juror.contest.slug}))
+
+    assert len(response.json()) == 2 * size
