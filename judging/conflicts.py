@@ -326,10 +326,11 @@ class Touched:
     submitted: bool
 
 
-def conflicts_pending(contest: Contest, *, round: Round | None = None) -> list[Conflict]:
+def conflicts_pending(contest: Contest, *, round: Round | None = None, juror: Juror | None = None) -> list[Conflict]:
     """The contest's declarations waiting for the organisers, oldest first, each with ``touched``: what it affects.
 
-    With ``round``, only those of the round's jurors. A fixed number of queries, however many there are.
+    With ``round``, only those of the round's jurors; with ``juror``, only theirs. A fixed number of
+    queries, however many there are.
     """
     pending: QuerySet[Conflict] = (
         Conflict.objects.filter(juror__contest=contest, state=ConflictState.PENDING)
@@ -338,6 +339,8 @@ def conflicts_pending(contest: Contest, *, round: Round | None = None) -> list[C
     )
     if round is not None:
         pending = pending.filter(juror__round_links__round=round)
+    if juror is not None:
+        pending = pending.filter(juror=juror)
     conflicts = list(pending)
     if not conflicts:
         return conflicts

@@ -103,6 +103,7 @@ def _juror_page(
         "juror": _with_state([juror])[0],
         "form": form or JurorSeatForm.for_juror(juror),
         "conflict_form": conflict_form or ConflictForm(juror=juror, strict_codes=True),
+        "pending_conflicts": conflicts_pending(juror.contest, juror=juror),
     }
     return render(request, "frontend/organiser/jury/juror.html", context, status=status)
 

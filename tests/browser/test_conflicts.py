@@ -47,6 +47,9 @@ def test_conflict_declared_in_a_blind_round_then_resolved(live_server, page, sho
     assert "NOPE42 жұмысы — Ұйымдастырушыларды күтуде" in body
     assert Assignment.objects.filter(juror=dana).count() == 2
     shoot(page, "juror-declared")
+    page.goto(f"{live_server.url}/kk/jury/welcome/")
+    assert "NOPE42 жұмысы — Ұйымдастырушыларды күтуде" in page.locator("main").inner_text()
+    shoot(page, "juror-welcome")
 
     log_in(page, live_server, organiser)
     page.goto(f"{live_server.url}/kk/organise/c/{contest.slug}/")

@@ -712,3 +712,15 @@ def test_dashboard_counts_pending_declarations(organiser_client, contest, pendin
 
     assert response.context["pending_conflicts"] == 1
     assert "1 declaration of a conflict of interest waits for you." in response.content.decode()
+
+
+def test_juror_page_shows_their_pending_declarations_only(organiser_client, contest, seated, pending):
+    from judging.conflicts import conflict_declare
+
+    arman = pending["arman"]
+    conflict_declare(actor=arman.user, juror=arman, code="NOPE42")
+
+    response = organiser_client.get(url("organiser_juror", contest, pk=seated.pk))
+
+    assert [c.pk for c in response.context["pending_conflicts"]] == [pending["conflict"].pk]
+    assert f'action="{resolve_url(contest, pending["conflict"])}"' in response.content.decode()
