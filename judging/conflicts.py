@@ -37,6 +37,9 @@ from judging.services import assignment_remove
 
 #: The longest entry code a declaration keeps; longer text is refused before anything is looked up.
 MAX_CODE_LENGTH = Conflict._meta.get_field("code").max_length or 20
+#: The most declarations one juror may make in a contest: a bound on what a juror can pile onto the organisers.
+#: The refusal depends only on how many they made, never on what they named.
+MAX_DECLARATIONS = 300
 
 
 def contest_judges_blind(contest: Contest) -> bool:
@@ -138,6 +141,12 @@ def conflict_declare(
             existing = Conflict.objects.filter(juror=juror, entry=entry).first()
     if existing is not None:
         return existing
+    if own and Conflict.objects.filter(juror=juror).count() >= MAX_DECLARATIONS:
+        raise BaigeError(
+            _("You have declared %(count)d conflicts, the most there can be; write to the organisers.")
+            % {"count": MAX_DECLARATIONS},
+            code="too_many_conflicts",
+        )
     conflict = Conflict.objects.create(
         juror=juror,
         entry=entry,

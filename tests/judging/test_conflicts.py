@@ -330,3 +330,25 @@ def test_conflicts_pending_lists_what_each_touches(setting, organiser, unis):
     )
     assert (pending[0].touches_reviews, pending[1].touched, pending[1].touches_reviews) == (True, [], False)
     assert [c.pk for c in conflicts_pending(setting["round"].contest, round=closed)] == [by_university.pk]
+
+
+def test_conflict_declare_beyond_the_most_a_juror_may_make_refused(setting, organiser, monkeypatch):
+    from judging import conflicts
+
+    monkeypatch.setattr(conflicts, "MAX_DECLARATIONS", 2)
+    dana = setting["jurors"][0]
+    conflict_declare(actor=dana.user, juror=dana, code="ONE")
+    conflict_declare(actor=dana.user, juror=dana, code="TWO")
+
+    again = conflict_declare(actor=dana.user, juror=dana, code="two")
+    with pytest.raises(BaigeError) as refused:
+        conflict_declare(actor=dana.user, juror=dana, code="THREE")
+    by_organiser = conflict_declare(actor=organiser, juror=dana, code=setting["entries"][0].code)
+
+    assert (refused.value.code, str(refused.value)) == (
+        "too_many_conflicts",
+        "You have declared 2 conflicts, the most there can be; write to the organisers.",
+    )
+    assert again.code == "TWO"
+    assert by_organiser.state == "resolved"
+    assert Conflict.objects.filter(juror=dana).count() == 3
