@@ -724,3 +724,15 @@ def test_juror_page_shows_their_pending_declarations_only(organiser_client, cont
 
     assert [c.pk for c in response.context["pending_conflicts"]] == [pending["conflict"].pk]
     assert f'action="{resolve_url(contest, pending["conflict"])}"' in response.content.decode()
+
+
+def test_organiser_conflict_with_an_unknown_code_is_told_so(organiser_client, contest, seated):
+    response = organiser_client.post(
+        url("organiser_juror_conflicts", contest, pk=seated.pk), {"entry_codes": "nope42", "reason": "?"}
+    )
+
+    assert response.status_code == 400
+    assert response.context["conflict_form"].errors["entry_codes"] == [
+        "No entry of this contest has the code NOPE42. Check it against the jury panel."
+    ]
+    assert Conflict.objects.count() == 0
