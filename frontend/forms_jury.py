@@ -13,7 +13,8 @@ from contest.enums import Language
 from contest.models import Contest, Entry, University
 from contest.selectors import universities_of_contest
 from contest.services import Actor
-from judging.invitations import ConflictsDeclared, juror_conflicts_declare
+from judging.conflicts import MAX_CODE_LENGTH, ConflictsDeclared, conflict_code_normalise, conflicts_declare
+from judging.enums import ConflictReviewDecision
 from judging.models import Juror
 
 #: Entry codes are written separated by commas, semicolons or spaces.
@@ -88,7 +89,12 @@ class JurorInviteForm(JurorSeatForm):
 
 
 class ConflictForm(forms.Form):
-    """Conflicts of interest of a juror: with universities, and with entries named by their code."""
+    """Conflicts of interest of a juror: with universities, and with entries named by their code.
+
+    For the juror themselves, the answer never depends on what exists: any university may be
+    named, and a code is recorded as typed whether or not an entry has it (``strict_codes=False``).
+    An organiser, who sees every entry anyway, is told when a code matches no entry of the contest.
+    """
 
     universities = forms.ModelMultipleChoiceField(
         label=_("Universities"),
@@ -114,31 +120,39 @@ class ConflictForm(forms.Form):
         help_text=_("Seen only by the organisers."),
     )
 
-    def __init__(self, *args: Any, juror: Juror, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, juror: Juror, strict_codes: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.juror = juror
         self.contest: Contest = juror.contest
-        declared = [conflict.university_id for conflict in juror.conflicts.all() if conflict.university_id]
+        self.strict_codes = strict_codes
         universities = self.fields["universities"]
         assert isinstance(universities, forms.ModelMultipleChoiceField)
-        # The juror's own university is always a conflict, and a declared one needs no second declaration.
-        universities.queryset = universities_of_contest(self.contest).exclude(
-            pk__in=[*declared, *([juror.university_id] if juror.university_id else [])]
+        # Any university may be named; the list offers the contest's, except the juror's own (always a conflict).
+        # It stays the same after a declaration, so that the page never changes with what was declared.
+        universities.queryset = University.objects.all()
+        offered = universities_of_contest(self.contest).exclude(
+            pk__in=[juror.university_id] if juror.university_id else []
         )
+        universities.widget.choices = [(university.pk, university.name) for university in offered]
 
-    def clean_entry_codes(self) -> list[Entry]:
-        codes = list(dict.fromkeys(code.upper() for code in CODE_SEPARATORS.split(self.cleaned_data["entry_codes"])))
-        codes = [code for code in codes if code]
+    def clean_entry_codes(self) -> list[str]:
+        codes = CODE_SEPARATORS.split(self.cleaned_data["entry_codes"])
+        codes = [code for code in dict.fromkeys(conflict_code_normalise(code) for code in codes) if code]
         if len(codes) > MAX_CODES:
             raise forms.ValidationError(_("Write at most %(count)d codes at once.") % {"count": MAX_CODES})
-        entries = {entry.code: entry for entry in Entry.objects.filter(contest=self.contest, code__in=codes)}
-        unknown = [code for code in codes if code not in entries]
-        if unknown:
+        if any(len(code) > MAX_CODE_LENGTH for code in codes):
             raise forms.ValidationError(
-                _("No entry of this contest has the code %(codes)s. Check it against the jury panel.")
-                % {"codes": ", ".join(unknown)}
+                _("An entry code has at most %(count)d characters.") % {"count": MAX_CODE_LENGTH}
             )
-        return [entries[code] for code in codes]
+        if self.strict_codes:
+            known = set(Entry.objects.filter(contest=self.contest, code__in=codes).values_list("code", flat=True))
+            unknown = [code for code in codes if code not in known]
+            if unknown:
+                raise forms.ValidationError(
+                    _("No entry of this contest has the code %(codes)s. Check it against the jury panel.")
+                    % {"codes": ", ".join(unknown)}
+                )
+        return codes
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -155,13 +169,30 @@ class ConflictForm(forms.Form):
             return None
         data = self.cleaned_data
         try:
-            return juror_conflicts_declare(
+            return conflicts_declare(
                 actor=actor,
                 juror=self.juror,
                 universities=list(data["universities"]),
-                entries=data["entry_codes"],
+                codes=data["entry_codes"],
                 reason=data["reason"],
             )
         except BaigeError as refused:
             self.add_error(None, str(refused))
             return None
+
+
+class ConflictResolveForm(forms.Form):
+    """The organiser's decision on a pending declaration: what becomes of the submitted reviews it touches, and why."""
+
+    reviews = forms.ChoiceField(
+        label=_("Submitted reviews it touches"),
+        choices=[
+            (ConflictReviewDecision.KEPT.value, _("Keep them: they count, and the juror keeps those entries")),
+            (ConflictReviewDecision.SET_ASIDE.value, _("Set them aside: they no longer count anywhere")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -49,7 +49,18 @@ class ConflictInline(admin.TabularInline):
     model = Conflict
     extra = 0
     raw_id_fields = ["entry"]
-    readonly_fields = ["declared_by", "created_at"]
+    # A declaration is resolved through the organiser's jury page, which withdraws and reassigns in one step.
+    readonly_fields = [
+        "declared_by",
+        "created_at",
+        "state",
+        "resolved_by",
+        "resolved_at",
+        "review_decision",
+        "resolution_reason",
+        "withdrawn",
+        "replaced",
+    ]
 
 
 @admin.register(Juror)

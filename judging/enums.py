@@ -13,6 +13,23 @@ class RoundStatus(models.TextChoices):
 class ReviewStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("review status", "Draft")
     SUBMITTED = "submitted", pgettext_lazy("review status", "Submitted")
+    #: Submitted, then set aside by an organiser (a conflict of interest): kept for the record, never counted.
+    SET_ASIDE = "set_aside", pgettext_lazy("review status", "Set aside")
+
+
+class ConflictState(models.TextChoices):
+    """Whether the organisers have acted on a declared conflict of interest."""
+
+    PENDING = "pending", pgettext_lazy("conflict state", "Waiting for the organisers")
+    RESOLVED = "resolved", pgettext_lazy("conflict state", "Taken into account")
+
+
+class ConflictReviewDecision(models.TextChoices):
+    """What became of the submitted reviews a conflict touched."""
+
+    NONE = "", pgettext_lazy("conflict reviews", "No submitted review was affected")
+    KEPT = "kept", pgettext_lazy("conflict reviews", "Submitted reviews kept")
+    SET_ASIDE = "set_aside", pgettext_lazy("conflict reviews", "Submitted reviews set aside")
 
 
 class AssignmentOrigin(models.TextChoices):

@@ -8,8 +8,7 @@ unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,14 +22,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from config.exceptions import NotAllowed
-from contest.models import Contest, Entry, University
+from contest.models import Contest
 from contest.services import Actor
-from judging.enums import RoundStatus
-from judging.models import Assignment, Conflict, Juror
-from judging.services import conflict_declare
+from judging.models import Conflict, Juror
 
 
 def juror_language(juror: Juror) -> str:
@@ -128,49 +124,3 @@ def seats_of(user: Any) -> list[Juror]:
         )
         .order_by("-contest__submissions_open", "contest_id")
     )
-
-
-def _open_assignments(juror: Juror) -> int:
-    return Assignment.objects.filter(juror=juror).exclude(round__status=RoundStatus.CLOSED).count()
-
-
-@dataclass(frozen=True)
-class ConflictsDeclared:
-    """What declaring conflicts did: the conflicts now recorded and how many assignments were withdrawn."""
-
-    conflicts: list[Conflict]
-    withdrawn: int
-
-    def summary(self) -> str:
-        """What happened, for the person who declared them."""
-        recorded = ngettext(
-            "%(count)d conflict of interest is recorded.",
-            "%(count)d conflicts of interest are recorded.",
-            len(self.conflicts),
-        ) % {"count": len(self.conflicts)}
-        if not self.withdrawn:
-            return recorded + " " + _("No assignment had to be withdrawn.")
-        withdrawn = ngettext(
-            "%(count)d assignment was withdrawn; the organisers will give that entry to another juror.",
-            "%(count)d assignments were withdrawn; the organisers will give those entries to other jurors.",
-            self.withdrawn,
-        ) % {"count": self.withdrawn}
-        return recorded + " " + withdrawn
-
-
-@transaction.atomic
-def juror_conflicts_declare(
-    *,
-    actor: Actor,
-    juror: Juror,
-    universities: Sequence[University] = (),
-    entries: Sequence[Entry] = (),
-    reason: str = "",
-) -> ConflictsDeclared:
-    """Declare several conflicts of a juror at once, all or none, counting the assignments this withdraws."""
-    before = _open_assignments(juror)
-    conflicts = [
-        conflict_declare(actor=actor, juror=juror, university=university, reason=reason) for university in universities
-    ]
-    conflicts += [conflict_declare(actor=actor, juror=juror, entry=entry, reason=reason) for entry in entries]
-    return ConflictsDeclared(conflicts=conflicts, withdrawn=before - _open_assignments(juror))

@@ -20,6 +20,8 @@ from contest.names import person_name
 from judging.enums import (
     DEFAULT_TIE_BREAKERS,
     AssignmentOrigin,
+    ConflictReviewDecision,
+    ConflictState,
     RankingMethod,
     ReviewChangeKind,
     ReviewStatus,
@@ -133,12 +135,20 @@ class Juror(models.Model):
 
 
 class Conflict(models.Model):
-    """A conflict of interest a juror declared: with one entry, or with everyone of a university."""
+    """A conflict of interest declared for a juror: with one entry (by its code), or with everyone of a university.
+
+    Every declaration is kept as it was made (who, when, what, why). An entry named by a code that
+    matches no entry of the contest keeps the code as typed, without an entry. A declaration stays
+    ``pending`` until the organisers act on it; from the moment it is made, the assignment treats it
+    as a conflict for every new assignment.
+    """
 
     juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="conflicts")
     entry = models.ForeignKey(
         Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("entry")
     )
+    #: The entry's code as the declaration named it (upper case), whether or not an entry of the contest has it.
+    code = models.CharField(_("entry code"), max_length=20, blank=True)
     university = models.ForeignKey(
         University, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("university")
     )
@@ -147,6 +157,20 @@ class Conflict(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(
+        pgettext_lazy("conflict", "state"), max_length=20, choices=ConflictState.choices, default=ConflictState.PENDING
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    review_decision = models.CharField(
+        _("submitted reviews"), max_length=20, choices=ConflictReviewDecision.choices, blank=True, default=""
+    )
+    resolution_reason = models.TextField(_("reason of the decision"), blank=True)
+    #: Assignments taken from the juror when it was resolved, and how many of them went to another juror.
+    withdrawn = models.PositiveIntegerField(_("assignments withdrawn"), default=0)
+    replaced = models.PositiveIntegerField(_("assignments given to another juror"), default=0)
 
     class Meta:
         verbose_name = _("conflict of interest")
@@ -154,20 +178,37 @@ class Conflict(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(entry__isnull=False, university__isnull=True)
-                | Q(entry__isnull=True, university__isnull=False),
+                condition=Q(university__isnull=True, entry__isnull=False)
+                | Q(university__isnull=True, code__gt="")
+                | Q(entry__isnull=True, university__isnull=False, code=""),
                 name="conflict_entry_or_university",
             ),
             models.UniqueConstraint(
                 fields=["juror", "entry"], condition=Q(entry__isnull=False), name="conflict_entry_unique"
             ),
+            models.UniqueConstraint(fields=["juror", "code"], condition=Q(code__gt=""), name="conflict_code_unique"),
             models.UniqueConstraint(
                 fields=["juror", "university"], condition=Q(university__isnull=False), name="conflict_university_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=ConflictState.PENDING) | Q(resolved_at__isnull=False),
+                name="conflict_resolved_has_time",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.juror} · {self.entry or self.university}"
+        return f"{self.juror} · {self.university or self.named_code}"
+
+    @property
+    def named_code(self) -> str:
+        """The entry's code as the declaration named it (its entry's, for a row made without one)."""
+        if self.code:
+            return self.code
+        return self.entry.code if self.entry_id is not None and self.entry is not None else ""
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ConflictState.PENDING
 
 
 def default_tie_breakers() -> list[str]:
@@ -362,6 +403,12 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    #: When, by whom and why an organiser set the submitted review aside: it no longer counts anywhere.
+    set_aside_at = models.DateTimeField(_("set aside at"), null=True, blank=True)
+    set_aside_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_aside_reason = models.TextField(_("why it was set aside"), blank=True)
 
     class Meta:
         verbose_name = pgettext_lazy("jury review", "review")
@@ -372,6 +419,11 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=ReviewStatus.SUBMITTED) | Q(submitted_at__isnull=False),
                 name="review_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewStatus.SET_ASIDE)
+                | Q(set_aside_at__isnull=False, submitted_at__isnull=False, set_aside_reason__gt=""),
+                name="review_set_aside_has_time_and_reason",
             ),
         ]
 

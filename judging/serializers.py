@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contest.models import CoAuthor, Entry
+from contest.models import CoAuthor, Entry, University
 from contest.serializers import EntryNominationSerializer, EntryPlatformSerializer, UniversityBriefSerializer
 from judging.enums import ReviewStatus
-from judging.models import Assignment, Criterion, Review, Round
+from judging.models import Assignment, Conflict, Criterion, Review, Round
 from judging.publication import PublishedAward
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
@@ -248,3 +248,39 @@ class PublishedAwardSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_university(self, award: PublishedAward) -> str | None:
         return award.post.university_text if award.post.show_authors else None
+
+
+class DeclaredConflictSerializer(serializers.ModelSerializer):
+    """A juror's declaration as they may see it: only what they named, as they named it, and whether it waits."""
+
+    university = UniversityBriefSerializer(read_only=True, allow_null=True)
+    entry_code = serializers.CharField(source="named_code", read_only=True)
+
+    class Meta:
+        model = Conflict
+        fields = ["university", "entry_code", "reason", "state"]
+        read_only_fields = fields
+
+
+class ConflictDeclareSerializer(serializers.Serializer):
+    """Conflicts to declare: universities by id and entries by code, with one reason for all."""
+
+    universities = serializers.PrimaryKeyRelatedField(
+        queryset=University.objects.all(), many=True, required=False, default=list
+    )
+    entry_codes = serializers.ListField(
+        child=serializers.CharField(max_length=20, allow_blank=False), required=False, default=list, max_length=50
+    )
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs["universities"] and not attrs["entry_codes"]:
+            raise serializers.ValidationError(_("Tick a university or write an entry's code."))
+        return attrs
+
+
+class ConflictsDeclaredSerializer(serializers.Serializer):
+    """The answer to a declaration: what the juror is told, and all their declarations in the contest."""
+
+    detail = serializers.CharField()
+    conflicts = DeclaredConflictSerializer(many=True)

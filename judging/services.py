@@ -31,7 +31,6 @@ from judging.models import (
     MAX_SCALE,
     Assignment,
     AssignmentRemoval,
-    Conflict,
     Criterion,
     CriterionLevel,
     Juror,
@@ -43,7 +42,7 @@ from judging.models import (
     Rubric,
     Score,
 )
-from judging.selectors import entry_universities, juror_conflict_reason
+from judging.selectors import juror_conflict_reason
 
 TEXT_LANGUAGES = ("kk", "ru", "en")
 
@@ -244,65 +243,6 @@ def juror_update(*, actor: Actor, juror: Juror, **fields: Any) -> Juror:
         setattr(juror, name, value)
     juror.save(update_fields=list(fields))
     return juror
-
-
-@transaction.atomic
-def conflict_declare(
-    *,
-    actor: Actor,
-    juror: Juror,
-    entry: Entry | None = None,
-    university: University | None = None,
-    reason: str = "",
-) -> Conflict:
-    """Record a juror's conflict with an entry or a university; their assignments it touches are withdrawn.
-
-    The juror or an organiser declares it. Assignments in rounds that are not closed are
-    removed with their drafts; a review already submitted in such a round is kept and the
-    declaration refused, so that an organiser decides about it.
-    """
-    own = actor.is_authenticated and juror.user_id == actor.pk
-    if not own:
-        contest_ensure_organiser(actor, juror.contest)
-    if (entry is None) == (university is None):
-        raise BaigeError(_("Name either the entry or the university of the conflict."))
-    if entry is not None and entry.contest_id != juror.contest_id:
-        raise NotAllowed(_("This entry belongs to another contest."))
-    existing = Conflict.objects.filter(juror=juror, entry=entry, university=university).first()
-    conflict = existing or Conflict.objects.create(
-        juror=juror,
-        entry=entry,
-        university=university,
-        reason=reason.strip(),
-        declared_by=actor if actor.is_authenticated else None,
-    )
-    assignments = Assignment.objects.filter(juror=juror).exclude(round__status=RoundStatus.CLOSED)
-    if entry is not None:
-        affected = list(assignments.filter(entry=entry))
-    else:
-        candidates = list(assignments)
-        universities = entry_universities({a.entry_id for a in candidates})
-        affected = [a for a in candidates if university is not None and university.pk in universities[a.entry_id]]
-    submitted = Review.objects.filter(
-        juror=juror,
-        status=ReviewStatus.SUBMITTED,
-        round_id__in={a.round_id for a in affected},
-        entry_id__in={a.entry_id for a in affected},
-    ).select_related("entry")
-    if submitted.exists():
-        codes = ", ".join(sorted({review.entry.code for review in submitted}))
-        raise BaigeError(
-            _(
-                "A review of %(entries)s is already submitted in a round that is still open; "
-                "the organisers have to withdraw it before this conflict can be declared."
-            )
-            % {"entries": codes},
-            code="conflict_after_review",
-        )
-    for assignment in affected:
-        Review.objects.filter(round_id=assignment.round_id, juror=juror, entry_id=assignment.entry_id).delete()
-        assignment.delete()
-    return conflict
 
 
 # --- Rounds ----------------------------------------------------------------------------------
@@ -573,8 +513,8 @@ def assignment_remove(*, actor: Actor, round: Round, juror: Juror, entry: Entry)
             _("%(juror)s has already submitted a review of entry %(code)s.") % {"juror": juror, "code": entry.code},
             code="has_reviews",
         )
-    if review is not None:
-        review.delete()
+    if review is not None and review.status == ReviewStatus.DRAFT:
+        review.delete()  # a review set aside stays, for the record
     assignment.delete()
     AssignmentRemoval.objects.get_or_create(
         round=round,

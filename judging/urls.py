@@ -3,6 +3,7 @@
 from django.urls import path
 
 from judging.api import AssignedEntryView, AssignmentListView, ReviewSubmitView, ReviewView
+from judging.api_conflicts import ConflictListView
 from judging.api_exports import ContestExportView
 from judging.api_results import PublishedResultsView
 
@@ -16,6 +17,7 @@ urlpatterns = [
         ReviewSubmitView.as_view(),
         name="review-submit",
     ),
+    path("jury/contests/<slug:slug>/conflicts/", ConflictListView.as_view(), name="conflicts"),
     path("contests/<slug:slug>/results/", PublishedResultsView.as_view(), name="results"),
     path("contests/<slug:slug>/exports/<str:what>/", ContestExportView.as_view(), name="export"),
 ]

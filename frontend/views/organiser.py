@@ -38,6 +38,7 @@ from frontend.forms_organiser import (
 from frontend.http import AuthenticatedHttpRequest
 from frontend.platform_table import platform_context
 from frontend.views.spreadsheet_import import SpreadsheetImport
+from judging.conflicts import conflicts_pending_count
 from monitoring.selectors import RECENT_FAILURES_PERIOD, contest_task_failures
 
 PENDING_KEY = "baige_pending_import"
@@ -130,6 +131,7 @@ def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "filter": entries.form,
         "filtered": entries.is_bound,
         "page": page,
+        "pending_conflicts": conflicts_pending_count(contest),
         "recent_task_failures": contest_task_failures(
             contest=contest, since=timezone.now() - RECENT_FAILURES_PERIOD
         ).count(),

@@ -12,22 +12,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
 from contest.models import Contest
 from contest.selectors import get_contest_for_organiser
-from frontend.forms_jury import ConflictForm, JurorInviteForm, JurorSeatForm
+from frontend.forms_jury import ConflictForm, ConflictResolveForm, JurorInviteForm, JurorSeatForm
 from frontend.http import AuthenticatedHttpRequest
 from frontend.views.spreadsheet_import import SpreadsheetImport
+from judging.conflicts import conflict_resolve, conflicts_pending
 from judging.importing import JUROR_COLUMNS, JurorImportResult, juror_invite, jurors_import, jurors_template_csv
 from judging.invitations import (
     juror_has_accepted,
     juror_invitation_resend,
     jury_of,
 )
-from judging.models import Juror
+from judging.models import Conflict, Juror
 from judging.services import juror_update
 
 PENDING_KEY = "baige_pending_jury_import"
@@ -48,7 +51,13 @@ def _with_state(jurors: list[Juror]) -> list[Juror]:
 
 
 def _list_page(request: HttpRequest, contest: Contest, form: JurorInviteForm, status: int = 200) -> HttpResponse:
-    context = {"contest": contest, "section": "jury", "jurors": _with_state(list(jury_of(contest))), "form": form}
+    context = {
+        "contest": contest,
+        "section": "jury",
+        "jurors": _with_state(list(jury_of(contest))),
+        "form": form,
+        "pending_conflicts": conflicts_pending(contest),
+    }
     return render(request, "frontend/organiser/jury/list.html", context, status=status)
 
 
@@ -93,7 +102,8 @@ def _juror_page(
         "section": "jury",
         "juror": _with_state([juror])[0],
         "form": form or JurorSeatForm.for_juror(juror),
-        "conflict_form": conflict_form or ConflictForm(juror=juror),
+        "conflict_form": conflict_form or ConflictForm(juror=juror, strict_codes=True),
+        "pending_conflicts": conflicts_pending(juror.contest, juror=juror),
     }
     return render(request, "frontend/organiser/jury/juror.html", context, status=status)
 
@@ -132,12 +142,46 @@ def juror_resend(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
 def juror_conflicts(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Record conflicts of interest on a juror's behalf."""
     juror = _juror_for_organiser(request, slug, pk)
-    form = ConflictForm(request.POST, juror=juror)
+    form = ConflictForm(request.POST, juror=juror, strict_codes=True)
     declared = form.declare(actor=request.user)
     if declared is None:
         return _juror_page(request, juror, conflict_form=form, status=400)
     messages.success(request, declared.summary())
     return redirect("frontend:organiser_juror", slug=juror.contest.slug, pk=juror.pk)
+
+
+@login_required
+@require_POST
+def conflict_resolve_view(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Resolve a pending declaration in one step; back to the page the organiser came from (jury or progress)."""
+    contest = get_contest_for_organiser(request.user, slug=slug)
+    conflict = get_object_or_404(Conflict.objects.select_related("juror__user__profile"), pk=pk, juror__contest=contest)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    form = ConflictResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    else:
+        try:
+            done = conflict_resolve(actor=request.user, conflict=conflict, **form.cleaned_data)
+        except BaigeError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The declaration of %(juror)s is resolved: %(withdrawn)d assignment withdrawn, "
+                    "%(replaced)d given to another juror.",
+                    "The declaration of %(juror)s is resolved: %(withdrawn)d assignments withdrawn, "
+                    "%(replaced)d given to other jurors.",
+                    done.withdrawn,
+                )
+                % {"juror": conflict.juror, "withdrawn": done.withdrawn, "replaced": done.replaced},
+            )
+    if back:
+        return redirect(back)
+    return redirect("frontend:organiser_jury", slug=contest.slug)
 
 
 # Bulk import -------------------------------------------------------------------------------------

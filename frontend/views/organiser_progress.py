@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from config.exceptions import BaigeError
 from contest.models import Entry
 from frontend.http import AuthenticatedHttpRequest
+from judging.conflicts import conflicts_pending
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Juror, Review, Round
 from judging.progress import jurors_progress, round_progress
@@ -80,6 +81,7 @@ def round_progress_page(request: AuthenticatedHttpRequest, slug: str, number: in
         "round": round,
         "progress": round_progress(round),
         "open": round.status == RoundStatus.OPEN,
+        "pending_conflicts": conflicts_pending(round.contest, round=round),
     }
     return render(request, "frontend/organiser/progress/round.html", context)
 

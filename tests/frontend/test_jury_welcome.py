@@ -69,6 +69,17 @@ def messages_of(response):  # type: ignore[no-untyped-def]
     return [str(m) for m in response.wsgi_request._messages]
 
 
+def offered(form):  # type: ignore[no-untyped-def]
+    """The universities the conflict form offers to tick, by name."""
+    return [label for _pk, label in form.fields["universities"].widget.choices]
+
+
+BLIND_ANSWER = (
+    "Your declaration is recorded. The organisers will look at it and adjust your list of entries; "
+    "until then your list stays as it is."
+)
+
+
 # The whole journey
 
 
@@ -117,7 +128,7 @@ def test_invitation_journey_from_invite_to_declared_conflict(
     assert welcome.status_code == 200
     assert [panel["seat"] for panel in welcome.context["panels"]] == [juror]
     # Every university of the contest but the juror's own.
-    assert [u.name for u in welcome.context["panels"][0]["form"].fields["universities"].queryset] == sorted(
+    assert offered(welcome.context["panels"][0]["form"]) == sorted(
         u.name for u in contest.universities.exclude(pk=taraz.pk)
     )
     page = welcome.content.decode()
@@ -126,16 +137,14 @@ def test_invitation_journey_from_invite_to_declared_conflict(
 
     declared = client.post(url("jury_conflicts", contest), {"universities": [zhetysu.pk], "reason": "My students"})
     assert (declared.status_code, declared["Location"]) == (302, url("jury_conflicts", contest))
-    assert messages_of(declared) == [
-        "1 conflict of interest is recorded. 1 assignment was withdrawn; "
-        "the organisers will give that entry to another juror."
-    ]
-    assert assigned(juror) == [from_knu.code]
-    assert list(Conflict.objects.values_list("juror", "university", "entry", "reason", "declared_by")) == [
-        (juror.pk, zhetysu.pk, None, "My students", juror.user.pk)
+    # The round is blind: the declaration waits for the organisers and the juror's list stays as it is.
+    assert messages_of(declared) == [BLIND_ANSWER]
+    assert assigned(juror) == sorted([from_zhetysu.code, from_knu.code])
+    assert list(Conflict.objects.values_list("juror", "university", "entry", "reason", "declared_by", "state")) == [
+        (juror.pk, zhetysu.pk, None, "My students", juror.user.pk, "pending")
     ]
     listed = client.get(url("jury_conflicts", contest)).content.decode()
-    assert "University: Zhetysu University" in listed
+    assert "University: Zhetysu University — <small>Waiting for the organisers</small>" in listed
 
     # The organiser sees the conflict, and that the invitation was accepted.
     client.force_login(organiser)
@@ -199,11 +208,9 @@ def test_welcome_lists_rounds_rubric_and_declared_conflicts(client, contest, sea
     (panel,) = response.context["panels"]
     assert [(r.name, r.assigned, r.scored) for r in panel["rounds"]] == [("Round 1", 2, 0)]
     assert [c.name for c in panel["rubric"].criteria.all()] == ["Criterion 1", "Criterion 2"]
-    # Declared universities and the juror's own are not offered again.
-    assert [u.name for u in panel["form"].fields["universities"].queryset] == sorted(
-        u.name for u in contest.universities.exclude(pk__in=[taraz.pk, knu.pk])
-    )
-    assert "Zhetysu University" in [u.name for u in panel["form"].fields["universities"].queryset]
+    # The juror's own university is not offered; the list does not change with what was declared.
+    assert offered(panel["form"]) == sorted(u.name for u in contest.universities.exclude(pk=taraz.pk))
+    assert "Zhetysu University" in offered(panel["form"])
     page = response.content.decode()
     assert f'<a href="{url("jury_round", round_id=judged[0].pk)}">Round 1</a>' in page
     assert "University: Kyrgyz National University" in page
@@ -224,15 +231,38 @@ def test_welcome_shows_only_own_seats(client, contest, seated):
 # Declaring conflicts
 
 
-def test_declare_conflict_with_entry_by_code_withdraws_its_assignment(client, contest, seated, judged):
-    _round, entries = judged
+def test_declare_conflict_with_entry_by_code_in_an_open_round_withdraws_its_assignment(client, contest, seated, judged):
+    round, entries = judged
+    round.blind = False
+    round.save(update_fields=["blind"])
     client.force_login(seated.user)
 
     response = client.post(url("jury_conflicts", contest), {"entry_codes": entries["knu"].code.lower() + " ,"})
 
     assert response.status_code == 302
+    assert messages_of(response) == [
+        "1 conflict of interest is recorded. 1 assignment was withdrawn; "
+        "the organisers will give that entry to another juror."
+    ]
     assert assigned(seated) == [entries["zhetysu"].code]
-    assert list(Conflict.objects.values_list("entry", "university")) == [(entries["knu"].pk, None)]
+    assert list(Conflict.objects.values_list("entry", "code", "university", "state")) == [
+        (entries["knu"].pk, entries["knu"].code, None, "resolved")
+    ]
+
+
+def test_declare_conflict_with_entry_by_code_in_a_blind_round_changes_nothing_the_juror_sees(
+    client, contest, seated, judged
+):
+    _round, entries = judged
+    client.force_login(seated.user)
+
+    response = client.post(url("jury_conflicts", contest), {"entry_codes": entries["knu"].code.lower()})
+
+    assert messages_of(response) == [BLIND_ANSWER]
+    assert assigned(seated) == sorted(entry.code for entry in entries.values())
+    assert list(Conflict.objects.values_list("entry", "code", "state")) == [
+        (entries["knu"].pk, entries["knu"].code, "pending")
+    ]
 
 
 def test_declare_conflict_without_assignments_says_none_withdrawn(client, contest, seated, knu):
@@ -243,25 +273,37 @@ def test_declare_conflict_without_assignments_says_none_withdrawn(client, contes
     assert messages_of(response) == ["1 conflict of interest is recorded. No assignment had to be withdrawn."]
 
 
-def test_declare_conflict_with_unknown_code_refused(client, contest, seated, judged, zhetysu):
+def test_declare_conflict_with_unknown_codes_records_them_as_typed(client, contest, seated, judged, zhetysu):
     _round, entries = judged
     foreign = entry_from(ContestFactory(), zhetysu)
     client.force_login(seated.user)
 
     response = client.post(
         url("jury_conflicts", contest),
-        {"universities": [zhetysu.pk], "entry_codes": f"ZZZZZZ, {foreign.code}, {entries['knu'].code}"},
+        {"universities": [zhetysu.pk], "entry_codes": f"zzzzzz, {foreign.code}, {entries['knu'].code}"},
     )
 
-    assert response.status_code == 400
-    assert response.context["form"].errors["entry_codes"] == [
-        f"No entry of this contest has the code ZZZZZZ, {foreign.code}. Check it against the jury panel."
+    assert (response.status_code, messages_of(response)) == (302, [BLIND_ANSWER])
+    assert list(Conflict.objects.order_by("id").values_list("university", "code", "entry")) == [
+        (zhetysu.pk, "", None),
+        (None, "ZZZZZZ", None),
+        (None, foreign.code, None),
+        (None, entries["knu"].code, entries["knu"].pk),
     ]
-    assert Conflict.objects.count() == 0
     assert assigned(seated) == sorted(entry.code for entry in entries.values())
 
 
-def test_declare_conflict_after_submitted_review_refused_in_users_language(client, contest, seated, judged, knu):
+def test_declare_conflict_with_too_long_code_refused(client, contest, seated):
+    client.force_login(seated.user)
+
+    response = client.post(url("jury_conflicts", contest), {"entry_codes": "A" * 21})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["entry_codes"] == ["An entry code has at most 20 characters."]
+    assert Conflict.objects.count() == 0
+
+
+def test_declare_conflict_after_submitted_review_is_recorded_in_users_language(client, contest, seated, judged, knu):
     round, entries = judged
     (criterion,) = criteria_for(contest, 5)
     review_submit(actor=seated.user, round=round, entry=entries["knu"], scores={criterion.pk: 4})
@@ -271,12 +313,36 @@ def test_declare_conflict_after_submitted_review_refused_in_users_language(clien
         url("jury_conflicts", contest, language="ru"), {"universities": [knu.pk, taraz_free(contest)]}
     )
 
-    assert response.status_code == 400
-    (error,) = response.context["form"].non_field_errors()
-    assert error.startswith("В ещё открытом туре уже отправлена оценка работы " + entries["knu"].code)
-    # All or nothing: neither university is recorded, and no assignment is withdrawn.
-    assert Conflict.objects.count() == 0
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        "Ваше заявление записано. Организаторы рассмотрят его и поправят ваш список работ; "
+        "до тех пор ваш список не меняется."
+    ]
+    assert list(Conflict.objects.values_list("state", flat=True)) == ["pending", "pending"]
     assert assigned(seated) == sorted(entry.code for entry in entries.values())
+
+
+def test_declare_conflict_after_submitted_review_in_an_open_round_waits_for_the_organisers(
+    client, contest, seated, judged, knu, zhetysu
+):
+    round, entries = judged
+    round.blind = False
+    round.save(update_fields=["blind"])
+    (criterion,) = criteria_for(contest, 5)
+    review_submit(actor=seated.user, round=round, entry=entries["knu"], scores={criterion.pk: 4})
+    client.force_login(seated.user)
+
+    response = client.post(url("jury_conflicts", contest), {"universities": [knu.pk, zhetysu.pk]})
+
+    assert messages_of(response) == [
+        "2 conflicts of interest are recorded. The organisers will decide about the reviews already submitted. "
+        "1 assignment was withdrawn; the organisers will give that entry to another juror."
+    ]
+    assert list(Conflict.objects.order_by("id").values_list("university", "state", "withdrawn")) == [
+        (knu.pk, "pending", 0),
+        (zhetysu.pk, "resolved", 1),
+    ]
+    assert assigned(seated) == [entries["knu"].code]
 
 
 def taraz_free(contest):  # type: ignore[no-untyped-def]
@@ -295,14 +361,15 @@ def test_declare_nothing_refused(client, contest, seated):
     assert response.context["form"].non_field_errors() == ["Tick a university or write an entry's code."]
 
 
-def test_declare_own_university_not_offered(client, contest, seated, taraz):
+def test_declare_own_university_not_offered_but_taken(client, contest, seated, judged, taraz):
     client.force_login(seated.user)
 
+    page = client.get(url("jury_conflicts", contest))
     response = client.post(url("jury_conflicts", contest), {"universities": [taraz.pk]})
 
-    assert response.status_code == 400
-    assert list(response.context["form"].errors) == ["universities"]
-    assert Conflict.objects.count() == 0
+    assert "Taraz University" not in offered(page.context["form"])
+    assert (response.status_code, messages_of(response)) == (302, [BLIND_ANSWER])
+    assert list(Conflict.objects.values_list("university", flat=True)) == [taraz.pk]
 
 
 def test_conflicts_in_closed_round_keep_assignments(client, contest, organiser, seated, zhetysu):

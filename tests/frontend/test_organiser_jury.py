@@ -447,9 +447,9 @@ def test_organiser_records_conflict_for_juror_and_assignment_is_withdrawn(
         (seated.pk, knu.pk, "Told us by phone", organiser.pk)
     ]
     assert list(Assignment.objects.filter(juror=seated).values_list("entry_id", flat=True)) == [other.pk]
+    # Nobody else sits in the round: the assignment is withdrawn all the same.
     assert [str(m) for m in response.wsgi_request._messages] == [
-        "1 conflict of interest is recorded. 1 assignment was withdrawn; "
-        "the organisers will give that entry to another juror."
+        "1 conflict of interest is recorded. 1 assignment was withdrawn; 0 of them went to another juror."
     ]
 
 
@@ -647,3 +647,181 @@ def test_invite_existing_account_keeps_it_and_seats_them(
     # The invitation goes to the person's own mailbox; the organiser never sees a link or sets a password.
     assert [m.to for m in mail.outbox] == [[person.email]]
     assert "Log in with your usual password" in mail.outbox[0].body
+
+
+# Declarations waiting for the organisers
+
+
+@pytest.fixture
+def pending(contest, organiser, seated, knu):  # type: ignore[no-untyped-def]
+    """In a blind open round, Dana (seated) has submitted a review of a KNU entry, then declared KNU."""
+    from judging.conflicts import conflict_declare
+    from judging.services import review_submit
+    from tests.judging import criteria_for
+
+    contest.universities.add(knu)
+    reviewed, other = entry_from(contest, knu), entry_from(contest, knu)
+    arman = juror_in(contest, UniversityFactory(), name="Arman Sadykov")
+    round = round_of(contest, [reviewed, other], [seated, arman], k=1)
+    assignment_add(actor=organiser, round=round, juror=seated, entry=reviewed)
+    assignment_add(actor=organiser, round=round, juror=seated, entry=other)
+    (criterion,) = criteria_for(contest, 5)
+    review_submit(actor=seated.user, round=round, entry=reviewed, scores={criterion.pk: 5})
+    conflict = conflict_declare(actor=seated.user, juror=seated, university=knu, reason="My cousin studies there")
+    return {"conflict": conflict, "round": round, "reviewed": reviewed, "other": other, "arman": arman}
+
+
+def resolve_url(contest, conflict):  # type: ignore[no-untyped-def]
+    return url("organiser_conflict_resolve", contest, pk=conflict.pk)
+
+
+def conflict_state(contest):  # type: ignore[no-untyped-def]
+    return (
+        sorted(Conflict.objects.filter(juror__contest=contest).values_list("pk", "state", "review_decision")),
+        sorted(Assignment.objects.filter(round__contest=contest).values_list("juror_id", "entry_id")),
+    )
+
+
+def test_jury_list_shows_pending_declarations_with_what_they_touch(organiser_client, contest, pending):
+    response = organiser_client.get(url("organiser_jury", contest))
+
+    page = response.content.decode()
+    assert [c.pk for c in response.context["pending_conflicts"]] == [pending["conflict"].pk]
+    assert "1 declaration of a conflict waits for you" in page
+    assert "Reason: My cousin studies there" in page
+    assert f"Round 1 · {pending['reviewed'].code}" in page
+    assert 'value="set_aside" required' in page
+    assert f'action="{resolve_url(contest, pending["conflict"])}"' in page
+
+
+def test_resolve_sets_the_review_aside_and_gives_the_entries_to_another_juror(
+    organiser_client, organiser, contest, seated, pending
+):
+    from judging.models import Review
+
+    response = organiser_client.post(
+        resolve_url(contest, pending["conflict"]),
+        {"reviews": "set_aside", "reason": "Scored her cousin's work", "next": url("organiser_jury", contest)},
+    )
+
+    conflict = Conflict.objects.get(pk=pending["conflict"].pk)
+    review = Review.objects.get(juror=seated)
+    assert (response.status_code, response["Location"]) == (302, url("organiser_jury", contest))
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        "The declaration of Dana Nurlanova is resolved: 2 assignments withdrawn, 2 given to other jurors."
+    ]
+    assert (conflict.state, conflict.resolved_by, conflict.review_decision, conflict.resolution_reason) == (
+        "resolved",
+        organiser,
+        "set_aside",
+        "Scored her cousin's work",
+    )
+    assert (review.status, review.set_aside_reason) == ("set_aside", "Scored her cousin's work")
+    assert sorted(Assignment.objects.values_list("juror_id", flat=True)) == [pending["arman"].pk] * 2
+    assert list(organiser_client.get(url("organiser_jury", contest)).context["pending_conflicts"]) == []
+
+
+def test_resolve_without_a_decision_about_the_review_changes_nothing(organiser_client, contest, pending):
+    before = conflict_state(contest)
+
+    response = organiser_client.post(resolve_url(contest, pending["conflict"]), {"reason": ""})
+
+    assert (response.status_code, response["Location"]) == (302, url("organiser_jury", contest))
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        "The juror has submitted 1 review this declaration touches: keep it or set it aside."
+    ]
+    assert conflict_state(contest) == before
+
+
+def test_resolve_never_redirects_to_another_site(organiser_client, contest, pending):
+    response = organiser_client.post(
+        resolve_url(contest, pending["conflict"]), {"reviews": "kept", "reason": "ok", "next": "https://evil.example/"}
+    )
+
+    assert response["Location"] == url("organiser_jury", contest)
+
+
+def test_resolve_for_anonymous_redirects_to_login(client, contest, pending):
+    before = conflict_state(contest)
+    address = resolve_url(contest, pending["conflict"])
+
+    response = client.post(address, {"reviews": "kept", "reason": "x"})
+
+    assert (response.status_code, response["Location"]) == (302, login_url(address))
+    assert conflict_state(contest) == before
+
+
+def test_resolve_for_others_forbidden(client, contest, pending, refused_user):
+    client.force_login(refused_user)
+    before = conflict_state(contest)
+
+    response = client.post(resolve_url(contest, pending["conflict"]), {"reviews": "kept", "reason": "x"})
+
+    assert response.status_code == 403
+    assert conflict_state(contest) == before
+
+
+def test_resolve_a_declaration_of_another_contest_not_found(client, contest, pending):
+    other = ContestFactory()
+    client.force_login(ContestRoleFactory(contest=other, role=Role.ORGANISER).user)
+    before = conflict_state(contest)
+
+    response = client.post(resolve_url(other, pending["conflict"]), {"reviews": "kept", "reason": "x"})
+
+    assert response.status_code == 404
+    assert conflict_state(contest) == before
+
+
+def _pending_declarations(contest, count):  # type: ignore[no-untyped-def]
+    from judging.conflicts import conflict_declare
+
+    entries = [entry_from(contest, UniversityFactory()) for _ in range(count)]
+    jurors = [juror_in(contest, UniversityFactory(), name=f"Juror {n}") for n in range(count)]
+    round = round_of(contest, entries, jurors, k=1, number=Juror.objects.filter(contest=contest).count())
+    for juror, entry in zip(jurors, entries, strict=True):
+        Assignment.objects.create(round=round, juror=juror, entry=entry)
+        conflict_declare(actor=juror.user, juror=juror, code=entry.code, reason="Knows the author")
+        conflict_declare(actor=juror.user, juror=juror, university=UniversityFactory())
+
+
+def test_pending_declarations_queries_do_not_grow(organiser_client, contest):
+    _pending_declarations(contest, 1)
+    with CaptureQueriesContext(connection) as one:
+        organiser_client.get(url("organiser_jury", contest))
+    _pending_declarations(contest, 6)
+    with CaptureQueriesContext(connection) as many:
+        response = organiser_client.get(url("organiser_jury", contest))
+
+    assert len(response.context["pending_conflicts"]) == 14
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_dashboard_counts_pending_declarations(organiser_client, contest, pending):
+    response = organiser_client.get(url("organiser_dashboard", contest))
+
+    assert response.context["pending_conflicts"] == 1
+    assert "1 declaration of a conflict of interest waits for you." in response.content.decode()
+
+
+def test_juror_page_shows_their_pending_declarations_only(organiser_client, contest, seated, pending):
+    from judging.conflicts import conflict_declare
+
+    arman = pending["arman"]
+    conflict_declare(actor=arman.user, juror=arman, code="NOPE42")
+
+    response = organiser_client.get(url("organiser_juror", contest, pk=seated.pk))
+
+    assert [c.pk for c in response.context["pending_conflicts"]] == [pending["conflict"].pk]
+    assert f'action="{resolve_url(contest, pending["conflict"])}"' in response.content.decode()
+
+
+def test_organiser_conflict_with_an_unknown_code_is_told_so(organiser_client, contest, seated):
+    response = organiser_client.post(
+        url("organiser_juror_conflicts", contest, pk=seated.pk), {"entry_codes": "nope42", "reason": "?"}
+    )
+
+    assert response.status_code == 400
+    assert response.context["conflict_form"].errors["entry_codes"] == [
+        "No entry of this contest has the code NOPE42. Check it against the jury panel."
+    ]
+    assert Conflict.objects.count() == 0

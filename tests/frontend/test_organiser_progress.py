@@ -167,8 +167,9 @@ def test_progress_page_queries_do_not_grow_with_the_round(client, contest, organ
     client.force_login(organiser)
     address = url("organiser_progress", round)
 
-    # User (the session is in the cache), contest, permission, round; the three of the progress; the menu's links.
-    with django_assert_num_queries(8):
+    # User (the session is in the cache), contest, permission, round; the three of the progress; the menu's links;
+    # the declarations of conflicts waiting for the organisers (none).
+    with django_assert_num_queries(9):
         response = client.get(address)
 
     assert response.status_code == 200
@@ -300,3 +301,32 @@ def test_reassign_with_an_unknown_entry_or_juror_shows_the_form_error(client, or
     assert unknown_entry.context["form"].errors == {"entry": ["Entry NOPE is not part of this round."]}
     assert list(unknown_juror.context["form"].errors) == ["to"]
     assert state(round) == before
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_progress_page_lists_pending_declarations_in_a_fixed_number_of_queries(
+    client, contest, organiser, django_assert_num_queries, size
+):
+    from judging.conflicts import conflict_declare
+
+    jurors = [juror_in(contest, name=f"Juror {n}") for n in range(size)]
+    entries = [entry_from(contest, UniversityFactory()) for _ in range(size)]
+    round = round_of(contest, entries, jurors, k=1)
+    outsider = juror_in(contest, name="Not in the round")
+    conflict_declare(actor=outsider.user, juror=outsider, code="NOPE42")
+    for juror, entry in zip(jurors, entries, strict=True):
+        give(round, juror, entry, ReviewStatus.SUBMITTED)
+        conflict_declare(actor=juror.user, juror=juror, code=entry.code.lower(), reason="My student")
+    client.force_login(organiser)
+
+    # As without declarations, plus the assignments they touch, their universities (none to read) and the reviews.
+    with django_assert_num_queries(11):
+        response = client.get(url("organiser_progress", round))
+
+    page = response.content.decode()
+    pending = response.context["pending_conflicts"]
+    assert [c.juror for c in pending] == jurors
+    assert [[(t.entry, t.submitted) for t in c.touched] for c in pending] == [[(e, True)] for e in entries]
+    assert f"Entry {entries[0].code} “{entries[0].title}”" in page
+    assert "My student" in page
+    assert f'name="next" value="{url("organiser_progress", round)}"' in page

@@ -28,7 +28,6 @@ from judging.services import (
     RoundNotOpen,
     assignment_add,
     assignment_remove,
-    conflict_declare,
     juror_add,
     juror_update,
     review_save_draft,
@@ -203,60 +202,6 @@ def test_juror_update_changes_the_limit_and_refuses_other_fields(contest, organi
 
     assert Juror.objects.get(pk=juror.pk).max_load == 12
     assert str(refused.value) == "These fields cannot be changed: contest"
-
-
-def test_conflict_declare_by_the_juror_withdraws_their_unsubmitted_assignments(setting, unis):
-    juror, entry, other = setting["jurors"][0], setting["entries"][0], setting["entries"][1]
-    criterion = setting["criteria"][0]
-    review_save_draft(actor=juror.user, round=setting["round"], entry=entry, scores={criterion.pk: 1})
-
-    conflict = conflict_declare(actor=juror.user, juror=juror, entry=entry, reason="My former pupil")
-
-    assert (conflict.entry, conflict.university, conflict.reason, conflict.declared_by) == (
-        entry,
-        None,
-        "My former pupil",
-        juror.user,
-    )
-    assert list(Assignment.objects.filter(juror=juror).values_list("entry", flat=True)) == [other.pk]
-    assert Review.objects.filter(juror=juror).count() == 0
-
-
-def test_conflict_declare_with_a_university_withdraws_every_entry_of_its_authors(setting, unis, organiser):
-    juror = setting["jurors"][0]
-
-    conflict_declare(actor=organiser, juror=juror, university=unis[0])
-
-    assert Assignment.objects.filter(juror=juror).count() == 0
-    assert Assignment.objects.filter(juror=setting["jurors"][1]).count() == 2
-
-
-def test_conflict_declare_when_a_review_is_submitted_is_refused_and_keeps_everything(setting):
-    juror, entry = setting["jurors"][0], setting["entries"][0]
-    scores = {c.pk: 1 for c in setting["criteria"]}
-    review_submit(actor=juror.user, round=setting["round"], entry=entry, scores=scores)
-
-    with pytest.raises(BaigeError) as refused:
-        conflict_declare(actor=juror.user, juror=juror, entry=entry)
-
-    assert str(refused.value) == (
-        f"A review of {entry.code} is already submitted in a round that is still open; "
-        "the organisers have to withdraw it before this conflict can be declared."
-    )
-    assert Conflict.objects.count() == 0
-    assert Assignment.objects.filter(juror=juror).count() == 2
-
-
-def test_conflict_declare_for_another_juror_by_a_juror_is_refused(setting):
-    first, second = setting["jurors"]
-
-    with pytest.raises(NotAllowed):
-        conflict_declare(actor=first.user, juror=second, entry=setting["entries"][0])
-    with pytest.raises(BaigeError) as neither:
-        conflict_declare(actor=first.user, juror=first)
-
-    assert str(neither.value) == "Name either the entry or the university of the conflict."
-    assert Conflict.objects.count() == 0
 
 
 # --- Rounds ------------------------------------------------------------------------------------
