@@ -8,7 +8,9 @@ or a file of the worker's disk copied into the PDF. Three layers stop that:
   which nothing loads, stay);
 - LibreOffice runs with a fresh private profile per conversion that refuses links from untrusted
   documents (``BlockUntrustedRefererLinks``) and disables macros entirely;
-- where the system allows it, LibreOffice runs in an empty network namespace.
+- LibreOffice runs in an empty network namespace. Where the system cannot make one, nothing is converted
+  (``network_not_isolated``) unless the operator states that the worker's network is cut off otherwise
+  (``OFFICE_NETWORK_ISOLATED_EXTERNALLY``): the worker fails closed, never silently open.
 
 Page images come from poppler's ``pdftoppm``.
 """

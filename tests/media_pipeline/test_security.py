@@ -508,3 +508,88 @@ def test_odp_bomb_checked_in_bounded_memory(odp_bomb, tmp_path):
     codes, grown = result.stdout.split()
     assert codes == "archive_too_big,archive_too_big,archive_too_big"
     assert int(grown) < ARCHIVE_CHECK_MEMORY
+
+
+@pytest.fixture
+def no_network_namespace(monkeypatch):  # type: ignore[no-untyped-def]
+    """A system where ``unshare --net`` fails, as in a container without the right to make namespaces."""
+    from media_pipeline import tools
+
+    monkeypatch.setattr(tools, "UNSHARE", "false")  # the probe runs `false --net -- true`, which fails
+    assert tools.network_isolation_prefix() == ()
+
+
+def test_office_conversion_refused_when_the_network_cannot_be_isolated(no_network_namespace, tmp_path, caplog):
+    deck = corpus_file("presentations/python_pptx_tbl_cell.pptx")
+    pdf = tmp_path / "lesson.pdf"
+    with caplog.at_level("ERROR", logger="media_pipeline.tools"), pytest.raises(ProcessingFailed) as refused:
+        office.convert_to_pdf(deck, "pptx", pdf, timeout=60)
+    assert refused.value.code == "network_not_isolated"
+    assert "OFFICE_NETWORK_ISOLATED_EXTERNALLY=1" in refused.value.detail
+    assert [record.getMessage().split(":")[0] for record in caplog.records] == ["refused to run soffice"]
+    assert not pdf.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "Presentations cannot be converted at the moment: the server is not set up to open them safely. "
+            "The organisers have been told. Upload the presentation as PDF, or upload it again later.",
+        ),
+        (
+            "ru",
+            "Сейчас презентации не удаётся преобразовать: сервер не настроен для их безопасного открытия. "
+            "Организаторы уведомлены. Загрузите презентацию в формате PDF или загрузите её снова позже.",
+        ),
+        (
+            "kk",
+            "Қазір презентацияларды түрлендіру мүмкін емес: сервер оларды қауіпсіз ашуға бапталмаған. "
+            "Ұйымдастырушыларға хабарланды. Презентацияны PDF ретінде жүктеңіз немесе кейінірек қайта жүктеңіз.",
+        ),
+    ],
+)
+def test_office_file_fails_with_a_reason_for_its_author_when_the_network_cannot_be_isolated(
+    no_network_namespace, db, language, message
+):
+    from django.utils import translation
+
+    from media_pipeline.enums import AssetStatus
+    from media_pipeline.pipeline import asset_process
+    from media_pipeline.reasons import reason_text
+    from tests.factories import EntryFactory
+    from tests.media_pipeline.helpers import add_asset
+
+    asset = add_asset(EntryFactory(), corpus_file("presentations/python_pptx_tbl_cell.pptx"))
+    asset_process(asset_id=asset.pk)
+    asset.refresh_from_db()
+    assert (asset.status, asset.reason_code, asset.renditions.count()) == (
+        AssetStatus.FAILED,
+        "network_not_isolated",
+        0,
+    )
+    assert "unshare --net failed" in asset.reason  # for the operators' monitoring page
+    with translation.override(language):
+        assert reason_text(asset.reason_code) == message
+
+
+def test_office_conversion_runs_when_the_operator_says_the_network_is_isolated(
+    no_network_namespace, settings, tmp_path
+):
+    settings.OFFICE_NETWORK_ISOLATED_EXTERNALLY = True
+    pdf = tmp_path / "lesson.pdf"
+    office.convert_to_pdf(corpus_file("presentations/python_pptx_tbl_cell.pptx"), "pptx", pdf, timeout=120)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_office_conversion_runs_in_an_empty_network_namespace_where_the_system_allows(tmp_path):
+    from media_pipeline import tools
+
+    prefix = tools.network_isolation_prefix()
+    if not prefix:
+        pytest.skip("this system allows no network namespace")
+    assert prefix[1:] in (("--net", "--"), ("--map-root-user", "--net", "--"))
+    pdf = tmp_path / "lesson.pdf"
+    office.convert_to_pdf(corpus_file("presentations/python_pptx_tbl_cell.pptx"), "pptx", pdf, timeout=120)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
