@@ -96,6 +96,7 @@ test: test-system-packages $(VENV)/.dev node_modules/.installed messages service
 bench: bench-system-packages $(VENV)/.dev messages
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_media.py
+	$(BIN)/python benchmarks/bench_archive.py
 	$(BIN)/python benchmarks/bench_assignment.py
 	$(BIN)/python benchmarks/bench_reviews.py
 	$(BIN)/python benchmarks/bench_statistics.py

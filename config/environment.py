@@ -139,6 +139,8 @@ def storages_from_env(env: Mapping[str, str], media_root: Path) -> dict[str, Any
         # Past this size a file read through the storage spills to disk instead of memory.
         "max_memory_size": 8 * 1024 * 1024,
         "addressing_style": env.get("S3_ADDRESSING_STYLE") or None,
+        # Signature V4 signs a part's Content-Length, so a presigned part takes exactly its length.
+        "signature_version": "s3v4",
     }
     return {
         "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},

@@ -265,6 +265,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 # Where workers keep the files of the asset they are processing (deleted afterwards).
 MEDIA_WORK_DIR = ENV.get("MEDIA_WORK_DIR") or str(DATA_DIR / "work")
+# LibreOffice runs in an empty network namespace; where the system cannot make one (a non-root container
+# without user namespaces), presentations are refused unless the operator states that the office worker's
+# network is cut off otherwise (an internal-only container network, a firewall).
+OFFICE_NETWORK_ISOLATED_EXTERNALLY = env_bool(ENV, "OFFICE_NETWORK_ISOLATED_EXTERNALLY", default=False)
 
 # HTTPS: everything turns on by itself once SITE_URL is https, and stays off on the embedded
 # http://127.0.0.1 default, where a redirect to https or a secure-only cookie would lock everyone out.

@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError, FileRefused, NotAllowed
+from contest.archives import ArchiveLimits, ArchiveRefused, archive_check_bytes
 from contest.enums import Country, EntryStatus, Language
 from contest.models import Contest, Entry, Nomination, ParticipantProfile, Platform, University, new_entry_code
 from contest.services import Actor
@@ -61,6 +62,10 @@ ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 #: A spreadsheet of a few thousand lines is a few megabytes; anything far larger is a mistake.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 10_000
+#: What the zip directory of an imported workbook may declare: openpyxl inflates its parts itself.
+WORKBOOK_ARCHIVE = ArchiveLimits(
+    max_members=1000, max_total=200 * 1024 * 1024, max_member=100 * 1024 * 1024, max_ratio=100
+)
 PREVIEW_ROWS = 20
 CODE_PATTERN = re.compile(r"^[A-Z0-9-]{1,12}$")
 XLSX_MAGIC = b"PK\x03\x04"
@@ -246,6 +251,7 @@ def _csv_table(data: bytes) -> Iterator[list[str]]:
 
 
 def _xlsx_table(data: bytes) -> Iterator[list[str]]:
+    _check_workbook_archive(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for a broken or foreign zip file
@@ -258,6 +264,19 @@ def _xlsx_table(data: bytes) -> Iterator[list[str]]:
             yield [_cell_text(value) for value in values]
     finally:
         workbook.close()
+
+
+def _check_workbook_archive(data: bytes) -> None:
+    """Refuse a workbook whose zip directory declares more than a table needs, before openpyxl inflates it."""
+    try:
+        archive_check_bytes(data, WORKBOOK_ARCHIVE)
+    except ArchiveRefused as refused:
+        message = (
+            _("The workbook unpacks into far more data than a table needs. Save it again as XLSX or CSV UTF-8.")
+            if refused.code == "too_big"
+            else _("The file is neither a CSV table nor an XLSX workbook.")
+        )
+        raise ImportRefused([LineError(FILE_LINE, "", message)]) from None
 
 
 def _cell_text(value: Any) -> str:

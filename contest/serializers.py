@@ -18,6 +18,7 @@ from contest.services import CoAuthorData
 from contest.validators import validate_http_url
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
+from media_pipeline.reasons import reason_text
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -139,14 +140,24 @@ class CoAuthorSerializer(serializers.ModelSerializer):
 
 
 class EntryMediaSerializer(serializers.ModelSerializer):
+    """The entry's file as its author sees it: why it failed in their language, never a tool's output."""
+
     name = serializers.CharField(source="original_name", read_only=True)
     kind = serializers.ChoiceField(choices=MediaKind.choices, read_only=True)
     status = serializers.ChoiceField(choices=AssetStatus.choices, read_only=True)
+    reason = serializers.SerializerMethodField(help_text=_("Why the file failed, in the reader's language."))
+    reason_code = serializers.CharField(read_only=True, help_text=_("Why the file failed, as a stable code."))
 
     class Meta:
         model = MediaAsset
-        fields = ["name", "kind", "size", "status", "reason"]
+        fields = ["name", "kind", "size", "status", "reason", "reason_code"]
         read_only_fields = fields
+
+    def get_reason(self, asset: MediaAsset) -> str:
+        # The stored detail (a tool's error output, server paths) stays for the operators.
+        if asset.reason_code:
+            return reason_text(asset.reason_code, asset.reason_params)
+        return reason_text("internal") if asset.status == AssetStatus.FAILED else ""
 
 
 class EntrySerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -21,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.exceptions import BaigeError
 from contest.selectors import get_entry_for_author
 from contest.serializers import ErrorSerializer
 from media_pipeline import uploads
@@ -48,6 +50,18 @@ REFUSED = OpenApiResponse(
     ErrorSerializer,
     description="Malformed input (errors by field), or a rule refuses it (`{detail, code}`): "
     "`file_refused`, `size_mismatch`, `upload_incomplete`, `invalid_part`.",
+)
+BUSY = OpenApiResponse(
+    ErrorSerializer,
+    description="Other parts of the upload are being received (`parts_in_flight`): send again in a moment.",
+)
+SIZE = OpenApiParameter(
+    "size",
+    int,
+    OpenApiParameter.QUERY,
+    required=False,
+    description="The part's length in bytes; by default the length `partSize` gives this part. A presigned S3 URL "
+    "takes a part of exactly this length, and the lengths signed for all parts never add up to more than the file.",
 )
 KEY = OpenApiParameter(
     "key",
@@ -139,6 +153,15 @@ class SignedPartScheme(SessionScheme):
     name = "partCookieAuth"
 
 
+def _size_of(value: str | None) -> int | None:
+    """A length in bytes from a query parameter or header; None when not given, ``invalid_part`` when not a count."""
+    if value in (None, ""):
+        return None
+    if not value.isdigit() or len(value) > 15:
+        raise BaigeError(_("The part's length must be a number of bytes."), code="invalid_part")
+    return int(value)
+
+
 def _upload(request: Request, upload_id: uuid.UUID) -> UploadSession:
     return get_upload_for_author(request.user, upload_id=upload_id)
 
@@ -204,10 +227,14 @@ class UploadPartSignView(APIView):
             "CORS rules and expose `ETag`), or this server's part endpoint. The answer's `ETag` header names the "
             "part at completion. Refused past the deadline."
         ),
+        parameters=[SIZE],
         responses={200: SignedPartSerializer, 400: REFUSED, 403: NOT_LOGGED_IN, 404: NOT_FOUND, 409: CLOSED},
     )
     def get(self, request: Request, upload_id: uuid.UUID, part_number: int) -> Response:
-        url = upload_sign_part(actor=request.user, upload=_upload(request, upload_id), part_number=part_number)
+        size = _size_of(request.query_params.get("size"))
+        url = upload_sign_part(
+            actor=request.user, upload=_upload(request, upload_id), part_number=part_number, size=size
+        )
         return Response({"url": request.build_absolute_uri(url), "expires": PART_URL_SECONDS})
 
 
@@ -224,7 +251,14 @@ class UploadCompleteView(APIView):
             "differs from the size announced (nothing is kept). Completing twice answers the same file."
         ),
         request=CompleteSerializer,
-        responses={200: CompletedSerializer, 400: REFUSED, 403: NOT_LOGGED_IN, 404: NOT_FOUND, 409: CLOSED},
+        responses={
+            200: CompletedSerializer,
+            400: REFUSED,
+            403: NOT_LOGGED_IN,
+            404: NOT_FOUND,
+            409: CLOSED,
+            429: BUSY,
+        },
     )
     def post(self, request: Request, upload_id: uuid.UUID) -> Response:
         upload = _upload(request, upload_id)
@@ -255,7 +289,14 @@ class UploadPartView(APIView):
         ),
         parameters=[OpenApiParameter("signature", str, OpenApiParameter.QUERY, required=True)],
         request={"application/octet-stream": OpenApiTypes.BINARY},
-        responses={200: PartSerializer, 400: REFUSED, 403: NOT_LOGGED_IN, 404: NOT_FOUND, 409: CLOSED},
+        responses={
+            200: PartSerializer,
+            400: REFUSED,
+            403: NOT_LOGGED_IN,
+            404: NOT_FOUND,
+            409: CLOSED,
+            429: BUSY,
+        },
     )
     def put(self, request: Request, upload_id: uuid.UUID, part_number: int) -> Response:
         part: UploadedPart = upload_receive_part(
@@ -264,5 +305,6 @@ class UploadPartView(APIView):
             part_number=part_number,
             signature=request.query_params.get("signature", ""),
             stream=request.stream,
+            declared=_size_of(request.META.get("CONTENT_LENGTH")),
         )
         return Response(PartSerializer(part).data, headers={"ETag": f'"{part.etag}"'})

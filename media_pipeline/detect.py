@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
-import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from contest.archives import ZIP_ERRORS, ArchiveRefused, archive_check, member_open, member_read
 from media_pipeline.enums import MediaKind
+from media_pipeline.office import PRESENTATION_ARCHIVE, presentation_allowed_unpacked
+from media_pipeline.reasons import ProcessingFailed
 
 HEAD_BYTES = 64 * 1024
 #: ISO base media brands that are still pictures, not videos.
@@ -24,6 +27,8 @@ POWERPOINT_STREAM = "PowerPoint Document".encode("utf-16-le")
 MAX_ZIP_MEMBERS = 10_000
 #: Bytes of ``[Content_Types].xml`` read to tell a PPTM from a PPTX.
 MAX_CONTENT_TYPES = 1024 * 1024
+#: An ODF ``mimetype`` member is a few dozen bytes; one declaring more is not read.
+MAX_MIMETYPE = 1024
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,11 @@ UNKNOWN = Detected(MediaKind.UNKNOWN, "bin", "unknown")
 
 
 def detect(stream: BinaryIO) -> Detected:
-    """What ``stream`` holds: a video container, a presentation, a PDF, or unknown."""
+    """What ``stream`` holds: a video container, a presentation, a PDF, or unknown.
+
+    A zip archive that declares far more unpacked data than a presentation needs is refused with
+    ``ProcessingFailed("archive_too_big")`` before any of it is inflated.
+    """
     stream.seek(0)
     head = stream.read(HEAD_BYTES)
     stream.seek(0)
@@ -53,24 +62,29 @@ def detect(stream: BinaryIO) -> Detected:
 
 
 def _detect_zip(stream: BinaryIO) -> Detected:
+    packed = stream.seek(0, os.SEEK_END)
+    stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_ZIP_MEMBERS:
+            if len(archive.infolist()) > MAX_ZIP_MEMBERS:
                 return UNKNOWN
-            names = {info.filename for info in infos}
-            if "[Content_Types].xml" in names and "ppt/presentation.xml" in names:
+            archive_check(archive, PRESENTATION_ARCHIVE, allowed_total=presentation_allowed_unpacked(packed))
+            infos = {info.filename: info for info in archive.infolist()}
+            if "[Content_Types].xml" in infos and "ppt/presentation.xml" in infos:
                 # A macro-enabled deck says so in its content types; LibreOffice wants to know.
-                with archive.open("[Content_Types].xml") as types:
-                    if b"macroEnabled.main+xml" in types.read(MAX_CONTENT_TYPES):
+                with member_open(archive, infos["[Content_Types].xml"], limit=MAX_CONTENT_TYPES) as types:
+                    if b"macroEnabled.main+xml" in types.read():
                         return Detected(MediaKind.PRESENTATION, "pptm", "pptm")
                 return Detected(MediaKind.PRESENTATION, "pptx", "pptx")
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].strip()
+            if "mimetype" in infos:
+                mimetype = member_read(archive, infos["mimetype"], limit=MAX_MIMETYPE).strip()
                 if mimetype in ODP_MIMETYPES:
                     return Detected(MediaKind.PRESENTATION, "odp", "odp")
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, RuntimeError, NotImplementedError, zlib.error):
-        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method.
+    except ArchiveRefused as refused:
+        if refused.code == "too_big":
+            raise ProcessingFailed("archive_too_big", detail=refused.detail) from refused
+        return UNKNOWN
+    except ZIP_ERRORS:
         return UNKNOWN
     finally:
         stream.seek(0)

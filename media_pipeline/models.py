@@ -107,6 +107,9 @@ class UploadSession(models.Model):
     upload_id = models.CharField(max_length=1024, blank=True)
     status = models.CharField(max_length=12, choices=UploadStatus.choices, default=UploadStatus.OPEN)
     asset = models.OneToOneField(MediaAsset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    #: S3 only: the largest size each part number was signed for (``{"1": 8388608}``); their sum never
+    #: passes ``size``, and S3 refuses a part of another size than its URL was signed for.
+    signed_sizes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -117,3 +120,24 @@ class UploadSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uuid} · {self.filename}"
+
+
+class UploadReservation(models.Model):
+    """Bytes a part being received may take, counted against its upload's size until the part is stored.
+
+    Rows, not a counter, so that a web process killed mid-part leaves a row that goes stale instead of a
+    count that never comes down.
+    """
+
+    upload = models.ForeignKey(UploadSession, on_delete=models.CASCADE, related_name="reservations")
+    part_number = models.PositiveIntegerField()
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("part being received")
+        verbose_name_plural = _("parts being received")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id} · part {self.part_number} · {self.size}"

@@ -8,7 +8,9 @@ or a file of the worker's disk copied into the PDF. Three layers stop that:
   which nothing loads, stay);
 - LibreOffice runs with a fresh private profile per conversion that refuses links from untrusted
   documents (``BlockUntrustedRefererLinks``) and disables macros entirely;
-- where the system allows it, LibreOffice runs in an empty network namespace.
+- LibreOffice runs in an empty network namespace. Where the system cannot make one, nothing is converted
+  (``network_not_isolated``) unless the operator states that the worker's network is cut off otherwise
+  (``OFFICE_NETWORK_ISOLATED_EXTERNALLY``): the worker fails closed, never silently open.
 
 Page images come from poppler's ``pdftoppm``.
 """
@@ -19,7 +21,6 @@ import html
 import re
 import shutil
 import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -27,6 +28,7 @@ from typing import IO
 from xml.etree import ElementTree  # noqa: S405 - expat refuses entity expansion attacks; no DTDs are fetched
 from xml.parsers import expat  # noqa: S410 - the same expat, used for byte offsets
 
+from contest.archives import ZIP_ERRORS, ArchiveLimits, ArchiveRefused, archive_check, member_open, member_read
 from media_pipeline.reasons import ProcessingFailed
 from media_pipeline.tools import GIB, MIB, run_step
 
@@ -37,8 +39,17 @@ MAX_UNPACKED = 500 * MIB
 #: An entry this big that shrank more than MAX_RATIO times is a bomb, not a picture or a slide.
 RATIO_CHECKED_FROM = 10 * MIB
 MAX_RATIO = 500
-#: The part listing the slides is never this big in a real presentation.
+#: The part listing the slides is never this big in a real presentation, nor any XML part links are cut from.
 MAX_INDEX_PART = 64 * MIB
+#: What a presentation's zip directory may declare; the unpacked total may grow with the packed size
+#: (``presentation_allowed_unpacked``), so one member is only capped by what a worker may write.
+PRESENTATION_ARCHIVE = ArchiveLimits(
+    max_members=MAX_ENTRIES,
+    max_total=MAX_UNPACKED,
+    max_member=8 * GIB,
+    max_ratio=MAX_RATIO,
+    ratio_checked_from=RATIO_CHECKED_FROM,
+)
 OFFICE_TIMEOUT = 300
 OFFICE_MEMORY = 4 * GIB
 PDF_MEMORY = 2 * GIB
@@ -67,37 +78,36 @@ PRESENTATION_INDEX = {"pptx": "ppt/presentation.xml", "pptm": "ppt/presentation.
 ODF_PAGE = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}page"
 
 
+def presentation_allowed_unpacked(packed: int) -> int:
+    """Bytes a presentation of ``packed`` bytes may unpack to: ``MAX_UNPACKED``, or twice its size if more."""
+    # A deck carrying a big video is big packed and unpacked alike; a bomb is small only packed.
+    return max(MAX_UNPACKED, 2 * packed)
+
+
+def _archive_failure(refused: ArchiveRefused) -> ProcessingFailed:
+    code = "archive_too_big" if refused.code == "too_big" else "unreadable_presentation"
+    return ProcessingFailed(code, detail=refused.detail)
+
+
 def check_archive(path: Path) -> None:
     """Refuse a zip container that is corrupt (``unreadable_presentation``) or a bomb (``archive_too_big``).
 
-    Every entry is inflated once, with its CRC checked, so the sizes its directory declares are the
-    sizes LibreOffice will get.
+    The sizes its directory declares are checked first; then every entry is inflated once through a
+    bounded stream, with its CRC checked, so the sizes declared are the sizes LibreOffice will get.
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_ENTRIES:
-                raise ProcessingFailed("archive_too_big", detail=f"{len(infos)} entries; at most {MAX_ENTRIES}")
-            total = sum(info.file_size for info in infos)
-            # A deck carrying a big video is big packed and unpacked alike; a bomb is small only packed.
-            allowed = max(MAX_UNPACKED, 2 * path.stat().st_size)
-            if total > allowed:
-                raise ProcessingFailed("archive_too_big", detail=f"{total} bytes unpacked; at most {allowed}")
-            for info in infos:
-                if info.file_size > RATIO_CHECKED_FROM and info.file_size > MAX_RATIO * max(1, info.compress_size):
-                    raise ProcessingFailed(
-                        "archive_too_big",
-                        detail=f"{info.filename}: {info.compress_size} bytes unpack to {info.file_size}",
-                    )
-            for info in infos:
+            archive_check(
+                archive, PRESENTATION_ARCHIVE, allowed_total=presentation_allowed_unpacked(path.stat().st_size)
+            )
+            for info in archive.infolist():
                 if not info.is_dir():
-                    with archive.open(info) as member:
+                    with member_open(archive, info, limit=info.file_size) as member:
                         while member.read(MIB):
                             pass
-    except ProcessingFailed:
-        raise
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, ValueError, OSError, zlib.error) as error:
-        # RuntimeError: an encrypted entry; NotImplementedError: an unknown compression method.
+    except ArchiveRefused as refused:
+        raise _archive_failure(refused) from refused
+    except ZIP_ERRORS as error:
         raise ProcessingFailed("unreadable_presentation", detail=f"zip: {error}") from error
 
 
@@ -107,23 +117,14 @@ def count_slides(path: Path, extension: str) -> int | None:
     if part is None:
         return None
     try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo(part)
-            if info.file_size > MAX_INDEX_PART:
-                raise ProcessingFailed("archive_too_big", detail=f"{part} is {info.file_size} bytes")
-            with archive.open(info) as stream:
-                return _count_slides(stream, extension)
-    except ProcessingFailed:
-        raise
-    except (
-        KeyError,
-        zipfile.BadZipFile,
-        ElementTree.ParseError,
-        RuntimeError,
-        ValueError,
-        EOFError,
-        zlib.error,
-    ) as error:
+        with (
+            zipfile.ZipFile(path) as archive,
+            member_open(archive, archive.getinfo(part), limit=MAX_INDEX_PART) as stream,
+        ):
+            return _count_slides(stream, extension)
+    except ArchiveRefused as refused:
+        raise _archive_failure(refused) from refused
+    except (ElementTree.ParseError, *ZIP_ERRORS) as error:
         raise ProcessingFailed("unreadable_presentation", detail=f"{part}: {error}") from error
 
 
@@ -323,9 +324,12 @@ def cut_outside_links(source: Path, extension: str, target: Path) -> bool:
     changed: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(source) as archive:
+            archive_check(
+                archive, PRESENTATION_ARCHIVE, allowed_total=presentation_allowed_unpacked(source.stat().st_size)
+            )
             for info in archive.infolist():
                 if info.filename.endswith(suffix) and info.filename != "META-INF/manifest.xml":
-                    data = archive.read(info)
+                    data = member_read(archive, info, limit=MAX_INDEX_PART)
                     cuts, found = scan(data)
                     if found:
                         changed[info.filename] = _cut(data, cuts)
@@ -337,10 +341,32 @@ def cut_outside_links(source: Path, extension: str, target: Path) -> bool:
                 return False
             with zipfile.ZipFile(target, "w") as copy:
                 for info in archive.infolist():
-                    copy.writestr(info, changed.get(info.filename) or archive.read(info), info.compress_type)
+                    if info.filename in changed:
+                        copy.writestr(info, changed[info.filename], info.compress_type)
+                    else:
+                        _copy_member(archive, info, copy)
+    except ArchiveRefused as refused:
+        raise _archive_failure(refused) from refused
     except expat.ExpatError as error:
         raise ProcessingFailed("unreadable_presentation", detail=f"XML: {error}") from error
+    except ZIP_ERRORS as error:
+        raise ProcessingFailed("unreadable_presentation", detail=f"zip: {error}") from error
     return True
+
+
+def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, copy: zipfile.ZipFile) -> None:
+    """Copy one member, streamed: a picture or video inside a deck is never held in memory whole."""
+    written = zipfile.ZipInfo(info.filename, info.date_time)
+    written.compress_type = info.compress_type
+    written.external_attr = info.external_attr
+    written.comment = info.comment
+    # The declared size decides whether the copy needs zip64 headers.
+    written.file_size = info.file_size
+    if info.is_dir():
+        copy.writestr(written, b"")
+        return
+    with member_open(archive, info, limit=info.file_size) as source, copy.open(written, "w") as target:
+        shutil.copyfileobj(source, target, MIB)
 
 
 def _cut(data: bytes, cuts: list[tuple[int, int]]) -> bytes:

@@ -46,6 +46,10 @@ REASONS: dict[str, Promise] = {
     "timeout": _("Processing the file took too long. Upload a shorter or smaller file, or save it in another format."),
     "stuck": _("Processing the file failed several times. Upload it again; if that fails too, contact the organisers."),
     "internal": _("The file could not be processed because of an error on our side. We will look into it."),
+    "network_not_isolated": _(
+        "Presentations cannot be converted at the moment: the server is not set up to open them safely. "
+        "The organisers have been told. Upload the presentation as PDF, or upload it again later."
+    ),
 }
 
 

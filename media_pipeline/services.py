@@ -18,6 +18,7 @@ from media_pipeline.detect import detect
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
 from media_pipeline.pipeline import asset_enqueue
+from media_pipeline.reasons import ProcessingFailed
 
 CHUNK = 1024 * 1024
 
@@ -46,7 +47,11 @@ def asset_check_size(*, contest: Contest, size: int) -> None:
 def asset_check_upload(*, entry: Entry, stream: BinaryIO, size: int) -> tuple[MediaKind, str]:
     """Refuse a file over the contest's size limit or that is not a video or presentation."""
     asset_check_size(contest=entry.contest, size=size)
-    detected = detect(stream)
+    try:
+        detected = detect(stream)
+    except ProcessingFailed as failed:
+        # A zip bomb is refused here, in the web process, before it is stored or reaches a worker.
+        raise FileRefused(failed.message, code=failed.code) from failed
     if detected.kind == MediaKind.UNKNOWN:
         raise FileRefused(
             _(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import selectors
 import shutil
@@ -22,8 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from media_pipeline.reasons import ProcessingFailed
 
+logger = logging.getLogger(__name__)
 GIB = 1024**3
 MIB = 1024**2
 #: Address space a tool may map unless the caller says otherwise.
@@ -64,6 +68,10 @@ class ToolOutputTooLarge(ToolError):
     """The tool wrote more to standard output than the caller accepts."""
 
 
+class NetworkNotIsolated(ToolError):
+    """The tool must run without network, the system cannot isolate it, and nobody said it is isolated otherwise."""
+
+
 @dataclass(frozen=True)
 class ToolResult:
     args: tuple[str, ...]
@@ -92,14 +100,22 @@ def prlimit_path() -> str | None:
     return shutil.which("prlimit")
 
 
-@functools.cache
+#: The program that makes an empty network namespace (util-linux's ``unshare``).
+UNSHARE = "unshare"
+
+
 def network_isolation_prefix() -> tuple[str, ...]:
     """A command prefix that runs a tool in an empty network namespace, or ``()`` where the system forbids it.
 
     Root can create a namespace directly; other users need an unprivileged user namespace. Containers
-    often forbid both, so the caller must not rely on this alone.
+    often forbid both; ``run_tool`` then refuses to run a tool that must be isolated.
     """
-    unshare = shutil.which("unshare")
+    return _isolation_prefix(UNSHARE)
+
+
+@functools.cache
+def _isolation_prefix(program: str) -> tuple[str, ...]:
+    unshare = shutil.which(program)
     if not unshare:
         return ()
     prefix = (unshare, "--net", "--") if os.geteuid() == 0 else (unshare, "--map-root-user", "--net", "--")
@@ -108,6 +124,24 @@ def network_isolation_prefix() -> tuple[str, ...]:
     except (OSError, subprocess.SubprocessError):
         return ()
     return prefix if probe.returncode == 0 else ()
+
+
+def _isolation_or_refusal(args: Sequence[str]) -> tuple[str, ...]:
+    """The network isolation prefix; fails closed (``NetworkNotIsolated``) when there is none.
+
+    ``OFFICE_NETWORK_ISOLATED_EXTERNALLY`` is the operator's word that the worker's network is cut off
+    otherwise; then the tool runs without a namespace of its own.
+    """
+    prefix = network_isolation_prefix()
+    if prefix or settings.OFFICE_NETWORK_ISOLATED_EXTERNALLY:
+        return prefix
+    message = (
+        f"{args[0]} must run without network, and this system cannot make an empty network namespace "
+        "(unshare --net failed); run the worker where it can, or cut its network off otherwise and set "
+        "OFFICE_NETWORK_ISOLATED_EXTERNALLY=1"
+    )
+    logger.error("refused to run %s: %s", args[0], message)
+    raise NetworkNotIsolated(message, args=args)
 
 
 def _limit_prefix(memory: int | None, file_size: int | None) -> list[str]:
@@ -168,7 +202,7 @@ def run_tool(
         raise ToolMissing(f"{args[0]} is not installed", args=args)
     command = [*_die_with_worker_prefix(), *_limit_prefix(memory, file_size)]
     if isolate_network:
-        command.extend(network_isolation_prefix())
+        command.extend(_isolation_or_refusal(args))
     command.extend(args)
     environment = {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"), **BASE_ENV, **(env or {})}
     started = time.monotonic()
@@ -261,6 +295,8 @@ def run_step(args: Sequence[str], *, code: str, timeout: float, **options: Any) 
         raise ProcessingFailed("timeout", detail=error.detail()) from error
     except ToolMissing as error:
         raise ProcessingFailed("internal", detail=error.detail()) from error
+    except NetworkNotIsolated as error:
+        raise ProcessingFailed("network_not_isolated", detail=error.detail()) from error
     except ToolError as error:
         raise ProcessingFailed(code, detail=error.detail()) from error
     if result.killed:

@@ -43,7 +43,7 @@ from config.exceptions import BaigeError, FileRefused, NotAllowed
 from contest.models import Entry
 from contest.services import Actor, contest_ensure_accepting, entry_ensure_author
 from media_pipeline.enums import AssetStatus, UploadBackend, UploadStatus
-from media_pipeline.models import MediaAsset, UploadSession
+from media_pipeline.models import MediaAsset, UploadReservation, UploadSession
 from media_pipeline.pipeline import asset_enqueue
 from media_pipeline.services import asset_check_size
 
@@ -59,6 +59,10 @@ PART_URL_SECONDS = 10 * 60
 STREAM_CHUNK = 64 * 1024
 #: An open upload untouched this long is abandoned; ``uploads_discard_stale`` removes its parts.
 STALE_AFTER = timedelta(days=2)
+#: Parts of one upload received at the same time on Baige's disk; Baige's own client sends one at a time.
+MAX_PARTS_IN_FLIGHT = 4
+#: A part still being received after this long was cut off with its web process: its bytes count no more.
+RESERVATION_STALE_AFTER = timedelta(hours=1)
 
 _PART_SIGNER_SALT = "baige.media_pipeline.upload-part"
 _PART_FILE = re.compile(r"^part-(\d{5})$")
@@ -75,6 +79,13 @@ class UploadCompleted(UploadClosed):
     """The upload is already complete; its file is the entry's newest."""
 
     code = "upload_completed"
+
+
+class PartsInFlight(BaigeError):
+    """Other parts of the upload are being received and take what is left of its size: try again soon."""
+
+    status_code = 429
+    code = "parts_in_flight"
 
 
 @dataclass(frozen=True)
@@ -162,12 +173,14 @@ class _S3Parts:
         )
         upload.upload_id = answer["UploadId"]
 
-    def sign(self, upload: UploadSession, part_number: int) -> str:
+    def sign(self, upload: UploadSession, part_number: int, size: int) -> str:
+        # Content-Length is a signed header of the URL: S3 refuses a part of any other size.
         params = {
             "Bucket": self.bucket,
             "Key": self.object_key(upload.key),
             "UploadId": upload.upload_id,
             "PartNumber": part_number,
+            "ContentLength": size,
         }
         return str(self.client.generate_presigned_url("upload_part", Params=params, ExpiresIn=PART_URL_SECONDS))
 
@@ -384,20 +397,112 @@ def upload_create(
     return upload
 
 
-def upload_sign_part(*, actor: Actor, upload: UploadSession, part_number: int, now: datetime | None = None) -> str:
-    """A short-lived URL to send one part to (the bucket, or Baige's own part endpoint)."""
+def upload_sign_part(
+    *, actor: Actor, upload: UploadSession, part_number: int, size: int | None = None, now: datetime | None = None
+) -> str:
+    """A short-lived URL to send one part to (the bucket, or Baige's own part endpoint).
+
+    ``size`` is the part's length in bytes. On S3 (by default the length the offered part size gives this
+    part) the URL is good for that length only, and the sizes signed for all parts never add up to more
+    than the file announced; Baige's own disk takes parts of any size and counts them as they arrive.
+    """
     _ensure_owner(actor, upload)
     _ensure_open(upload)
     _ensure_part_number(part_number)
     # Past the deadline the file could not be completed: say so before more of it is sent.
     contest_ensure_accepting(upload.entry.contest, now=now)
-    return _parts_of(upload).sign(upload, part_number)
+    backend = _parts_of(upload)
+    if isinstance(backend, _LocalParts):
+        if size is not None:
+            _ensure_part_size(upload, size)
+        return backend.sign(upload, part_number)
+    length = part_layout_size(upload.size, part_number) if size is None else size
+    _ensure_part_size(upload, length)
+    _bind_signed_size(upload, part_number, length)
+    return backend.sign(upload, part_number, length)
+
+
+def _ensure_part_size(upload: UploadSession, size: int) -> None:
+    if not 1 <= size <= upload.size:
+        raise BaigeError(
+            _("This part lies outside the file announced (%(size)s).") % {"size": filesizeformat(upload.size)},
+            code="invalid_part",
+        )
+
+
+def part_layout_size(size: int, part_number: int) -> int:
+    """The length of part ``part_number`` of a file of ``size`` bytes cut into parts of ``PART_SIZE``."""
+    return min(PART_SIZE, size - (part_number - 1) * PART_SIZE)
+
+
+def _bind_signed_size(upload: UploadSession, part_number: int, length: int) -> None:
+    """Record that ``part_number`` may be ``length`` bytes; refuse when all parts could pass the size announced."""
+    with transaction.atomic():
+        locked = UploadSession.objects.select_for_update().get(pk=upload.pk)
+        _ensure_open(locked)
+        # S3 keeps one part per number; the largest size signed for a number is what it may hold.
+        sizes = {**locked.signed_sizes}
+        sizes[str(part_number)] = max(int(sizes.get(str(part_number), 0)), length)
+        if sum(int(value) for value in sizes.values()) > locked.size:
+            raise _parts_too_large(locked)
+        locked.signed_sizes = sizes
+        locked.save(update_fields=["signed_sizes", "updated_at"])
+
+
+def _parts_too_large(upload: UploadSession) -> FileRefused:
+    return FileRefused(
+        _("The parts sent are larger than the file announced (%(size)s). Upload the file again.")
+        % {"size": filesizeformat(upload.size)}
+    )
+
+
+def _reserve(upload: UploadSession, part_number: int, declared: int | None) -> UploadReservation:
+    """Take the bytes a part may use out of what is left of the upload's size, for as long as it is received.
+
+    The upload's row is locked, so parts received at once by any number of web processes never take more
+    than the size announced between them. ``declared`` is the part's Content-Length, when the client said it.
+    """
+    parts = _LocalParts(storage=default_storage)
+    with transaction.atomic():
+        locked = UploadSession.objects.select_for_update().get(pk=upload.pk)
+        _ensure_open(locked)
+        UploadReservation.objects.filter(
+            upload=locked, created_at__lt=timezone.now() - RESERVATION_STALE_AFTER
+        ).delete()
+        in_flight = list(UploadReservation.objects.filter(upload=locked))
+        if len(in_flight) >= MAX_PARTS_IN_FLIGHT:
+            raise _parts_in_flight()
+        stored = sum(part.size for part in parts.list(locked) if part.number != part_number)
+        left = locked.size - stored - sum(reservation.size for reservation in in_flight)
+        wanted = left if declared is None else declared
+        if wanted == 0 and declared == 0:
+            raise FileRefused(_("This part of the file is empty."))
+        if wanted <= 0 or wanted > left:
+            # While other parts are arriving, what is left may come back (a part refused or cut off).
+            raise _parts_in_flight() if in_flight else _parts_too_large(locked)
+        return UploadReservation.objects.create(upload=locked, part_number=part_number, size=wanted)
+
+
+def _parts_in_flight(*, completing: bool = False) -> PartsInFlight:
+    if completing:
+        return PartsInFlight(_("Parts of this file are still being received. The upload will finish in a moment."))
+    return PartsInFlight(_("Other parts of this file are being received. This part will be sent again in a moment."))
 
 
 def upload_receive_part(
-    *, actor: Actor, upload: UploadSession, part_number: int, signature: str, stream: BinaryIO | None
+    *,
+    actor: Actor,
+    upload: UploadSession,
+    part_number: int,
+    signature: str,
+    stream: BinaryIO | None,
+    declared: int | None = None,
 ) -> UploadedPart:
-    """Store one part sent to Baige's own part endpoint, streamed to disk in small pieces."""
+    """Store one part sent to Baige's own part endpoint, streamed to disk in small pieces.
+
+    The part's bytes are reserved from what is left of the upload's size before it is read, and reading
+    stops as soon as it passes them.
+    """
     _ensure_owner(actor, upload)
     try:
         signed = signing.TimestampSigner(salt=_PART_SIGNER_SALT).unsign(signature, max_age=PART_URL_SECONDS)
@@ -411,9 +516,12 @@ def upload_receive_part(
     _ensure_part_number(part_number)
     if stream is None:
         raise FileRefused(_("This part of the file is empty."))
-    parts = _LocalParts(storage=default_storage)
-    others = sum(part.size for part in parts.list(upload) if part.number != part_number)
-    return parts.receive(upload, part_number, stream, budget=upload.size - others)
+    reservation = _reserve(upload, part_number, declared)
+    try:
+        return _LocalParts(storage=default_storage).receive(upload, part_number, stream, budget=reservation.size)
+    finally:
+        # The part is in place (or refused) before its bytes stop counting as reserved.
+        UploadReservation.objects.filter(pk=reservation.pk).delete()
 
 
 def upload_list_parts(*, actor: Actor, upload: UploadSession) -> list[UploadedPart]:
@@ -460,6 +568,10 @@ def upload_complete(
         _ensure_open(locked)
         contest = locked.entry.contest
         contest_ensure_accepting(contest, now=now)
+        if UploadReservation.objects.filter(
+            upload=locked, created_at__gte=timezone.now() - RESERVATION_STALE_AFTER
+        ).exists():
+            raise _parts_in_flight(completing=True)
         backend = _parts_of(locked)
         stored = backend.list(locked)
         _check_parts(stored, parts)

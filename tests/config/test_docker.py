@@ -284,11 +284,37 @@ def test_compose_configuration_when_read_comes_from_the_env_file(compose):
     application = ("migrate", "web", "worker-default", "worker-media", "worker-office", "beat")
 
     assert {services[name]["env_file"] for name in (*application, "db", "minio", "createbucket")} == {"../.env"}
-    # No secret is written into the compose file: only the database's fixed names.
-    assert [name for name in application if "environment" in services[name]] == []
+    # No secret is written into the compose file: only the database's fixed names and the office worker's
+    # statement that its network is isolated.
+    assert [name for name in application if "environment" in services[name]] == ["worker-office"]
+    assert services["worker-office"]["environment"] == {"OFFICE_NETWORK_ISOLATED_EXTERNALLY": "1"}
     assert services["db"]["environment"] == {"POSTGRES_USER": "baige", "POSTGRES_DB": "baige"}
     assert {services[name]["image"] for name in application} == {"baige:latest"}
     assert {services[name]["build"]["dockerfile"] for name in application} == {"docker/Dockerfile"}
+
+
+def test_compose_office_worker_when_networked_reaches_only_db_redis_and_minio(compose):
+    services = compose["services"]
+    networks = {name: service.get("networks", ["default"]) for name, service in services.items()}
+
+    assert compose["networks"] == {"default": None, "internal": {"internal": True}}
+    assert networks["worker-office"] == ["internal"]
+    # What the office worker can reach: the services on its one network, which has no way out.
+    assert sorted(name for name, joined in networks.items() if "internal" in joined and name != "worker-office") == [
+        "beat",
+        "db",
+        "migrate",
+        "minio",
+        "redis",
+        "web",
+        "worker-default",
+        "worker-media",
+    ]
+    assert [name for name, joined in networks.items() if joined == ["internal"]] == ["worker-office"]
+    # Every other application service keeps its way out (e-mail, Sentry, the published port).
+    assert {tuple(networks[name]) for name in ("web", "worker-default", "worker-media", "beat", "migrate")} == {
+        ("default", "internal")
+    }
 
 
 def test_compose_third_party_images_are_pinned(compose):

@@ -59,6 +59,7 @@ def test_storage_with_bucket_is_s3_with_endpoint():
     )
     assert options["querystring_auth"] is True
     assert options["default_acl"] is None
+    assert options["signature_version"] == "s3v4"
 
 
 def test_celery_and_cache_use_redis_when_set(tmp_path):

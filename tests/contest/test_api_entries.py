@@ -97,10 +97,69 @@ def test_entry_retrieve_shows_every_field(author_api, contest, nomination, platf
         ],
         "status": "draft",
         "submitted_at": None,
-        "media": {"name": "lesson.pdf", "kind": "pdf", "size": len(TINY_PDF), "status": "uploaded", "reason": ""},
+        "media": {
+            "name": "lesson.pdf",
+            "kind": "pdf",
+            "size": len(TINY_PDF),
+            "status": "uploaded",
+            "reason": "",
+            "reason_code": "",
+        },
         "created_at": iso(entry.created_at),
         "updated_at": iso(entry.updated_at),
     }
+
+
+FFPROBE_STDERR = (
+    "ffprobe exited with 1\n/var/lib/baige/work/asset-17-x1y2/original: Invalid data found when processing input"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        (
+            "en",
+            "The video could not be read: it is damaged, incomplete or in a format we cannot play. "
+            "Export it again (MP4 with H.264 works everywhere) and upload it.",
+        ),
+        (
+            "ru",
+            "Не удалось прочитать видео: оно повреждено, неполное или в формате, который мы не можем "
+            "воспроизвести. Экспортируйте его заново (MP4 с кодеком H.264 работает везде) и загрузите.",
+        ),
+        (
+            "kk",
+            "Бейнені оқу мүмкін болмады: ол бүлінген, толық емес немесе біз ойната алмайтын пішімде. "
+            "Оны қайта экспорттап (H.264 кодегі бар MP4 кез келген жерде ойнатылады), жүктеңіз.",
+        ),
+    ],
+)
+def test_entry_retrieve_gives_the_reason_of_a_failed_file_never_tool_output(author_api, entry, language, reason):
+    from media_pipeline.enums import AssetStatus
+    from tests.factories import MediaAssetFactory
+
+    asset = MediaAssetFactory(
+        entry=entry, status=AssetStatus.FAILED, reason_code="unreadable_video", reason=FFPROBE_STDERR
+    )
+    Entry.objects.filter(pk=entry.pk).update(media=asset)
+    response = author_api.get(f"/api/v1/entries/{entry.code}/", HTTP_ACCEPT_LANGUAGE=language)
+    media = response.json()["media"]
+    assert (media["status"], media["reason_code"], media["reason"]) == ("failed", "unreadable_video", reason)
+    assert "/var/lib" not in response.content.decode() and "ffprobe" not in response.content.decode()
+
+
+def test_entry_retrieve_gives_a_generic_reason_for_a_failed_file_without_code(author_api, entry):
+    from media_pipeline.enums import AssetStatus
+    from tests.factories import MediaAssetFactory
+
+    asset = MediaAssetFactory(entry=entry, status=AssetStatus.FAILED, reason_code="", reason=FFPROBE_STDERR)
+    Entry.objects.filter(pk=entry.pk).update(media=asset)
+    media = author_api.get(f"/api/v1/entries/{entry.code}/").json()["media"]
+    assert (media["reason_code"], media["reason"]) == (
+        "",
+        "The file could not be processed because of an error on our side. We will look into it.",
+    )
 
 
 def test_entry_retrieve_without_media(author_api, entry):

@@ -12,6 +12,7 @@ import errno
 import http.server
 import os
 import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -22,6 +23,7 @@ import pytest
 from django.conf import settings
 
 from media_pipeline import ffmpeg, office
+from media_pipeline.detect import detect
 from media_pipeline.processing import Limits, ProcessingFailed, inspect_file, process_file
 from media_pipeline.tools import ToolTimeout, run_tool
 
@@ -399,3 +401,195 @@ def test_tool_over_its_time_limit_killed_with_its_whole_group():
     time.sleep(0.2)
     # Dead: gone, or a zombie waiting for init to reap it.
     assert {pid: _state(pid) for pid in seen if _state(pid) not in (None, "Z")} == {}
+
+
+GIB = 1024**3
+#: What checking an archive may add to a process's peak memory.
+ARCHIVE_CHECK_MEMORY = 150 * 1024**2
+
+
+@pytest.fixture(scope="module")
+def odp_bomb(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    """A 1 MB ODP whose ``mimetype`` member inflates to 1 GiB of zeros."""
+    path = tmp_path_factory.mktemp("bomb") / "lesson.odp"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as member:
+            chunk = bytes(1024 * 1024)
+            for _ in range(GIB // len(chunk)):
+                member.write(chunk)
+        archive.writestr("content.xml", "<office:document-content/>")
+    assert path.stat().st_size < 1.1 * 1024**2
+    return path
+
+
+def test_odp_bomb_refused_by_every_reader_at_once(odp_bomb, tmp_path):
+    started = time.monotonic()
+    with odp_bomb.open("rb") as stream, pytest.raises(ProcessingFailed) as detected:
+        detect(stream)
+    with pytest.raises(ProcessingFailed) as inspected:
+        inspect_file(odp_bomb, limits=LIMITS)
+    with pytest.raises(ProcessingFailed) as checked:
+        office.check_archive(odp_bomb)
+    with pytest.raises(ProcessingFailed) as cut:
+        office.cut_outside_links(odp_bomb, "odp", tmp_path / "copy.odp")
+    assert time.monotonic() - started < 2
+    packed = zipfile.ZipFile(odp_bomb).getinfo("mimetype").compress_size
+    assert [failed.value.code for failed in (detected, inspected, checked, cut)] == ["archive_too_big"] * 4
+    assert detected.value.detail == f"mimetype: {packed} bytes unpack to {GIB}"
+    assert not (tmp_path / "copy.odp").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "The presentation unpacks into far more data or parts than a presentation needs. "
+            "Make the pictures and videos inside it smaller, or save it as PDF, and upload it again.",
+        ),
+        (
+            "ru",
+            "После распаковки в презентации оказывается гораздо больше данных или частей, чем ей нужно. "
+            "Уменьшите изображения и видео внутри неё или сохраните её в формате PDF и загрузите снова.",
+        ),
+        (
+            "kk",
+            "Презентация ашылғанда қажетінен әлдеқайда көп деректер немесе бөліктер шығады. "
+            "Ішіндегі суреттер мен бейнелерді кішірейтіңіз немесе оны PDF пішімінде сақтаңыз да, қайта жүктеңіз.",
+        ),
+    ],
+)
+def test_odp_bomb_upload_refused_in_the_web_process_with_a_translated_reason(db, odp_bomb, language, message):
+    from django.utils import translation
+
+    from config.exceptions import FileRefused
+    from media_pipeline.services import asset_check_upload
+    from tests.factories import EntryFactory
+
+    entry = EntryFactory()
+    with translation.override(language), odp_bomb.open("rb") as stream, pytest.raises(FileRefused) as refused:
+        asset_check_upload(entry=entry, stream=stream, size=odp_bomb.stat().st_size)
+    assert (str(refused.value), refused.value.code) == (message, "archive_too_big")
+
+
+MEMORY_PROBE = """
+import resource, sys
+import django
+django.setup()
+from media_pipeline import office
+from media_pipeline.detect import detect
+from media_pipeline.reasons import ProcessingFailed
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+codes = []
+for check in (
+    lambda: detect(open(sys.argv[1], "rb")),
+    lambda: office.check_archive(office.Path(sys.argv[1])),
+    lambda: office.cut_outside_links(office.Path(sys.argv[1]), "odp", office.Path(sys.argv[2])),
+):
+    try:
+        check()
+        codes.append("")
+    except ProcessingFailed as failed:
+        codes.append(failed.code)
+print(",".join(codes), (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
+"""
+
+
+def test_odp_bomb_checked_in_bounded_memory(odp_bomb, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(odp_bomb), str(tmp_path / "copy.odp")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    assert result.returncode == 0, result.stderr
+    codes, grown = result.stdout.split()
+    assert codes == "archive_too_big,archive_too_big,archive_too_big"
+    assert int(grown) < ARCHIVE_CHECK_MEMORY
+
+
+@pytest.fixture
+def no_network_namespace(monkeypatch):  # type: ignore[no-untyped-def]
+    """A system where ``unshare --net`` fails, as in a container without the right to make namespaces."""
+    from media_pipeline import tools
+
+    monkeypatch.setattr(tools, "UNSHARE", "false")  # the probe runs `false --net -- true`, which fails
+    assert tools.network_isolation_prefix() == ()
+
+
+def test_office_conversion_refused_when_the_network_cannot_be_isolated(no_network_namespace, tmp_path, caplog):
+    deck = corpus_file("presentations/python_pptx_tbl_cell.pptx")
+    pdf = tmp_path / "lesson.pdf"
+    with caplog.at_level("ERROR", logger="media_pipeline.tools"), pytest.raises(ProcessingFailed) as refused:
+        office.convert_to_pdf(deck, "pptx", pdf, timeout=60)
+    assert refused.value.code == "network_not_isolated"
+    assert "OFFICE_NETWORK_ISOLATED_EXTERNALLY=1" in refused.value.detail
+    assert [record.getMessage().split(":")[0] for record in caplog.records] == ["refused to run soffice"]
+    assert not pdf.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "Presentations cannot be converted at the moment: the server is not set up to open them safely. "
+            "The organisers have been told. Upload the presentation as PDF, or upload it again later.",
+        ),
+        (
+            "ru",
+            "Сейчас презентации не удаётся преобразовать: сервер не настроен для их безопасного открытия. "
+            "Организаторы уведомлены. Загрузите презентацию в формате PDF или загрузите её снова позже.",
+        ),
+        (
+            "kk",
+            "Қазір презентацияларды түрлендіру мүмкін емес: сервер оларды қауіпсіз ашуға бапталмаған. "
+            "Ұйымдастырушыларға хабарланды. Презентацияны PDF ретінде жүктеңіз немесе кейінірек қайта жүктеңіз.",
+        ),
+    ],
+)
+def test_office_file_fails_with_a_reason_for_its_author_when_the_network_cannot_be_isolated(
+    no_network_namespace, db, language, message
+):
+    from django.utils import translation
+
+    from media_pipeline.enums import AssetStatus
+    from media_pipeline.pipeline import asset_process
+    from media_pipeline.reasons import reason_text
+    from tests.factories import EntryFactory
+    from tests.media_pipeline.helpers import add_asset
+
+    asset = add_asset(EntryFactory(), corpus_file("presentations/python_pptx_tbl_cell.pptx"))
+    asset_process(asset_id=asset.pk)
+    asset.refresh_from_db()
+    assert (asset.status, asset.reason_code, asset.renditions.count()) == (
+        AssetStatus.FAILED,
+        "network_not_isolated",
+        0,
+    )
+    assert "unshare --net failed" in asset.reason  # for the operators' monitoring page
+    with translation.override(language):
+        assert reason_text(asset.reason_code) == message
+
+
+def test_office_conversion_runs_when_the_operator_says_the_network_is_isolated(
+    no_network_namespace, settings, tmp_path
+):
+    settings.OFFICE_NETWORK_ISOLATED_EXTERNALLY = True
+    pdf = tmp_path / "lesson.pdf"
+    office.convert_to_pdf(corpus_file("presentations/python_pptx_tbl_cell.pptx"), "pptx", pdf, timeout=120)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_office_conversion_runs_in_an_empty_network_namespace_where_the_system_allows(tmp_path):
+    from media_pipeline import tools
+
+    prefix = tools.network_isolation_prefix()
+    if not prefix:
+        pytest.skip("this system allows no network namespace")
+    assert prefix[1:] in (("--net", "--"), ("--map-root-user", "--net", "--"))
+    pdf = tmp_path / "lesson.pdf"
+    office.convert_to_pdf(corpus_file("presentations/python_pptx_tbl_cell.pptx"), "pptx", pdf, timeout=120)
+    assert pdf.read_bytes()[:5] == b"%PDF-"

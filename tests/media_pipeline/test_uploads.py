@@ -11,7 +11,7 @@ import time_machine
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from config.exceptions import DeadlinePassed
@@ -316,6 +316,53 @@ def test_upload_part_larger_than_announced(author_api, entry):
         "code": "file_refused",
     }
     assert part_files(upload) == ["part-00001", "part-00001.md5"]
+
+
+def test_upload_part_when_others_in_flight_take_what_is_left(author_api, entry):
+    from media_pipeline.models import UploadReservation
+
+    upload = start(author_api, entry, b"x" * 1000)
+    UploadReservation.objects.create(upload=upload, part_number=1, size=700)
+    response = put(author_api, sign(author_api, upload, 2).json()["url"], b"y" * 301)
+    assert response.status_code == 429
+    assert response.json() == {
+        "detail": "Other parts of this file are being received. This part will be sent again in a moment.",
+        "code": "parts_in_flight",
+    }
+    assert part_files(upload) == []
+    # What is left is taken; the reservation of the part received is gone once it is stored.
+    assert put(author_api, sign(author_api, upload, 2).json()["url"], b"y" * 300).status_code == 200
+    assert list(UploadReservation.objects.filter(upload=upload).values_list("part_number", "size")) == [(1, 700)]
+
+
+def test_upload_part_when_a_part_was_cut_off_long_ago_counts_it_no_more(author_api, entry):
+    from media_pipeline.models import UploadReservation
+
+    upload = start(author_api, entry, b"x" * 1000)
+    stale = UploadReservation.objects.create(upload=upload, part_number=1, size=1000)
+    UploadReservation.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - uploads.RESERVATION_STALE_AFTER - timedelta(seconds=1)
+    )
+    assert put(author_api, sign(author_api, upload, 1).json()["url"], b"x" * 1000).status_code == 200
+    assert UploadReservation.objects.filter(upload=upload).count() == 0
+
+
+def test_upload_complete_while_a_part_is_received(author_api, entry):
+    from media_pipeline.models import UploadReservation
+
+    upload = start(author_api, entry, b"x" * 1000)
+    send(author_api, upload, b"x" * 1000, [1])
+    UploadReservation.objects.create(upload=upload, part_number=1, size=1000)
+    response = complete(author_api, upload)
+    assert (response.status_code, response.json()) == (
+        429,
+        {
+            "detail": "Parts of this file are still being received. The upload will finish in a moment.",
+            "code": "parts_in_flight",
+        },
+    )
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.OPEN
 
 
 def test_upload_part_without_body(author_api, entry):

@@ -31,6 +31,14 @@ CORS_RULE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _part_size(monkeypatch):  # type: ignore[no-untyped-def]
+    """The part size Baige offers, which a browser follows: 5 MiB, S3's smallest."""
+    from media_pipeline import uploads
+
+    monkeypatch.setattr(uploads, "PART_SIZE", PART)
+
+
 @pytest.fixture
 def bucket(s3_storage):  # type: ignore[no-untyped-def]
     client, name = s3_storage
@@ -65,14 +73,19 @@ def send(client, upload, data, numbers):  # type: ignore[no-untyped-def]
     """Send parts as the browser does: a presigned URL from our API, then a PUT straight to the bucket."""
     etags = {}
     for number in numbers:
-        signed = client.get(reverse("uploads_api:sign", kwargs={"upload_id": upload.uuid, "part_number": number}))
-        assert signed.status_code == 200, signed.content
         piece = data[(number - 1) * PART : number * PART]
+        signed = sign(client, upload, number, size=len(piece))
+        assert signed.status_code == 200, signed.content
         answer = requests.put(signed.json()["url"], data=piece, headers={"Origin": SITE}, timeout=30)
         assert answer.status_code == 200, answer.text
         assert answer.headers["Access-Control-Expose-Headers"] == "ETag"
         etags[number] = answer.headers["ETag"].strip('"')
     return etags
+
+
+def sign(client, upload, number, **query):  # type: ignore[no-untyped-def]
+    url = reverse("uploads_api:sign", kwargs={"upload_id": upload.uuid, "part_number": number})
+    return client.get(url, query)
 
 
 def list_parts(client, upload):  # type: ignore[no-untyped-def]
@@ -167,7 +180,7 @@ def test_upload_to_s3_parts_too_small_for_s3(bucket, entry, participant):
     upload = start(client, entry, 2000)
     etags = {}
     for number in (1, 2):
-        url = client.get(reverse("uploads_api:sign", kwargs={"upload_id": upload.uuid, "part_number": number}))
+        url = sign(client, upload, number, size=1000)
         etags[number] = requests.put(url.json()["url"], data=b"x" * 1000, timeout=30).headers["ETag"].strip('"')
     response = complete(client, upload, etags)
     assert response.status_code == 400
@@ -200,3 +213,85 @@ def test_bucket_cors_lets_the_site_put_parts_and_read_etag(bucket, entry, partic
     assert answer.headers["Access-Control-Allow-Origin"] == SITE
     assert answer.headers["Access-Control-Allow-Methods"] == "PUT"
     assert answer.headers["Access-Control-Expose-Headers"] == "ETag"
+
+
+def _signed(url: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def test_upload_to_s3_part_url_signs_the_part_s_length(bucket, entry, participant):
+    # moto does not check signatures, so the test reads the URL: S3 (and MinIO) refuse a PUT whose
+    # Content-Length differs from the signed one, since content-length is a signed header of it.
+    client = logged_in(participant)
+    upload = start(client, entry, 11 * MIB)
+    by_layout = _signed(sign(client, upload, 3).json()["url"])
+    assert (by_layout["X-Amz-Algorithm"], by_layout["X-Amz-SignedHeaders"]) == (
+        "AWS4-HMAC-SHA256",
+        "content-length;host",
+    )
+    stated = sign(client, upload, 1, size=PART).json()["url"]
+    assert _signed(stated)["X-Amz-SignedHeaders"] == "content-length;host"
+    upload.refresh_from_db()
+    # The last part is what the offered part size leaves of the file: 11 - 2 x 5 MiB.
+    assert upload.signed_sizes == {"3": MIB, "1": PART}
+    # The URL takes exactly its length: one byte more is refused by S3's signature check, here by botocore's.
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+
+    for length, matches in ((PART, True), (PART + 1, False)):
+        query = _signed(stated)
+        request = botocore.awsrequest.AWSRequest(
+            method="PUT",
+            url=stated.split("?")[0]
+            + "?"
+            + "&".join(f"{k}={v}" for k, v in query.items() if not k.startswith("X-Amz")),
+            headers={"Content-Length": str(length)},
+        )
+        request.context["timestamp"] = query["X-Amz-Date"]
+        signer = botocore.auth.S3SigV4QueryAuth(
+            botocore.credentials.Credentials("testing", "testing"),
+            "s3",
+            "us-east-1",
+            expires=int(query["X-Amz-Expires"]),
+        )
+        signer.add_auth(request)
+        assert (_signed(request.url)["X-Amz-Signature"] == query["X-Amz-Signature"]) is matches
+
+
+def test_upload_to_s3_parts_signed_never_add_up_to_more_than_the_file(bucket, entry, participant):
+    client = logged_in(participant)
+    upload = start(client, entry, 10 * MIB)
+    assert sign(client, upload, 1, size=PART).status_code == 200
+    assert sign(client, upload, 2, size=PART).status_code == 200
+    assert sign(client, upload, 2, size=PART).status_code == 200  # a retry of the same part
+    assert sign(client, upload, 1, size=1000).status_code == 200  # part 1 may still be 5 MiB: that counts
+    refused = sign(client, upload, 3, size=1)
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {
+            "detail": "The parts sent are larger than the file announced (10.0\xa0MB). Upload the file again.",
+            "code": "file_refused",
+        },
+    )
+    # Six parts of 10 MiB against a 10 MiB file: the first only.
+    other = start(client, EntryFactory(contest=entry.contest, author=participant), 10 * MIB)
+    answers = [sign(client, other, number, size=10 * MIB).status_code for number in range(1, 7)]
+    assert answers == [200, 400, 400, 400, 400, 400]
+
+
+@pytest.mark.parametrize(("query", "code"), [({"size": "0"}, "invalid_part"), ({"size": "x"}, "invalid_part")])
+def test_upload_to_s3_sign_part_when_length_wrong(bucket, entry, participant, query, code):
+    client = logged_in(participant)
+    upload = start(client, entry, 10 * MIB)
+    response = sign(client, upload, 1, **query)
+    assert (response.status_code, response.json()["code"]) == (400, code)
+    too_big = sign(client, upload, 1, size=10 * MIB + 1)
+    assert too_big.json() == {
+        "detail": "This part lies outside the file announced (10.0\xa0MB).",
+        "code": "invalid_part",
+    }
+    beyond = sign(client, upload, 3)  # 10 MiB in parts of 5 MiB has no third part
+    assert (beyond.status_code, beyond.json()["code"]) == (400, "invalid_part")
