@@ -43,7 +43,7 @@ from contest.models import Entry
 from contest.services import Actor, contest_ensure_organiser
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, AssignmentRemoval, Conflict, Juror, Review, Round, RoundEntry
-from judging.selectors import entry_universities
+from judging.selectors import entrant_pairs, entry_universities
 
 
 @dataclass(frozen=True)
@@ -726,7 +726,14 @@ def _entry_inputs(round: Round) -> list[EntryInput]:
     ]
 
 
-def _juror_inputs(jurors: Sequence[Juror]) -> list[JurorInput]:
+def _entrant_pairs_of(jurors: Sequence[Juror]) -> set[tuple[int, int]]:
+    """(juror id, entry id): the entries of their contests that the jurors wrote or co-wrote."""
+    contests = {juror.contest_id for juror in jurors}
+    return entrant_pairs(jurors, Entry.objects.filter(contest_id__in=contests).values("pk"))
+
+
+def _juror_inputs(jurors: Sequence[Juror], *, entrants: set[tuple[int, int]] | None = None) -> list[JurorInput]:
+    """The jurors as :func:`assign` sees them; ``entrants`` (juror id, entry id) are read when not given."""
     declared_entries: dict[int, set[int]] = defaultdict(set)
     declared_universities: dict[int, set[int]] = defaultdict(set)
     conflicts = Conflict.objects.filter(juror__in=jurors).values_list("juror_id", "entry_id", "university_id")
@@ -735,6 +742,9 @@ def _juror_inputs(jurors: Sequence[Juror]) -> list[JurorInput]:
             declared_entries[juror_id].add(entry_id)
         if university_id is not None:
             declared_universities[juror_id].add(university_id)
+    # Nobody judges their own entry: what a juror wrote or co-wrote is a conflict they need not declare.
+    for juror_id, entry_id in _entrant_pairs_of(jurors) if entrants is None else entrants:
+        declared_entries[juror_id].add(entry_id)
     return [
         JurorInput(
             id=juror.pk,
@@ -775,20 +785,24 @@ def assignment_run(
     entry_ids = {entry.id for entry in entries}
     juror_ids = {juror.pk for juror in jurors}
     reviewed = set(Review.objects.filter(round=round).values_list("entry_id", "juror_id"))
+    # An assignment of a juror to their own entry (made before the rule held) is never kept.
+    entrants = _entrant_pairs_of(jurors)
+    own = {(entry_id, juror_id) for juror_id, entry_id in entrants}
     keep, drop = [], []
     for pk, entry_id, juror_id, origin in Assignment.objects.filter(round=round).values_list(
         "pk", "entry_id", "juror_id", "origin"
     ):
         member = entry_id in entry_ids and juror_id in juror_ids
-        if (entry_id, juror_id) in reviewed or (origin == AssignmentOrigin.MANUAL and member):
+        if (entry_id, juror_id) in own:
+            drop.append(pk)
+        elif (entry_id, juror_id) in reviewed or (origin == AssignmentOrigin.MANUAL and member):
             keep.append((entry_id, juror_id))
         else:
             drop.append(pk)
     removed = AssignmentRemoval.objects.filter(round=round).values_list("entry_id", "juror_id")
     try:
-        plan = assign(
-            entries=entries, jurors=_juror_inputs(jurors), k=k, seed=seed, fixed=keep, forbidden=list(removed)
-        )
+        juror_inputs = _juror_inputs(jurors, entrants=entrants)
+        plan = assign(entries=entries, jurors=juror_inputs, k=k, seed=seed, fixed=keep, forbidden=list(removed))
     except Infeasible as refused:
         labels = {
             pk: f"{code} “{title}”"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
@@ -26,13 +27,13 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from contest.enums import Role
-from contest.models import CoAuthor, Contest, ContestRole, Entry, ParticipantProfile, Platform
+from contest.models import CoAuthor, Contest, ContestRole, Entry, Platform
 from contest.selectors import get_contest_for_organiser
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Criterion, CriterionLevel, Juror, Review, Round, RoundJuror, Rubric
@@ -93,27 +94,102 @@ def juror_of(user: Any, contest: Contest) -> Juror | None:
 
 
 def entry_universities(entry_ids: Iterable[int] | QuerySet[Any]) -> dict[int, set[int]]:
-    """The universities of every author of each entry: the author's profile and each co-author's."""
+    """The universities of every author of each entry, as the entry records them (2 queries).
+
+    The author's university is the one taken when the entry was submitted (``Entry.author_university``), never
+    the author's profile, which may change afterwards; the co-authors' are on the entry's own co-author rows.
+    """
     ids = entry_ids if isinstance(entry_ids, QuerySet) else list(entry_ids)
     universities: dict[int, set[int]] = defaultdict(set)
-    entries = Entry.objects.filter(pk__in=ids)
-    profiles = dict(
-        ParticipantProfile.objects.filter(
-            user_id__in=entries.values("author_id"), university__isnull=False
-        ).values_list("user_id", "university_id")
-    )
-    for entry_id, author_id in entries.values_list("pk", "author_id"):
+    for entry_id, university_id in Entry.objects.filter(pk__in=ids).values_list("pk", "author_university_id"):
         found = universities.setdefault(entry_id, set())  # every entry has a key, even without a university
-        if author_id in profiles:
-            found.add(profiles[author_id])
+        if university_id is not None:
+            found.add(university_id)
     coauthors = CoAuthor.objects.filter(entry_id__in=ids, university__isnull=False)
     for entry_id, university_id in coauthors.values_list("entry_id", "university_id"):
         universities[entry_id].add(university_id)
     return dict(universities)
 
 
+def _addresses_of(user_ids: Collection[int]) -> dict[int, set[str]]:
+    """Every e-mail address of each person in lower case: the account's own and every one allauth keeps for it."""
+    found: dict[int, set[str]] = defaultdict(set)
+    own = get_user_model().objects.filter(pk__in=user_ids).exclude(email="").annotate(address=Lower("email"))
+    kept = EmailAddress.objects.filter(user_id__in=user_ids).exclude(email="").annotate(address=Lower("email"))
+    for user_id, address in [*own.values_list("pk", "address"), *kept.values_list("user_id", "address")]:
+        found[user_id].add(address)
+    return found
+
+
+def entrant_pairs(jurors: Iterable[Juror], entries: Iterable[int] | QuerySet[Any]) -> set[tuple[int, int]]:
+    """(juror id, entry id) pairs where the juror wrote or co-wrote the entry, among ``entries`` (4 queries).
+
+    A juror is an entrant of an entry when their account is its author's, or when one of their e-mail
+    addresses (the account's, or any allauth keeps for it; case aside) is the author's or a co-author's.
+    """
+    seats = list(jurors)
+    if not seats:
+        return set()
+    ids = entries if isinstance(entries, QuerySet) else list(entries)
+    by_user: dict[int, set[int]] = defaultdict(set)
+    for seat in seats:
+        by_user[seat.user_id].add(seat.pk)
+    by_address: dict[str, set[int]] = defaultdict(set)
+    for user_id, addresses in _addresses_of(set(by_user)).items():
+        for address in addresses:
+            by_address[address] |= by_user[user_id]
+    pairs: set[tuple[int, int]] = set()
+    authored = (
+        Entry.objects.filter(pk__in=ids)
+        .annotate(address=Lower("author__email"))
+        .filter(Q(author_id__in=list(by_user)) | Q(address__in=list(by_address)))
+        .values_list("pk", "author_id", "address")
+    )
+    for entry_id, author_id, address in authored:
+        for juror_id in by_user.get(author_id, set()) | by_address.get(address, set()):
+            pairs.add((juror_id, entry_id))
+    if by_address:
+        coauthors = (
+            CoAuthor.objects.filter(entry_id__in=ids)
+            .annotate(address=Lower("email"))
+            .filter(address__in=list(by_address))
+            .values_list("entry_id", "address")
+        )
+        for entry_id, address in coauthors:
+            pairs.update((juror_id, entry_id) for juror_id in by_address[address])
+    return pairs
+
+
+def juror_is_entrant(juror: Juror, entry: Entry) -> bool:
+    """Whether ``juror`` wrote or co-wrote ``entry`` (see :func:`entrant_pairs`)."""
+    return bool(entrant_pairs([juror], [entry.pk]))
+
+
+@dataclass(frozen=True)
+class JurorEntrant:
+    """A juror of the contest who is also an author or co-author of some of its entries."""
+
+    juror: Juror
+    codes: list[str]
+
+
+def jurors_who_entered(contest: Contest) -> list[JurorEntrant]:
+    """Every juror of the contest who wrote or co-wrote one of its entries, with those entries' codes (5 queries)."""
+    jurors = list(Juror.objects.filter(contest=contest).select_related("user__profile").order_by("pk"))
+    pairs = entrant_pairs(jurors, Entry.objects.filter(contest=contest).values("pk"))
+    if not pairs:
+        return []
+    codes = dict(Entry.objects.filter(pk__in={entry_id for _juror, entry_id in pairs}).values_list("pk", "code"))
+    by_juror: dict[int, list[str]] = defaultdict(list)
+    for juror_id, entry_id in pairs:
+        by_juror[juror_id].append(codes[entry_id])
+    return [JurorEntrant(juror=juror, codes=sorted(by_juror[juror.pk])) for juror in jurors if juror.pk in by_juror]
+
+
 def juror_conflict_reason(juror: Juror, entry: Entry) -> str | None:
-    """Why ``juror`` may not review ``entry`` (same university as an author, or declared), else ``None``."""
+    """Why ``juror`` may not review ``entry`` (they wrote it, share an author's university, declared it), else None."""
+    if juror_is_entrant(juror, entry):
+        return _("%(juror)s is an author or co-author of this entry.") % {"juror": juror}
     universities = entry_universities([entry.pk]).get(entry.pk, set())
     if juror.university_id is not None and juror.university_id in universities:
         return _("%(juror)s is from the same university as an author of this entry.") % {"juror": juror}

@@ -43,7 +43,7 @@ from judging.models import (
     Rubric,
     Score,
 )
-from judging.selectors import entry_universities, juror_conflict_reason
+from judging.selectors import entry_universities, juror_conflict_reason, juror_is_entrant
 
 TEXT_LANGUAGES = ("kk", "ru", "en")
 
@@ -666,6 +666,8 @@ def _review_locked(actor: Actor, round: Round, entry: Entry, now: datetime) -> R
     if assignment is None:
         raise NotAllowed(_("This entry is not assigned to you in this round."), code="not_assigned")
     juror = assignment.juror
+    if juror_is_entrant(juror, entry):
+        raise NotAllowed(_("You cannot review an entry you wrote or co-wrote."), code="own_entry")
     _ensure_accepts_reviews(round, now)
     # ``of=("self",)``: only the review row; the default ordering would join (and lock) the round, entry and juror.
     reviews = (
