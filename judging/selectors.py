@@ -112,24 +112,24 @@ def entry_universities(entry_ids: Iterable[int] | QuerySet[Any]) -> dict[int, se
 
 
 def _addresses_of(user_ids: Collection[int]) -> dict[int, set[str]]:
-    """Every e-mail address of each person in lower case: the account's own and every one allauth keeps for it."""
+    """Every e-mail address of each person in lower case, the account's own and every one allauth keeps (1 query)."""
     found: dict[int, set[str]] = defaultdict(set)
-    own = get_user_model().objects.filter(pk__in=user_ids).exclude(email="").annotate(address=Lower("email"))
-    kept = EmailAddress.objects.filter(user_id__in=user_ids).exclude(email="").annotate(address=Lower("email"))
-    for user_id, address in [*own.values_list("pk", "address"), *kept.values_list("user_id", "address")]:
-        found[user_id].add(address)
+    rows = (
+        get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .annotate(own=Lower("email"), kept=Lower("emailaddress__email"))
+        .values_list("pk", "own", "kept")
+    )
+    for user_id, own, kept in rows:
+        found[user_id].update(address for address in (own, kept) if address)
     return found
 
 
-def entrant_pairs(jurors: Iterable[Juror], entries: Iterable[int] | QuerySet[Any]) -> set[tuple[int, int]]:
-    """(juror id, entry id) pairs where the juror wrote or co-wrote the entry, among ``entries`` (4 queries).
-
-    A juror is an entrant of an entry when their account is its author's, or when one of their e-mail
-    addresses (the account's, or any allauth keeps for it; case aside) is the author's or a co-author's.
-    """
+def _entrants(jurors: Iterable[Juror], entries: Iterable[int] | QuerySet[Any]) -> dict[tuple[int, int], str]:
+    """(juror id, entry id) → the entry's code, where the juror wrote or co-wrote the entry (3 queries)."""
     seats = list(jurors)
     if not seats:
-        return set()
+        return {}
     ids = entries if isinstance(entries, QuerySet) else list(entries)
     by_user: dict[int, set[int]] = defaultdict(set)
     for seat in seats:
@@ -138,31 +138,59 @@ def entrant_pairs(jurors: Iterable[Juror], entries: Iterable[int] | QuerySet[Any
     for user_id, addresses in _addresses_of(set(by_user)).items():
         for address in addresses:
             by_address[address] |= by_user[user_id]
-    pairs: set[tuple[int, int]] = set()
+    found: dict[tuple[int, int], str] = {}
     authored = (
         Entry.objects.filter(pk__in=ids)
         .annotate(address=Lower("author__email"))
         .filter(Q(author_id__in=list(by_user)) | Q(address__in=list(by_address)))
-        .values_list("pk", "author_id", "address")
+        .values_list("pk", "code", "author_id", "address")
     )
-    for entry_id, author_id, address in authored:
+    for entry_id, code, author_id, address in authored:
         for juror_id in by_user.get(author_id, set()) | by_address.get(address, set()):
-            pairs.add((juror_id, entry_id))
+            found[(juror_id, entry_id)] = code
     if by_address:
         coauthors = (
             CoAuthor.objects.filter(entry_id__in=ids)
             .annotate(address=Lower("email"))
             .filter(address__in=list(by_address))
-            .values_list("entry_id", "address")
+            .values_list("entry_id", "entry__code", "address")
         )
-        for entry_id, address in coauthors:
-            pairs.update((juror_id, entry_id) for juror_id in by_address[address])
-    return pairs
+        for entry_id, code, address in coauthors:
+            found.update(((juror_id, entry_id), code) for juror_id in by_address[address])
+    return found
+
+
+def entrant_pairs(jurors: Iterable[Juror], entries: Iterable[int] | QuerySet[Any]) -> set[tuple[int, int]]:
+    """(juror id, entry id) pairs where the juror wrote or co-wrote the entry, among ``entries`` (3 queries).
+
+    A juror is an entrant of an entry when their account is its author's, or when one of their e-mail
+    addresses (the account's, or any allauth keeps for it, verified or not; case aside) is the author's or
+    a co-author's.
+    """
+    return set(_entrants(jurors, entries))
+
+
+def entrant_condition(user_id: int, *, entry_id: str = "pk", author_id: str = "author_id") -> Q:
+    """The rule of :func:`entrant_pairs` for one person, as a condition on entries checked inside any query.
+
+    ``entry_id`` and ``author_id`` name the entry's id and its author's id in the queried model: on
+    assignments, ``entry_id`` and ``entry__author_id``.
+    """
+    own = get_user_model().objects.filter(pk=user_id).exclude(email="").annotate(address=Lower("email"))
+    kept = EmailAddress.objects.filter(user_id=user_id).exclude(email="").annotate(address=Lower("email"))
+
+    def named(people: QuerySet[Any]) -> QuerySet[Any]:
+        addresses = people.annotate(address=Lower("email")).order_by()
+        return addresses.filter(Q(address__in=own.values("address")) | Q(address__in=kept.values("address")))
+
+    author = get_user_model().objects.filter(pk=OuterRef(author_id))
+    coauthors = CoAuthor.objects.filter(entry_id=OuterRef(entry_id))
+    return Q(**{author_id: user_id}) | Q(Exists(named(author))) | Q(Exists(named(coauthors)))
 
 
 def juror_is_entrant(juror: Juror, entry: Entry) -> bool:
-    """Whether ``juror`` wrote or co-wrote ``entry`` (see :func:`entrant_pairs`)."""
-    return bool(entrant_pairs([juror], [entry.pk]))
+    """Whether ``juror`` wrote or co-wrote ``entry``, as :func:`entrant_pairs` tells (one query)."""
+    return Entry.objects.filter(entrant_condition(juror.user_id), pk=entry.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -173,17 +201,18 @@ class JurorEntrant:
     codes: list[str]
 
 
-def jurors_who_entered(contest: Contest) -> list[JurorEntrant]:
-    """Every juror of the contest who wrote or co-wrote one of its entries, with those entries' codes (5 queries)."""
-    jurors = list(Juror.objects.filter(contest=contest).select_related("user__profile").order_by("pk"))
-    pairs = entrant_pairs(jurors, Entry.objects.filter(contest=contest).values("pk"))
-    if not pairs:
-        return []
-    codes = dict(Entry.objects.filter(pk__in={entry_id for _juror, entry_id in pairs}).values_list("pk", "code"))
-    by_juror: dict[int, list[str]] = defaultdict(list)
-    for juror_id, entry_id in pairs:
-        by_juror[juror_id].append(codes[entry_id])
-    return [JurorEntrant(juror=juror, codes=sorted(by_juror[juror.pk])) for juror in jurors if juror.pk in by_juror]
+def jurors_who_entered(contest: Contest, jurors: Iterable[Juror] | None = None) -> list[JurorEntrant]:
+    """The contest's jurors (or ``jurors`` of it) who wrote or co-wrote one of its entries, with the entries' codes.
+
+    Three queries, and one more for the jury when ``jurors`` is not given.
+    """
+    if jurors is None:
+        jurors = Juror.objects.filter(contest=contest).select_related("user__profile").order_by("pk")
+    seats = list(jurors)
+    codes: dict[int, list[str]] = defaultdict(list)
+    for (juror_id, _entry_id), code in _entrants(seats, Entry.objects.filter(contest=contest).values("pk")).items():
+        codes[juror_id].append(code)
+    return [JurorEntrant(juror=juror, codes=sorted(codes[juror.pk])) for juror in seats if juror.pk in codes]
 
 
 def juror_conflict_reason(juror: Juror, entry: Entry) -> str | None:
@@ -451,7 +480,7 @@ def get_assignment_for_panel(user: Any, *, round_id: int, entry_code: str) -> As
 
 
 def entry_for_jury(assignment: Assignment, *, authors: bool) -> Entry:
-    """The assignment's entry with its platforms and, when ``authors``, who made it (1 query, or 3 with the authors).
+    """The assignment's entry with its platforms and, when ``authors``, who made it (1 query, or 4 with the authors).
 
     Without ``authors`` (a blind round) the authors are not even read.
     """
@@ -461,7 +490,8 @@ def entry_for_jury(assignment: Assignment, *, authors: bool) -> Entry:
     ]
     if authors:
         lookups += [
-            Prefetch("author", queryset=get_user_model().objects.select_related("profile__university")),
+            Prefetch("author", queryset=get_user_model().objects.select_related("profile")),
+            Prefetch("author_university"),
             Prefetch("coauthors", queryset=CoAuthor.objects.select_related("university").order_by("order", "id")),
         ]
     prefetch_related_objects([entry], *lookups)

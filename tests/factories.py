@@ -124,7 +124,7 @@ class EntryFactory(factory.django.DjangoModelFactory):
     author_university = factory.LazyAttribute(
         lambda entry: (
             University.objects.filter(participants__user=entry.author).first()
-            if entry.status == EntryStatus.SUBMITTED
+            if entry.status in (EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN)
             else None
         )
     )

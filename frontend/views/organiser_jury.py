@@ -28,6 +28,7 @@ from judging.invitations import (
     jury_of,
 )
 from judging.models import Juror
+from judging.selectors import jurors_who_entered
 from judging.services import juror_update
 
 PENDING_KEY = "baige_pending_jury_import"
@@ -48,7 +49,15 @@ def _with_state(jurors: list[Juror]) -> list[Juror]:
 
 
 def _list_page(request: HttpRequest, contest: Contest, form: JurorInviteForm, status: int = 200) -> HttpResponse:
-    context = {"contest": contest, "section": "jury", "jurors": _with_state(list(jury_of(contest))), "form": form}
+    jurors = _with_state(list(jury_of(contest)))
+    context = {
+        "contest": contest,
+        "section": "jury",
+        "jurors": jurors,
+        "form": form,
+        # Jurors who also wrote or co-wrote an entry: never assigned it, but the organiser should know.
+        "entrants": jurors_who_entered(contest, jurors),
+    }
     return render(request, "frontend/organiser/jury/list.html", context, status=status)
 
 
