@@ -278,3 +278,9 @@ def test_page_offers_only_the_contests_universities(participant_client, draft, c
     body = participant_client.get(edit_url(draft)).content.decode()
     assert "Far Away University" not in body
     assert all(university.name in body for university in contest.universities.all())
+    assert "data-coauthors-kept" not in body
+
+
+def test_page_says_a_submitted_entry_keeps_its_coauthors(participant_client, submitted):
+    body = participant_client.get(edit_url(submitted)).content.decode()
+    assert "data-coauthors-kept" in body
