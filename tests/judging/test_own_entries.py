@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from rest_framework.test import APIClient
 
 from config.exceptions import BaigeError, NotAllowed
 from contest.enums import EntryStatus
@@ -293,3 +294,26 @@ def test_jurors_who_entered_lists_codes_in_constant_queries(contest, unis, djang
         listed = jurors_who_entered(contest)
     assert [(item.juror.pk, item.codes) for item in listed][0] == (writer.pk, ["AAA111", "BBB222", "CCC333"])
     assert len(listed) == 4
+
+
+def test_jury_api_refuses_reviewing_a_coauthored_entry(contest, unis):
+    (criterion,) = criteria_for(contest, 5)
+    juror = juror_in(contest, unis[1], name="Aru")
+    entry = entry_from(contest, unis[0])
+    CoAuthor.objects.create(entry=entry, full_name="Aru", email=juror.user.email.upper(), order=0)
+    round = round_of(contest, [entry], [juror], k=1)
+    Assignment.objects.create(round=round, juror=juror, entry=entry, origin=AssignmentOrigin.MANUAL)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(juror.user)
+
+    response = client.post(
+        f"/api/v1/jury/rounds/{round.pk}/entries/{entry.code}/review/submit/",
+        {"scores": {criterion.slug: 5}},
+        format="json",
+    )
+
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "You cannot review an entry you wrote or co-wrote.", "code": "own_entry"},
+    )
+    assert Review.objects.count() == 0
