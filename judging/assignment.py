@@ -64,6 +64,8 @@ class JurorInput:
     cap: int | None = None
     conflict_entries: frozenset[int] = frozenset()
     conflict_universities: frozenset[int] = frozenset()
+    #: Entries the juror wrote or co-wrote (also among ``conflict_entries``): named apart when one cannot be covered.
+    own_entries: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -251,11 +253,18 @@ def _shortage_reason(
 ) -> str:
     """Why an entry has fewer jurors available than it needs, with the count of each cause."""
     same_university = {j.id for j in jurors if j.university is not None and j.university in entry.universities}
-    declared = {
-        j.id for j in jurors if entry.id in j.conflict_entries or j.conflict_universities & entry.universities
-    } - same_university
-    removed = forbidden - same_university - declared - fixed
+    own = {j.id for j in jurors if entry.id in j.own_entries}
+    declared = (
+        {j.id for j in jurors if entry.id in j.conflict_entries or j.conflict_universities & entry.universities}
+        - same_university
+        - own
+    )
+    removed = forbidden - same_university - declared - own - fixed
     causes = []
+    if own:
+        causes.append(
+            ngettext("%(count)d wrote or co-wrote it", "%(count)d wrote or co-wrote it", len(own)) % {"count": len(own)}
+        )
     if same_university:
         causes.append(
             ngettext(
@@ -743,8 +752,10 @@ def _juror_inputs(jurors: Sequence[Juror], *, entrants: set[tuple[int, int]] | N
         if university_id is not None:
             declared_universities[juror_id].add(university_id)
     # Nobody judges their own entry: what a juror wrote or co-wrote is a conflict they need not declare.
+    own_entries: dict[int, set[int]] = defaultdict(set)
     for juror_id, entry_id in _entrant_pairs_of(jurors) if entrants is None else entrants:
         declared_entries[juror_id].add(entry_id)
+        own_entries[juror_id].add(entry_id)
     return [
         JurorInput(
             id=juror.pk,
@@ -752,6 +763,7 @@ def _juror_inputs(jurors: Sequence[Juror], *, entrants: set[tuple[int, int]] | N
             cap=juror.max_load,
             conflict_entries=frozenset(declared_entries.get(juror.pk, ())),
             conflict_universities=frozenset(declared_universities.get(juror.pk, ())),
+            own_entries=frozenset(own_entries.get(juror.pk, ())),
         )
         for juror in jurors
     ]

@@ -108,7 +108,7 @@ def test_assignment_with_k_counts_the_own_entry_as_a_conflict(contest, unis):
     assert (
         str(refused.value)
         .splitlines()[1]
-        .endswith("only 0 more jurors can be assigned, 1 needed (of the round's 1 jurors, 1 declared a conflict)")
+        .endswith("only 0 more jurors can be assigned, 1 needed (of the round's 1 jurors, 1 wrote or co-wrote it)")
     )
     assert pairs(round) == set()
 
