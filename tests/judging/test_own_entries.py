@@ -1,12 +1,14 @@
 """Nobody judges their own entry: a juror who wrote or co-wrote an entry (by account or e-mail) never gets it."""
 
 import csv
+import importlib
 import io
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 from rest_framework.test import APIClient
 
 from config.exceptions import BaigeError, NotAllowed
@@ -317,3 +319,25 @@ def test_jury_api_refuses_reviewing_a_coauthored_entry(contest, unis):
         {"detail": "You cannot review an entry you wrote or co-wrote.", "code": "own_entry"},
     )
     assert Review.objects.count() == 0
+
+
+def test_migration_withdraws_own_entry_assignments_without_a_review(contest, unis):
+    """Assignments made before the rule held: the unreviewed ones go; a reviewed one stays for the organisers."""
+    migration = importlib.import_module("judging.migrations.0006_drop_own_entry_assignments")
+    (criterion,) = criteria_for(contest, 5)
+    writer = juror_in(contest, unis[1], name="Writer")
+    coauthor = juror_in(contest, unis[1], name="Coauthor")
+    EmailAddress.objects.create(user=coauthor.user, email="Co.Author@Example.org", verified=False)
+    stranger = juror_in(contest, unis[1], name="Stranger")
+    own, reviewed_own = own_entry_of(writer, contest, unis[0]), own_entry_of(writer, contest, unis[0])
+    shared = entry_from(contest, unis[0])
+    CoAuthor.objects.create(entry=shared, full_name="Co", email="co.author@EXAMPLE.org", order=0)
+    round = round_of(contest, [own, reviewed_own, shared], [writer, coauthor, stranger], k=1)
+    made = [(writer, own), (writer, reviewed_own), (coauthor, shared), (stranger, own), (stranger, shared)]
+    for juror, entry in made:
+        Assignment.objects.create(round=round, juror=juror, entry=entry, origin=AssignmentOrigin.MANUAL)
+    Review.objects.create(round=round, juror=writer, entry=reviewed_own)
+
+    migration.drop_own_entry_assignments(django_apps, None)
+
+    assert pairs(round) == {(reviewed_own.pk, writer.pk), (own.pk, stranger.pk), (shared.pk, stranger.pk)}
