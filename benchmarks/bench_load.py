@@ -322,6 +322,7 @@ def set_up() -> list[tuple[str, Page]]:
             consent_to_publish=True,
             status=EntryStatus.SUBMITTED,
             submitted_at=now,
+            author_university=universities[n % len(universities)],
         )
         for n, author in enumerate(authors)
     )

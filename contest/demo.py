@@ -557,6 +557,8 @@ def _create_entries(
             consent_to_publish=item.consent,
             status=item.status,
             submitted_at=moment if item.status != EntryStatus.DRAFT else None,
+            # As entry_submit records it: the author's university when the entry was submitted.
+            author_university_id=universities.get(users[item.author].pk) if item.status != EntryStatus.DRAFT else None,
         )
         created.append(entry)
     Entry.objects.bulk_create(created)

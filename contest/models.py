@@ -249,6 +249,14 @@ class Entry(models.Model):
     def is_submitted(self) -> bool:
         return self.status == EntryStatus.SUBMITTED
 
+    @property
+    def university_of_author(self) -> University | None:
+        """The author's university for this entry: as recorded when it was submitted; a draft's is the profile's."""
+        if self.submitted_at is not None:
+            return self.author_university
+        profile = getattr(self.author, "profile", None)
+        return profile.university if profile is not None else None
+
 
 class CoAuthor(models.Model):
     """A co-author of a team entry; not necessarily a user of Baige."""

@@ -86,9 +86,17 @@ def entries_for_organiser(contest: Contest) -> QuerySet[Entry]:
     """Every entry of a contest with what the organiser's table shows, in a fixed number of queries."""
     return (
         Entry.objects.filter(contest=contest)
-        .select_related("author__profile__university", "nomination", "media")
+        .select_related("author__profile__university", "author_university", "nomination", "media")
         .prefetch_related(Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")))
         .order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk")
+    )
+
+
+def entry_university_of_author() -> Case:
+    """:attr:`Entry.university_of_author` in SQL: the recorded university once submitted, else the profile's."""
+    return Case(
+        When(submitted_at__isnull=False, then=F("author_university")),
+        default=F("author__profile__university"),
     )
 
 
@@ -97,7 +105,7 @@ def contest_entry_counts(contest: Contest) -> dict[str, int]:
     counts = Entry.objects.filter(contest=contest).aggregate(
         total=Count("pk"),
         participants=Count("author", distinct=True),
-        universities=Count("author__profile__university", distinct=True),
+        universities=Count(entry_university_of_author(), distinct=True),
         **{status: Count("pk", filter=Q(status=status)) for status in EntryStatus.values},
     )
     return {name: value or 0 for name, value in counts.items()}
@@ -106,7 +114,11 @@ def contest_entry_counts(contest: Contest) -> dict[str, int]:
 def universities_of_contest(contest: Contest) -> QuerySet[University]:
     """Universities listed for the contest or of a participant with an entry in it."""
     return (
-        University.objects.filter(Q(contests=contest) | Q(participants__user__entries__contest=contest))
+        University.objects.filter(
+            Q(contests=contest)
+            | Q(participants__user__entries__contest=contest)
+            | Q(pk__in=Entry.objects.filter(contest=contest).values("author_university"))
+        )
         .distinct()
         .order_by("name")
     )

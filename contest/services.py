@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from config.exceptions import BaigeError, DeadlinePassed, NotAllowed
 from contest.enums import EntryStatus, SubmissionWindow
-from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
+from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
 from contest.slugs import unique_slug
 from contest.tasks import send_entry_submitted_email
 from contest.validators import validate_timezone
@@ -82,6 +82,63 @@ def _replace_coauthors(entry: Entry, coauthors: Iterable[CoAuthorData]) -> None:
     )
 
 
+def _check_coauthor_universities(
+    contest: Contest, coauthors: Sequence[CoAuthorData], *, entry: Entry | None = None
+) -> None:
+    """A co-author's university is one of the contest's, when the contest lists its universities.
+
+    A university the entry's co-authors already have is left alone, so that an older entry can still be edited.
+    """
+    had = set(entry.coauthors.values_list("university_id", flat=True)) if entry is not None else set()
+    chosen = {
+        c.university.pk: c.university
+        for c in coauthors
+        if c.full_name.strip() and c.university is not None and c.university.pk not in had
+    }
+    if not chosen:
+        return
+    listed = set(contest.universities.filter(pk__in=list(chosen)).values_list("pk", flat=True))
+    if listed == set(chosen) or not contest.universities.exists():
+        return
+    names = ", ".join(sorted(chosen[pk].name for pk in set(chosen) - listed))
+    raise BaigeError(
+        _("A co-author's university must be one of this contest's universities; not: %(names)s") % {"names": names},
+        code="coauthor_university",
+    )
+
+
+def _coauthor_identities(coauthors: Iterable[CoAuthor | CoAuthorData]) -> list[tuple[str, int | None]]:
+    """Who the co-authors are for conflicts of interest: their e-mail addresses and universities, in any order."""
+    return sorted(
+        (c.email.strip().lower(), c.university.pk if c.university is not None else None)
+        for c in coauthors
+        if c.full_name.strip()
+    )
+
+
+def _ensure_coauthors_kept(entry: Entry, coauthors: Sequence[CoAuthorData]) -> None:
+    """A submitted entry keeps its co-authors as submitted: juries are assigned to it by who its authors are.
+
+    Names may be corrected; adding or removing a co-author, or changing one's e-mail or university, takes
+    withdrawing the entry and submitting it again before the deadline.
+    """
+    current = entry.coauthors.select_related("university")
+    if entry.status == EntryStatus.SUBMITTED and _coauthor_identities(current) != _coauthor_identities(coauthors):
+        raise BaigeError(
+            _(
+                "The co-authors of a submitted entry cannot change: withdraw the entry, change its co-authors "
+                "and submit it again before the deadline."
+            ),
+            code="coauthors_submitted",
+        )
+
+
+def _submission_university(entry: Entry) -> int | None:
+    """The author's university for the entry being submitted: their profile's now, else the one it had."""
+    taken = ParticipantProfile.objects.filter(user_id=entry.author_id, university__isnull=False)
+    return taken.values_list("university_id", flat=True).first() or entry.author_university_id
+
+
 @transaction.atomic
 def entry_create(
     *,
@@ -102,6 +159,8 @@ def entry_create(
         raise NotAllowed(_("Log in to create an entry."))
     contest_ensure_accepting(contest, now=now)
     _check_choices(contest, nomination, platforms, other_platform)
+    coauthors = list(coauthors)
+    _check_coauthor_universities(contest, coauthors)
     entry = Entry(
         contest=contest,
         author=actor,
@@ -155,6 +214,9 @@ def entry_update(
     if platforms is not None:
         entry.platforms.set(chosen)
     if coauthors is not None:
+        coauthors = list(coauthors)
+        _ensure_coauthors_kept(entry, coauthors)
+        _check_coauthor_universities(entry.contest, coauthors, entry=entry)
         _replace_coauthors(entry, coauthors)
     return entry
 
@@ -173,7 +235,9 @@ def entry_submit(*, actor: Actor, entry: Entry, now: datetime | None = None) -> 
         raise BaigeError(_("Choose at least one platform."))
     entry.status = EntryStatus.SUBMITTED
     entry.submitted_at = now or timezone.now()
-    entry.save(update_fields=["status", "submitted_at", "updated_at"])
+    # The entry keeps its author's university as it is now: a later change of profile does not move it.
+    entry.author_university_id = _submission_university(entry)
+    entry.save(update_fields=["status", "submitted_at", "author_university", "updated_at"])
     transaction.on_commit(lambda: send_entry_submitted_email.delay(entry_id=entry.pk))
     return entry
 

@@ -118,10 +118,8 @@ def _submitted(contest: Contest) -> QuerySet[Entry]:
 def participant_columns(*, contest: Contest) -> list[Column]:
     """The universities with participants (by name), "No university" if any, and the total: two queries."""
     counts: dict[UniversityKey, int] = {
-        row["author__profile__university"]: row["participants"]
-        for row in _submitted(contest)
-        .values("author__profile__university")
-        .annotate(participants=Count("author", distinct=True))
+        row["author_university"]: row["participants"]
+        for row in _submitted(contest).values("author_university").annotate(participants=Count("author", distinct=True))
     }
     universities = University.objects.filter(pk__in=[key for key in counts if key is not None]).order_by("name", "pk")
     columns = [
@@ -130,7 +128,8 @@ def participant_columns(*, contest: Contest) -> list[Column]:
     ]
     if None in counts:
         columns.append(Column(key=NO_UNIVERSITY, name=_("No university"), participants=counts[None]))
-    # A participant has one profile, so one university: the columns' participants add up to the total.
+    # Each entry keeps its author's university from its submission; a participant whose entries were submitted
+    # from two universities counts in both columns, and the total adds the columns up.
     columns.append(Column(key=TOTAL, name=_("Total"), participants=sum(counts.values())))
     return columns
 
@@ -145,10 +144,10 @@ def platform_table(*, contest: Contest, columns: list[Column] | None = None) -> 
     if columns is None:
         columns = participant_columns(contest=contest)
     counts: dict[tuple[int, UniversityKey], int] = {
-        (row["platforms"], row["author__profile__university"]): row["participants"]
+        (row["platforms"], row["author_university"]): row["participants"]
         for row in _submitted(contest)
         .filter(platforms__isnull=False)
-        .values("platforms", "author__profile__university")
+        .values("platforms", "author_university")
         .annotate(participants=Count("author", distinct=True))
     }
     keys = _column_keys(columns)
@@ -169,8 +168,8 @@ def nomination_table(*, contest: Contest, columns: list[Column] | None = None) -
     if columns is None:
         columns = participant_columns(contest=contest)
     counts: dict[tuple[int, UniversityKey], int] = defaultdict(int)
-    for row in _submitted(contest).values("nomination", "author__profile__university").annotate(entries=Count("pk")):
-        counts[(row["nomination"], row["author__profile__university"])] = row["entries"]
+    for row in _submitted(contest).values("nomination", "author_university").annotate(entries=Count("pk")):
+        counts[(row["nomination"], row["author_university"])] = row["entries"]
     keys = _column_keys(columns)
     rows = []
     for nomination in Nomination.objects.filter(contest=contest):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contest.enums import Country, Language
-from contest.models import Contest, Nomination, ParticipantProfile, Platform, University
+from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
 from contest.services import CoAuthorData
 from contest.validators import validate_http_url
 
@@ -111,6 +112,13 @@ class CoAuthorForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     university = forms.ModelChoiceField(label=_("University"), queryset=University.objects.all(), required=False)
 
+    def __init__(self, *args: Any, universities: QuerySet[University] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if universities is not None:
+            field = self.fields["university"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = universities
+
     def to_data(self) -> CoAuthorData | None:
         data = self.cleaned_data
         if not data.get("full_name", "").strip():
@@ -121,6 +129,18 @@ class CoAuthorForm(forms.Form):
 
 
 CoAuthorFormSet = forms.formset_factory(CoAuthorForm, extra=2, max_num=6, absolute_max=6, validate_max=True)
+
+
+def coauthor_universities(contest: Contest, entry: Entry | None = None) -> QuerySet[University]:
+    """The universities a co-author may be from: the contest's when it lists them (else all), and the entry's own.
+
+    One lazy query, as the services check it: a university already on the entry stays choosable.
+    """
+    listed = Contest.universities.through.objects.filter(contest=contest)
+    chosen = Q(Exists(listed.filter(university=OuterRef("pk")))) | ~Q(Exists(listed))
+    if entry is not None:
+        chosen |= Q(pk__in=CoAuthor.objects.filter(entry=entry).values("university"))
+    return University.objects.filter(chosen).order_by("name")
 
 
 class UploadForm(forms.Form):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contest.enums import EntryStatus
 from contest.models import Contest, Entry, Nomination, Platform, University
-from contest.selectors import universities_of_contest
+from contest.selectors import entry_university_of_author, universities_of_contest
 from contest.services import CONTEST_TIMES, MIB, TEXT_LANGUAGES
 from contest.validators import validate_timezone
 
@@ -289,7 +289,7 @@ class OrganiserEntryFilter(django_filters.FilterSet):
         field_name="platforms", queryset=Platform.objects.none(), label=_("Platform"), empty_label=_("Any platform")
     )
     university = django_filters.ModelChoiceFilter(
-        field_name="author__profile__university",
+        method="of_university",
         queryset=University.objects.none(),
         label=_("University"),
         empty_label=_("Any university"),
@@ -306,6 +306,12 @@ class OrganiserEntryFilter(django_filters.FilterSet):
             "is_other", "order", "name"
         )
         self.filters["university"].queryset = universities_of_contest(contest)
+
+    def of_university(self, queryset: QuerySet[Entry], name: str, value: University | None) -> QuerySet[Entry]:
+        """Entries whose author's university is ``value``: as recorded at submission, a draft's from the profile."""
+        if value is None:
+            return queryset
+        return queryset.alias(author_of=entry_university_of_author()).filter(author_of=value.pk)
 
     def search(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
         value = value.strip()

@@ -151,7 +151,7 @@ class AssignedEntryView(AssignedEntryAPIView):
         assignment = self.get_assignment()
         round = assignment.round
         entry = (
-            Entry.objects.select_related("nomination", "media", "author__profile__university")
+            Entry.objects.select_related("nomination", "media", "author__profile__university", "author_university")
             .prefetch_related(
                 "platforms",
                 "media__renditions",

@@ -43,7 +43,7 @@ from contest.models import Entry
 from contest.services import Actor, contest_ensure_organiser
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, AssignmentRemoval, Conflict, Juror, Review, Round, RoundEntry
-from judging.selectors import entry_universities
+from judging.selectors import entrant_pairs, entry_universities
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ class JurorInput:
     cap: int | None = None
     conflict_entries: frozenset[int] = frozenset()
     conflict_universities: frozenset[int] = frozenset()
+    #: Entries the juror wrote or co-wrote (also among ``conflict_entries``): named apart when one cannot be covered.
+    own_entries: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -251,11 +253,18 @@ def _shortage_reason(
 ) -> str:
     """Why an entry has fewer jurors available than it needs, with the count of each cause."""
     same_university = {j.id for j in jurors if j.university is not None and j.university in entry.universities}
-    declared = {
-        j.id for j in jurors if entry.id in j.conflict_entries or j.conflict_universities & entry.universities
-    } - same_university
-    removed = forbidden - same_university - declared - fixed
+    own = {j.id for j in jurors if entry.id in j.own_entries}
+    declared = (
+        {j.id for j in jurors if entry.id in j.conflict_entries or j.conflict_universities & entry.universities}
+        - same_university
+        - own
+    )
+    removed = forbidden - same_university - declared - own - fixed
     causes = []
+    if own:
+        causes.append(
+            ngettext("%(count)d wrote or co-wrote it", "%(count)d wrote or co-wrote it", len(own)) % {"count": len(own)}
+        )
     if same_university:
         causes.append(
             ngettext(
@@ -726,7 +735,14 @@ def _entry_inputs(round: Round) -> list[EntryInput]:
     ]
 
 
-def _juror_inputs(jurors: Sequence[Juror]) -> list[JurorInput]:
+def _entrant_pairs_of(jurors: Sequence[Juror]) -> set[tuple[int, int]]:
+    """(juror id, entry id): the entries of their contests that the jurors wrote or co-wrote."""
+    contests = {juror.contest_id for juror in jurors}
+    return entrant_pairs(jurors, Entry.objects.filter(contest_id__in=contests).values("pk"))
+
+
+def _juror_inputs(jurors: Sequence[Juror], *, entrants: set[tuple[int, int]] | None = None) -> list[JurorInput]:
+    """The jurors as :func:`assign` sees them; ``entrants`` (juror id, entry id) are read when not given."""
     declared_entries: dict[int, set[int]] = defaultdict(set)
     declared_universities: dict[int, set[int]] = defaultdict(set)
     conflicts = Conflict.objects.filter(juror__in=jurors).values_list("juror_id", "entry_id", "university_id")
@@ -735,6 +751,11 @@ def _juror_inputs(jurors: Sequence[Juror]) -> list[JurorInput]:
             declared_entries[juror_id].add(entry_id)
         if university_id is not None:
             declared_universities[juror_id].add(university_id)
+    # Nobody judges their own entry: what a juror wrote or co-wrote is a conflict they need not declare.
+    own_entries: dict[int, set[int]] = defaultdict(set)
+    for juror_id, entry_id in _entrant_pairs_of(jurors) if entrants is None else entrants:
+        declared_entries[juror_id].add(entry_id)
+        own_entries[juror_id].add(entry_id)
     return [
         JurorInput(
             id=juror.pk,
@@ -742,6 +763,7 @@ def _juror_inputs(jurors: Sequence[Juror]) -> list[JurorInput]:
             cap=juror.max_load,
             conflict_entries=frozenset(declared_entries.get(juror.pk, ())),
             conflict_universities=frozenset(declared_universities.get(juror.pk, ())),
+            own_entries=frozenset(own_entries.get(juror.pk, ())),
         )
         for juror in jurors
     ]
@@ -775,20 +797,24 @@ def assignment_run(
     entry_ids = {entry.id for entry in entries}
     juror_ids = {juror.pk for juror in jurors}
     reviewed = set(Review.objects.filter(round=round).values_list("entry_id", "juror_id"))
+    # An assignment of a juror to their own entry (made before the rule held) is never kept.
+    entrants = _entrant_pairs_of(jurors)
+    own = {(entry_id, juror_id) for juror_id, entry_id in entrants}
     keep, drop = [], []
     for pk, entry_id, juror_id, origin in Assignment.objects.filter(round=round).values_list(
         "pk", "entry_id", "juror_id", "origin"
     ):
         member = entry_id in entry_ids and juror_id in juror_ids
-        if (entry_id, juror_id) in reviewed or (origin == AssignmentOrigin.MANUAL and member):
+        if (entry_id, juror_id) in own:
+            drop.append(pk)
+        elif (entry_id, juror_id) in reviewed or (origin == AssignmentOrigin.MANUAL and member):
             keep.append((entry_id, juror_id))
         else:
             drop.append(pk)
     removed = AssignmentRemoval.objects.filter(round=round).values_list("entry_id", "juror_id")
     try:
-        plan = assign(
-            entries=entries, jurors=_juror_inputs(jurors), k=k, seed=seed, fixed=keep, forbidden=list(removed)
-        )
+        juror_inputs = _juror_inputs(jurors, entrants=entrants)
+        plan = assign(entries=entries, jurors=juror_inputs, k=k, seed=seed, fixed=keep, forbidden=list(removed))
     except Infeasible as refused:
         labels = {
             pk: f"{code} “{title}”"

@@ -614,7 +614,7 @@ def entries_table(contest: Contest, round: Round | None) -> Table:
     """Every entry of the contest, drafts and withdrawn ones included, with its author and its media file."""
     entries = (
         Entry.objects.filter(contest=contest)
-        .select_related("nomination", "author__profile__university", "media")
+        .select_related("nomination", "author__profile__university", "author_university", "media")
         .prefetch_related("platforms")
         .order_by("code", "pk")
     )
@@ -636,7 +636,7 @@ def entries_table(contest: Contest, round: Round | None) -> Table:
     def rows() -> Iterator[list[Cell]]:
         for entry in entries.iterator(chunk_size=CHUNK_SIZE):
             profile = getattr(entry.author, "profile", None)
-            university = profile.university if profile is not None else None
+            university = entry.university_of_author
             media = entry.media
             yield [
                 entry.code,

@@ -92,8 +92,8 @@ def entry_authors(entry: Entry) -> list[str]:
 
 def entry_universities_named(entry: Entry) -> list[str]:
     """The names of the universities of the entry's authors, each once, in the order the authors come."""
-    profile = getattr(entry.author, "profile", None)
-    universities: list[University | None] = [profile.university if profile is not None else None]
+    # The universities as the entry recorded them when it was submitted, not the author's profile now.
+    universities: list[University | None] = [entry.author_university]
     universities += [coauthor.university for coauthor in entry.coauthors.all()]
     names: list[str] = []
     for university in universities:
@@ -176,7 +176,7 @@ def _post_says(post: Post, fields: dict[str, Any]) -> bool:
 def _awards_of(results: Results) -> QuerySet[Award]:
     return (
         Award.objects.filter(results=results)
-        .select_related("nomination", "entry__nomination", "entry__author__profile__university")
+        .select_related("nomination", "entry__nomination", "entry__author__profile", "entry__author_university")
         .prefetch_related(
             "entry__platforms",
             Prefetch("entry__coauthors", queryset=CoAuthor.objects.select_related("university")),

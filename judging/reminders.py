@@ -30,7 +30,7 @@ from judging import tasks
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Conflict, Juror, JurorReminder, Review, Round, RoundJuror
 from judging.progress import unfinished_jurors
-from judging.selectors import entry_universities
+from judging.selectors import entrant_pairs, entry_universities
 from judging.services import assignment_add, assignment_remove
 
 logger = logging.getLogger(__name__)
@@ -191,7 +191,7 @@ def _conflicts(candidates: Sequence[_Candidate], entries: Sequence[Entry]) -> se
     by_juror: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
     for juror_id, entry_id, university_id in declared:
         by_juror[juror_id].append((entry_id, university_id))
-    pairs = set()
+    pairs = entrant_pairs([c.juror for c in candidates], [entry.pk for entry in entries])
     for candidate in candidates:
         for entry in entries:
             of_entry = universities.get(entry.pk, set())

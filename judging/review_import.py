@@ -26,7 +26,7 @@ from contest.models import Entry
 from contest.services import Actor
 from judging.enums import ReviewStatus
 from judging.models import Assignment, Criterion, Juror, Review, Round
-from judging.selectors import criteria_of
+from judging.selectors import criteria_of, entrant_pairs
 from judging.services import TEXT_LANGUAGES, RoundNotOpen, review_submit
 
 JUROR_COLUMN = "juror_email"
@@ -122,6 +122,8 @@ class _ReviewImport:
         codes = {row.cells[ENTRY_COLUMN].upper() for row in rows} - {""}
         self.entries = {entry.code: entry for entry in Entry.objects.filter(contest=self.contest, code__in=codes)}
         self.assigned = set(Assignment.objects.filter(round=self.round).values_list("juror_id", "entry_id"))
+        #: (juror id, entry id) where the juror wrote or co-wrote the entry: never reviewed by them.
+        self.own = entrant_pairs(self.jurors.values(), [entry.pk for entry in self.entries.values()])
         #: Submitted reviews as they are now: (juror id, entry id) -> (scores by criterion id, comment).
         self.submitted: dict[tuple[int, int], tuple[dict[int, int], str]] = {}
         reviews = Review.objects.filter(round=self.round, status=ReviewStatus.SUBMITTED).prefetch_related("scores")
@@ -155,7 +157,14 @@ class _ReviewImport:
         errors_before = len(self.result.errors)
         juror = self.check_juror(line, cells[JUROR_COLUMN])
         entry = self.check_entry(line, cells[ENTRY_COLUMN])
-        if juror is not None and entry is not None and (juror.pk, entry.pk) not in self.assigned:
+        if juror is not None and entry is not None and (juror.pk, entry.pk) in self.own:
+            self.error(
+                line,
+                ENTRY_COLUMN,
+                _("%(juror)s is an author or co-author of entry %(code)s and cannot review it.")
+                % {"juror": juror.user.email, "code": entry.code},
+            )
+        elif juror is not None and entry is not None and (juror.pk, entry.pk) not in self.assigned:
             self.error(
                 line,
                 ENTRY_COLUMN,

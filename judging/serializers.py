@@ -153,10 +153,10 @@ class JuryEntrySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(UniversityBriefSerializer(allow_null=True))
     def get_university(self, entry: Entry) -> dict[str, Any] | None:
-        profile = getattr(entry.author, "profile", None)
-        if not self.context["show_authors"] or profile is None or profile.university is None:
+        university = entry.university_of_author if self.context["show_authors"] else None
+        if university is None:
             return None
-        return dict(UniversityBriefSerializer(profile.university).data)
+        return dict(UniversityBriefSerializer(university).data)
 
 
 # Reviews ----------------------------------------------------------------------------------------------------------

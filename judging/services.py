@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Q
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,7 +42,7 @@ from judging.models import (
     Rubric,
     Score,
 )
-from judging.selectors import juror_conflict_reason
+from judging.selectors import entrant_condition, juror_conflict_reason
 
 TEXT_LANGUAGES = ("kk", "ru", "en")
 
@@ -597,15 +597,28 @@ def _round_share_locked(round: Round) -> Round:
     return Round.objects.select_for_update().get(pk=round.pk)
 
 
+def _own_entry(user_id: int) -> Q:
+    """On assignments: whether the person wrote or co-wrote the assignment's entry."""
+    return entrant_condition(user_id, entry_id="entry_id", author_id="entry__author_id")
+
+
 def _review_locked(actor: Actor, round: Round, entry: Entry, now: datetime) -> Review:
     """The actor's review of the entry (created empty if new) with its scores, the round share-locked."""
     if not actor.is_authenticated:
         raise NotAllowed(_("Log in to review entries."))
     round = _round_share_locked(round)
-    assignment = Assignment.objects.filter(round=round, juror__user=actor, entry=entry).select_related("juror").first()
+    assignment = (
+        Assignment.objects.filter(round=round, juror__user=actor, entry=entry)
+        .select_related("juror")
+        # Nobody judges their own entry, whatever assignment exists: read in the same query.
+        .annotate(own_entry=ExpressionWrapper(_own_entry(actor.pk), output_field=BooleanField()))
+        .first()
+    )
     if assignment is None:
         raise NotAllowed(_("This entry is not assigned to you in this round."), code="not_assigned")
     juror = assignment.juror
+    if assignment.own_entry:
+        raise NotAllowed(_("You cannot review an entry you wrote or co-wrote."), code="own_entry")
     _ensure_accepts_reviews(round, now)
     # ``of=("self",)``: only the review row; the default ordering would join (and lock) the round, entry and juror.
     reviews = (

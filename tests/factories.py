@@ -120,6 +120,14 @@ class EntryFactory(factory.django.DjangoModelFactory):
     description = "A lesson built with an interactive quiz."
     nomination = factory.SubFactory(NominationFactory, contest=factory.SelfAttribute("..contest"))
     status = EntryStatus.DRAFT
+    #: A submitted entry keeps its author's university as it was at submission, as ``entry_submit`` records it.
+    author_university = factory.LazyAttribute(
+        lambda entry: (
+            University.objects.filter(participants__user=entry.author).first()
+            if entry.status in (EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN)
+            else None
+        )
+    )
 
     @factory.post_generation
     def platforms(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]

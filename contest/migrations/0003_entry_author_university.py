@@ -11,7 +11,9 @@ def take_universities(apps, schema_editor):
     universities = dict(
         ParticipantProfile.objects.filter(university__isnull=False).values_list("user_id", "university_id")
     )
-    for entry in Entry.objects.filter(status="submitted", author_university__isnull=True).only("pk", "author_id"):
+    # Withdrawn entries were submitted once too: they keep the university they would be resubmitted from.
+    entries = Entry.objects.filter(submitted_at__isnull=False, author_university__isnull=True)
+    for entry in entries.only("pk", "author_id"):
         if entry.author_id in universities:
             Entry.objects.filter(pk=entry.pk).update(author_university_id=universities[entry.author_id])
 

@@ -31,6 +31,7 @@ from judging.invitations import (
     jury_of,
 )
 from judging.models import Conflict, Juror
+from judging.selectors import jurors_who_entered
 from judging.services import juror_update
 
 PENDING_KEY = "baige_pending_jury_import"
@@ -51,11 +52,14 @@ def _with_state(jurors: list[Juror]) -> list[Juror]:
 
 
 def _list_page(request: HttpRequest, contest: Contest, form: JurorInviteForm, status: int = 200) -> HttpResponse:
+    jurors = _with_state(list(jury_of(contest)))
     context = {
         "contest": contest,
         "section": "jury",
-        "jurors": _with_state(list(jury_of(contest))),
+        "jurors": jurors,
         "form": form,
+        # Jurors who also wrote or co-wrote an entry: never assigned it, but the organiser should know.
+        "entrants": jurors_who_entered(contest, jurors),
         "pending_conflicts": conflicts_pending(contest),
     }
     return render(request, "frontend/organiser/jury/list.html", context, status=status)

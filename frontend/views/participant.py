@@ -15,7 +15,7 @@ from config.exceptions import BaigeError
 from contest.models import Contest, Entry, ParticipantProfile
 from contest.selectors import contest_current, entries_of_author, get_entry_for_author
 from contest.services import contest_ensure_accepting, entry_create, entry_submit, entry_update, entry_withdraw
-from frontend.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm
+from frontend.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm, coauthor_universities
 from frontend.http import AuthenticatedHttpRequest
 from media_pipeline.reasons import reason_text
 from media_pipeline.selectors import asset_latest, asset_preview
@@ -56,9 +56,10 @@ def _coauthor_initial(entry: Entry) -> list[dict[str, Any]]:
 
 def _entry_form_page(request: HttpRequest, contest: Contest, entry: Entry | None) -> HttpResponse:
     """Shared by create and edit: the same form, the same rules, one service call."""
+    choices = {"universities": coauthor_universities(contest, entry)}
     if request.method == "POST":
         form = EntryForm(request.POST, contest=contest)
-        coauthors = CoAuthorFormSet(request.POST, prefix="coauthors")
+        coauthors = CoAuthorFormSet(request.POST, prefix="coauthors", form_kwargs=choices)
         try:
             contest_ensure_accepting(contest)
         except BaigeError as closed:
@@ -97,7 +98,7 @@ def _entry_form_page(request: HttpRequest, contest: Contest, entry: Entry | None
         return _render_entry_form(request, contest, entry, form, coauthors, status=400)
     if entry is None:
         form = EntryForm(contest=contest)
-        coauthors = CoAuthorFormSet(prefix="coauthors")
+        coauthors = CoAuthorFormSet(prefix="coauthors", form_kwargs=choices)
     else:
         form = EntryForm(
             contest=contest,
@@ -111,7 +112,7 @@ def _entry_form_page(request: HttpRequest, contest: Contest, entry: Entry | None
                 "consent_to_publish": entry.consent_to_publish,
             },
         )
-        coauthors = CoAuthorFormSet(prefix="coauthors", initial=_coauthor_initial(entry))
+        coauthors = CoAuthorFormSet(prefix="coauthors", initial=_coauthor_initial(entry), form_kwargs=choices)
     return _render_entry_form(request, contest, entry, form, coauthors)
 
 

@@ -225,6 +225,7 @@ def test_entry_list_query_count_when_many(author_api, contest, nomination, platf
 
 def test_entry_create(author_api, contest, nomination, platforms, participant):
     university = UniversityFactory(slug="taraz")
+    contest.universities.add(university)
     coauthors = [
         {"full_name": "Aigerim Sadykova", "email": "a@example.org", "university": "taraz"},
         {"full_name": "Dana Omarova", "university": university.pk},

@@ -558,8 +558,9 @@ def test_open_round_page_names_the_authors_and_university(juror_client, panel):
         # and its scores; the entry's platforms; the juror's list (neighbours and "x of y scored"); whether they
         # organise the contest; the file's renditions; the menu's panels.
         (True, 11),
-        # And who made the entry: the author with their profile, and the co-authors.
-        (False, 13),
+        # And who made the entry: the author with their profile, their university as the entry recorded it, and
+        # the co-authors.
+        (False, 14),
     ],
 )
 def test_entry_page_query_count_does_not_grow_with_criteria_entries_or_jurors(

@@ -31,6 +31,7 @@ def entry_from(
         status=EntryStatus.SUBMITTED,
         submitted_at=timezone.now(),
         platforms=platforms,
+        author_university=university,
         **extra,
     )
     for order, other in enumerate(coauthors):
