@@ -778,6 +778,14 @@ def assignment_run(
 
     jurors = list(Juror.objects.filter(round_links__round=round).select_related("user__profile").order_by("pk"))
     entries = _entry_inputs(round)
+    if not entries:
+        raise BaigeError(
+            _("Round “%(round)s” has no entries: there is nothing to assign.") % {"round": round}, code="no_entries"
+        )
+    if not jurors:
+        raise BaigeError(
+            _("Round “%(round)s” has no jurors: nobody can be assigned.") % {"round": round}, code="no_jurors"
+        )
     entry_ids = {entry.id for entry in entries}
     juror_ids = {juror.pk for juror in jurors}
     reviewed = set(Review.objects.filter(round=round).values_list("entry_id", "juror_id"))

@@ -39,6 +39,7 @@ from contest.enums import EntryStatus
 from contest.models import CoAuthor, Contest, Entry, Platform, University
 from contest.services import Actor, contest_ensure_organiser
 from judging import tasks
+from judging.coverage import unjudged_ensure_confirmed
 from judging.models import Award, Results, Round
 
 logger = logging.getLogger(__name__)
@@ -192,12 +193,17 @@ def _ensure_may_publish(actor: Actor | None, results: Results) -> None:
 
 
 @transaction.atomic
-def results_publish(*, actor: Actor | None, results: Results, now: datetime | None = None) -> PublishReport:
+def results_publish(
+    *, actor: Actor | None, results: Results, now: datetime | None = None, confirm_unjudged: bool = False
+) -> PublishReport:
     """Publish one post per award of the finalised ``results`` and withdraw the round's posts of awards gone.
 
     ``actor`` is an organiser, or ``None`` when Baige publishes at the announced time. Posts already
     saying what they should are left alone. The first publication also e-mails every participant of
-    the round their result, once the transaction commits.
+    the round their result, once the transaction commits. An organiser publishing while a submitted
+    entry of the contest is in no round is refused with their list
+    (:class:`judging.coverage.UnjudgedEntries`) unless ``confirm_unjudged``; Baige publishing at the
+    announced time goes on (the organiser confirmed when finalising).
     """
     now = now or timezone.now()
     results = Results.objects.select_related("round__contest").get(pk=results.pk)
@@ -208,6 +214,8 @@ def results_publish(*, actor: Actor | None, results: Results, now: datetime | No
         raise BaigeError(_("The results of this round are not final yet."), code="results_not_final")
     round = results.round
     contest = round.contest
+    if actor is not None:
+        unjudged_ensure_confirmed(contest, confirm_unjudged=confirm_unjudged)
     report = PublishReport()
     keys = set()
     existing = {

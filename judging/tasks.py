@@ -9,7 +9,7 @@ from celery import Task, shared_task
 
 # The modules, not their names: judging.reminders and judging.publication queue these tasks, so each
 # module imports the other.
-from judging import invitations, publication, reminders
+from judging import coverage, invitations, publication, reminders
 from judging.models import Juror, Results
 
 logger = logging.getLogger(__name__)
@@ -71,3 +71,10 @@ def send_result_email(self: Task, *, results_id: int, user_id: int) -> None:
         publication.result_email_send(results_id=results_id, user_id=user_id)
     except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
         raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
+
+
+@shared_task(name="judging.entry_rounds_follow")
+def entry_rounds_follow(*, entry_id: int) -> int:
+    """Put a submitted entry in the round that follows submissions, with its jurors, or take a withdrawn one out."""
+    changed = coverage.entry_rounds_follow(entry_id=entry_id)
+    return len(changed)
