@@ -107,6 +107,11 @@ class RoundProgress:
         return 100 * self.submitted // assigned if assigned else 100
 
     @property
+    def entries_short(self) -> int:
+        """Entries with fewer jurors assigned than they need."""
+        return sum(1 for row in self.entries if row.assigned < row.needed)
+
+    @property
     def entries_complete(self) -> int:
         return sum(1 for row in self.entries if row.complete)
 

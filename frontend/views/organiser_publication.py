@@ -30,7 +30,9 @@ def results_publish_view(request: AuthenticatedHttpRequest, slug: str, number: i
         messages.error(request, _("Finalise the results of this round before publishing them."))
     else:
         try:
-            report = results_publish(actor=request.user, results=results)
+            report = results_publish(
+                actor=request.user, results=results, confirm_unjudged=request.POST.get("confirm_unjudged") == "1"
+            )
         except BaigeError as refused:
             messages.error(request, str(refused))
         else:
