@@ -36,6 +36,7 @@ from config.exceptions import BaigeError, FileRefused, NotAllowed
 from contest.enums import Country, EntryStatus, Language
 from contest.models import Contest, Entry, Nomination, ParticipantProfile, Platform, University, new_entry_code
 from contest.services import Actor
+from contest.signals import entries_status_changed
 from contest.slugs import unique_slug
 from contest.validators import validate_http_url
 from media_pipeline.models import MediaAsset
@@ -825,6 +826,8 @@ class _Import:
         through.objects.bulk_create(
             through(entry_id=entry.pk, platform_id=platform.pk) for entry, chosen in links for platform in chosen
         )
+        # The rounds that follow submissions take the imported entries (judging listens).
+        entries_status_changed.send(sender=Entry, entry_ids=[entry.pk for entry in (*new_entries, *changed_entries)])
 
     def count(self, item: _Line, action: str) -> None:
         if action == "create":

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from config.exceptions import BaigeError, DeadlinePassed, NotAllowed
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
-from contest.signals import entry_submission_changed
+from contest.signals import entries_status_changed
 from contest.slugs import unique_slug
 from contest.tasks import send_entry_submitted_email
 from contest.validators import validate_timezone
@@ -176,7 +176,7 @@ def entry_submit(*, actor: Actor, entry: Entry, now: datetime | None = None) -> 
     entry.submitted_at = now or timezone.now()
     entry.save(update_fields=["status", "submitted_at", "updated_at"])
     transaction.on_commit(lambda: send_entry_submitted_email.delay(entry_id=entry.pk))
-    entry_submission_changed.send(sender=Entry, entry_id=entry.pk)
+    entries_status_changed.send(sender=Entry, entry_ids=[entry.pk])
     return entry
 
 
@@ -190,7 +190,7 @@ def entry_withdraw(*, actor: Actor, entry: Entry, now: datetime | None = None) -
         raise BaigeError(_("Only a submitted entry can be withdrawn."))
     entry.status = EntryStatus.WITHDRAWN
     entry.save(update_fields=["status", "updated_at"])
-    entry_submission_changed.send(sender=Entry, entry_id=entry.pk)
+    entries_status_changed.send(sender=Entry, entry_ids=[entry.pk])
     return entry
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-#: An entry was submitted, withdrawn or submitted again; sent inside the change's transaction with
-#: ``entry_id``. Judging keeps the rounds that follow submissions in step (``judging.receivers``).
-entry_submission_changed = Signal()
+#: Entries were submitted, withdrawn or submitted again (or imported); sent inside the change's
+#: transaction with ``entry_ids``. Judging keeps the rounds that follow submissions in step
+#: (``judging.receivers``).
+entries_status_changed = Signal()

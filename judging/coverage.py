@@ -4,16 +4,17 @@
   contest's submitted entries while it is not closed: an entry submitted, withdrawn or submitted
   again later joins or leaves it, and in a round that is open (or already assigned) gets its
   missing jurors at once through :func:`judging.assignment.assignment_fill`. The contest app only
-  sends :data:`contest.signals.entry_submission_changed`; :mod:`judging.receivers` queues the
-  ``judging.entry_rounds_follow`` task on commit, which calls :func:`entry_rounds_follow`.
+  sends :data:`contest.signals.entries_status_changed`; :mod:`judging.receivers` queues the
+  ``judging.entries_rounds_follow`` task on commit, which calls :func:`entries_rounds_follow`.
 * A withdrawn entry leaves the rounds that are not closed with its assignments; reviews are never
-  deleted with it (drafts and submitted ones stay stored, out of every count, which reads the
-  round's entries). Submitted again, it comes back with the jurors who had reviewed it, then gets
-  the ones it still lacks.
+  deleted with it: drafts and submitted ones stay stored, kept aside (the ranking, the agreement,
+  the progress and the jurors' counts read only the round's entries). Submitted again, it comes
+  back with the jurors who had reviewed it, then gets the ones it still lacks.
 * A round made from a shortlist follows that shortlist while it is not closed
   (:func:`round_follow_shortlist`); an entry with reviews in it cannot be taken off the shortlist.
-* A round without entries or jurors (one from a contest definition file) takes them when it opens
-  (:func:`round_members_take`).
+* When a round opens (:func:`round_members_take`), the first round takes any submitted entry it
+  lacks; another round without entries (one from a contest definition file) takes the shortlist
+  of the round before it; a round without jurors takes the whole jury.
 * Closing a round, finalising or publishing results while a submitted entry is in no round is
   refused with the list of those entries (:class:`UnjudgedEntries`) unless the organiser confirms.
 """
@@ -81,19 +82,23 @@ def _gives_jurors_now(round: Round) -> bool:
     return round.status == RoundStatus.OPEN or round.assigned_at is not None
 
 
-def _join(round: Round, entry: Entry) -> bool:
-    """Put the entry in the round with its former reviewers and the jurors it lacks; whether anything changed."""
-    _link, joined = RoundEntry.objects.get_or_create(round=round, entry=entry)
-    assigned = set(Assignment.objects.filter(round=round, entry=entry).values_list("juror_id", flat=True))
-    reviewers = Juror.objects.filter(
-        pk__in=Review.objects.filter(round=round, entry=entry).values("juror_id"), round_links__round=round
-    ).order_by("pk")
-    for juror in reviewers:
-        if juror.pk not in assigned and juror_conflict_reason(juror, entry) is None:
-            Assignment.objects.create(round=round, juror=juror, entry=entry)
+def _join(round: Round, entries: Sequence[Entry]) -> bool:
+    """Put entries in the round with their former reviewers and the jurors they lack; whether anything changed."""
+    present = set(RoundEntry.objects.filter(round=round, entry__in=entries).values_list("entry_id", flat=True))
+    RoundEntry.objects.bulk_create(RoundEntry(round=round, entry=entry) for entry in entries if entry.pk not in present)
+    joined = len(present) < len(entries)
+    assigned = set(Assignment.objects.filter(round=round, entry__in=entries).values_list("entry_id", "juror_id"))
+    reviewed = Review.objects.filter(round=round, entry__in=entries, juror__round_links__round=round)
+    jurors = {juror.pk: juror for juror in Juror.objects.filter(pk__in=reviewed.values("juror_id"))}
+    by_id = {entry.pk: entry for entry in entries}
+    for entry_id, juror_id in reviewed.order_by("entry_id", "juror_id").values_list("entry_id", "juror_id"):
+        # Back with the jurors who had reviewed it before it was withdrawn, unless they have a conflict now.
+        if (entry_id, juror_id) not in assigned and juror_conflict_reason(jurors[juror_id], by_id[entry_id]) is None:
+            Assignment.objects.create(round=round, juror_id=juror_id, entry_id=entry_id)
             joined = True
     if _gives_jurors_now(round):
-        joined = bool(assignment_fill(actor=None, round=round, entries=[entry]).created) or joined
+        filled = assignment_fill(actor=None, round=round, entries=[entry.pk for entry in entries])
+        joined = joined or bool(filled.created)
     return joined
 
 
@@ -106,35 +111,39 @@ def _leave(round: Round, entry: Entry) -> None:
 
 
 @transaction.atomic
-def entry_rounds_follow(*, entry_id: int) -> list[Round]:
-    """Bring the rounds that follow submissions in line with an entry's status; the rounds that changed.
+def entries_rounds_follow(*, entry_ids: Sequence[int]) -> list[Round]:
+    """Bring the rounds that follow submissions in line with the entries' status; the rounds that changed.
 
-    Idempotent: a submitted entry is in the contest's following round with its jurors, an entry that
+    Idempotent: a submitted entry is in its contest's following round with its jurors, an entry that
     is not submitted is in no round that is still open to change. Baige itself acts (no actor).
     """
-    entry = Entry.objects.select_related("contest").filter(pk=entry_id).first()
-    if entry is None:
-        logger.info("entry %s is gone: no round to follow it", entry_id)
-        return []
-    changed = []
-    if entry.status == EntryStatus.SUBMITTED:
-        round = following_round(entry.contest)
+    entries = list(Entry.objects.select_related("contest").filter(pk__in=entry_ids).order_by("pk"))
+    gone = set(entry_ids) - {entry.pk for entry in entries}
+    if gone:
+        logger.info("entries %s are gone: no round to follow them", sorted(gone))
+    changed: dict[int, Round] = {}
+    for contest_id in sorted({entry.contest_id for entry in entries}):
+        group = [entry for entry in entries if entry.contest_id == contest_id]
+        submitted = [entry for entry in group if entry.status == EntryStatus.SUBMITTED]
+        round = following_round(group[0].contest) if submitted else None
         if round is not None:
             # The lock makes entries joining at once, and the automatic assignment, take turns.
             round = Round.objects.select_for_update().get(pk=round.pk)
-            if round.status != RoundStatus.CLOSED and _join(round, entry):
-                changed.append(round)
-    else:
-        rounds = (
-            Round.objects.select_for_update()
-            .filter(contest=entry.contest, round_entries__entry=entry)
-            .exclude(status=RoundStatus.CLOSED)
-            .order_by("number")
-        )
-        for round in rounds:
-            _leave(round, entry)
-            changed.append(round)
-    return changed
+            if round.status != RoundStatus.CLOSED and _join(round, submitted):
+                changed[round.pk] = round
+        for entry in group:
+            if entry.status == EntryStatus.SUBMITTED:
+                continue
+            rounds = (
+                Round.objects.select_for_update()
+                .filter(contest_id=contest_id, round_entries__entry=entry)
+                .exclude(status=RoundStatus.CLOSED)
+                .order_by("number")
+            )
+            for left in rounds:
+                _leave(left, entry)
+                changed[left.pk] = left
+    return sorted(changed.values(), key=lambda round: (round.contest_id, round.number))
 
 
 def round_follow_shortlist(round: Round) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 from django.dispatch import receiver
 
 from contest.models import Entry
-from contest.signals import entry_submission_changed
+from contest.signals import entries_status_changed
 from judging import tasks
 
 
-@receiver(entry_submission_changed, dispatch_uid="judging.entry_rounds_follow")
-def entry_rounds_follow_on_commit(*, sender: type[Entry], entry_id: int, **kwargs: Any) -> None:
-    """Once the entry's change commits, bring the rounds that follow submissions in line with it (a task)."""
-    transaction.on_commit(lambda: tasks.entry_rounds_follow.delay(entry_id=entry_id))
+@receiver(entries_status_changed, dispatch_uid="judging.entries_rounds_follow")
+def entries_rounds_follow_on_commit(*, sender: type[Entry], entry_ids: Sequence[int], **kwargs: Any) -> None:
+    """Once the entries' change commits, bring the rounds that follow submissions in line with it (a task)."""
+    ids = sorted(entry_ids)
+    if ids:
+        transaction.on_commit(lambda: tasks.entries_rounds_follow.delay(entry_ids=ids))

@@ -269,7 +269,12 @@ def rounds_of_juror(user: Any) -> list[Round]:
         return []
     # Unordered: the models' own ordering would join the contest, round and entry into each count.
     own = Assignment.objects.filter(round=OuterRef("pk"), juror__user=user).order_by()
-    submitted = Review.objects.filter(round=OuterRef("pk"), juror__user=user, status=ReviewStatus.SUBMITTED).order_by()
+    submitted = Review.objects.filter(
+        round=OuterRef("pk"),
+        juror__user=user,
+        status=ReviewStatus.SUBMITTED,
+        entry__round_links__round=OuterRef("pk"),  # a withdrawn entry's reviews are kept aside
+    ).order_by()
     return list(
         Round.objects.filter(round_jurors__juror__user=user)
         .exclude(status=RoundStatus.DRAFT)

@@ -73,8 +73,7 @@ def send_result_email(self: Task, *, results_id: int, user_id: int) -> None:
         raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
 
 
-@shared_task(name="judging.entry_rounds_follow")
-def entry_rounds_follow(*, entry_id: int) -> int:
-    """Put a submitted entry in the round that follows submissions, with its jurors, or take a withdrawn one out."""
-    changed = coverage.entry_rounds_follow(entry_id=entry_id)
-    return len(changed)
+@shared_task(name="judging.entries_rounds_follow")
+def entries_rounds_follow(*, entry_ids: list[int]) -> int:
+    """Put submitted entries in the round that follows submissions, with their jurors; take the others out."""
+    return len(coverage.entries_rounds_follow(entry_ids=entry_ids))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from datetime import timedelta
 
@@ -10,14 +11,17 @@ from django.utils import timezone
 
 from config.exceptions import BaigeError
 from contest.enums import EntryStatus
+from contest.importing import ALL_COLUMNS, entries_import
+from contest.models import Entry
 from contest.services import entry_submit, entry_withdraw
 from judging.assignment import assignment_run
 from judging.coverage import UnjudgedEntries
 from judging.enums import AssignmentOrigin, ReviewStatus, RoundStatus
 from judging.models import Assignment, Review, Round, RoundEntry
+from judging.progress import jurors_progress
 from judging.publication import results_publish
 from judging.results import results_finalise
-from judging.selectors import entries_without_round, round_entries_short
+from judging.selectors import entries_without_round, round_entries_short, rounds_of_juror
 from judging.services import (
     assignment_add,
     review_save_draft,
@@ -27,7 +31,7 @@ from judging.services import (
     round_open,
     round_shortlist,
 )
-from tests.factories import EntryFactory, ProfileFactory, UniversityFactory
+from tests.factories import EntryFactory, NominationFactory, PlatformFactory, ProfileFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 from tests.judging.test_publication import finalised_round
 from tests.judging.test_results import judged_round
@@ -44,6 +48,12 @@ def loads_of(round: Round) -> list[int]:
 @pytest.fixture
 def unis(db):  # type: ignore[no-untyped-def]
     return [UniversityFactory() for _n in range(4)]
+
+
+@pytest.fixture
+def quiz_nomination(contest):  # type: ignore[no-untyped-def]
+    PlatformFactory(contest=contest, slug="wordwall", name="Wordwall", name_en="Wordwall")
+    return NominationFactory(contest=contest, slug="quiz", name="Quiz", name_en="Quiz")
 
 
 @pytest.fixture
@@ -107,6 +117,10 @@ def test_entry_withdrawn_leaves_the_round_and_keeps_its_reviews_for_when_it_come
         first.juror_id,
         ReviewStatus.SUBMITTED,
     )
+    # Kept aside: out of the juror's counts while the entry is withdrawn.
+    progress = {row.juror.pk: row for row in jurors_progress(round)}[first.juror_id]
+    assert (progress.assigned, progress.submitted) == (2, 0)
+    assert [(r.assigned, r.scored) for r in rounds_of_juror(first.juror.user)] == [(2, 0)]
 
     with django_capture_on_commit_callbacks(execute=True):
         entry_submit(actor=author, entry=entry)
@@ -295,3 +309,46 @@ def test_review_in_a_round_never_opened_says_not_open_yet_without_a_past_date(co
         review_save_draft(actor=juror.user, round=round, entry=entry, scores={criterion.pk: 1})
 
     assert str(refused.value) == "Round “Round 1” is not open yet."
+
+
+def test_entries_imported_as_submitted_join_the_open_first_round_with_their_jurors(
+    contest, opened, quiz_nomination, tmp_path, django_capture_on_commit_callbacks
+):
+    round = opened["round"]
+    rows = [
+        {
+            "email": "aigerim@example.org",
+            "full_name": "Aigerim Sadykova",
+            "university": "New University",
+            "programme": "Pedagogy",
+            "country": "KZ",
+            "title": "Fractions with Wordwall",
+            "nomination": "quiz",
+            "platforms": "Wordwall",
+        },
+        {
+            "email": "bakyt@example.org",
+            "full_name": "Bakyt Osmonov",
+            "university": "New University",
+            "programme": "Pedagogy",
+            "country": "KZ",
+            "title": "Drafted",
+            "nomination": "quiz",
+            "platforms": "Wordwall",
+            "status": "draft",
+        },
+    ]
+    path = tmp_path / "entries.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=ALL_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as stream:
+        entries_import(actor=None, contest=contest, stream=stream, media_dir=tmp_path)
+
+    imported = Entry.objects.get(contest=contest, title="Fractions with Wordwall")
+    drafted = Entry.objects.get(contest=contest, title="Drafted")
+    assert RoundEntry.objects.filter(round=round, entry=imported).exists()
+    assert len(jurors_of(round, imported)) == 2
+    assert not RoundEntry.objects.filter(entry=drafted).exists()
