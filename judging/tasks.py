@@ -6,6 +6,7 @@ import logging
 from smtplib import SMTPException
 
 from celery import Task, shared_task
+from django.db import OperationalError
 
 # The modules, not their names: judging.reminders and judging.publication queue these tasks, so each
 # module imports the other.
@@ -73,7 +74,10 @@ def send_result_email(self: Task, *, results_id: int, user_id: int) -> None:
         raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
 
 
-@shared_task(name="judging.entries_rounds_follow")
+@shared_task(name="judging.entries_rounds_follow", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def entries_rounds_follow(*, entry_ids: list[int]) -> int:
-    """Put submitted entries in the round that follows submissions, with their jurors; take the others out."""
+    """Put submitted entries in the round that follows submissions, with their jurors; take the others out.
+
+    Idempotent, so a retry after the database was away for a moment (or a lock timed out) is safe.
+    """
     return len(coverage.entries_rounds_follow(entry_ids=entry_ids))

@@ -31,6 +31,7 @@ from judging.services import (
     round_open,
     round_shortlist,
 )
+from judging.tasks import entries_rounds_follow
 from tests.factories import EntryFactory, NominationFactory, PlatformFactory, ProfileFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 from tests.judging.test_publication import finalised_round
@@ -352,3 +353,16 @@ def test_entries_imported_as_submitted_join_the_open_first_round_with_their_juro
     assert RoundEntry.objects.filter(round=round, entry=imported).exists()
     assert len(jurors_of(round, imported)) == 2
     assert not RoundEntry.objects.filter(entry=drafted).exists()
+
+
+def test_entries_rounds_follow_task_run_twice_or_for_a_deleted_entry_changes_nothing_more(
+    contest, opened, unis, django_capture_on_commit_callbacks
+):
+    round = opened["round"]
+    _author, entry = submitted_late(contest, unis[0], timezone.now(), django_capture_on_commit_callbacks)
+    before = sorted(Assignment.objects.filter(round=round).values_list("entry_id", "juror_id"))
+
+    assert entries_rounds_follow.delay(entry_ids=[entry.pk, 999_999]).get() == 0
+
+    assert sorted(Assignment.objects.filter(round=round).values_list("entry_id", "juror_id")) == before
+    assert RoundEntry.objects.filter(round=round).count() == 5
