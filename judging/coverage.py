@@ -135,7 +135,7 @@ def entries_rounds_follow(*, entry_ids: Sequence[int]) -> list[Round]:
             if entry.status == EntryStatus.SUBMITTED:
                 continue
             rounds = (
-                Round.objects.select_for_update()
+                Round.objects.select_for_update(of=("self",))
                 .filter(contest_id=contest_id, round_entries__entry=entry)
                 .exclude(status=RoundStatus.CLOSED)
                 .order_by("number")
@@ -149,7 +149,13 @@ def entries_rounds_follow(*, entry_ids: Sequence[int]) -> list[Round]:
 def round_follow_shortlist(round: Round) -> None:
     """Make every round made from ``round``'s shortlist, and not closed, judge exactly that shortlist."""
     wanted = set(RoundEntry.objects.filter(round=round, shortlisted=True).values_list("entry_id", flat=True))
-    for following in Round.objects.select_for_update().filter(source_round=round).exclude(status=RoundStatus.CLOSED):
+    following_rounds = (
+        Round.objects.select_for_update()
+        .filter(source_round=round)
+        .exclude(status=RoundStatus.CLOSED)
+        .order_by("number")
+    )
+    for following in following_rounds:
         current = set(RoundEntry.objects.filter(round=following).values_list("entry_id", flat=True))
         dropped = current - wanted
         reviewed = sorted(
