@@ -157,6 +157,9 @@ def entry_update(
         entry.platforms.set(chosen)
     if coauthors is not None:
         _replace_coauthors(entry, coauthors)
+        if entry.status == EntryStatus.SUBMITTED:
+            # New co-authors may bring conflicts with the jurors already assigned (judging listens).
+            entries_status_changed.send(sender=Entry, entry_ids=[entry.pk])
     return entry
 
 

@@ -25,6 +25,7 @@ import logging
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,7 +33,7 @@ from config.exceptions import BaigeError
 from contest.enums import EntryStatus
 from contest.models import Contest, Entry
 from judging.assignment import assignment_fill
-from judging.enums import RoundStatus
+from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, Juror, Review, Round, RoundEntry, RoundJuror
 from judging.selectors import entries_without_round, juror_conflict_reason
 
@@ -87,10 +88,23 @@ def _join(round: Round, entries: Sequence[Entry]) -> bool:
     present = set(RoundEntry.objects.filter(round=round, entry__in=entries).values_list("entry_id", flat=True))
     RoundEntry.objects.bulk_create(RoundEntry(round=round, entry=entry) for entry in entries if entry.pk not in present)
     joined = len(present) < len(entries)
+    by_id = {entry.pk: entry for entry in entries}
+    # An entry's authors may have changed since it was assigned: an automatic assignment nobody has
+    # started that now conflicts goes (the jurors it lacks then are filled below).
+    started = Review.objects.filter(round=round, juror=OuterRef("juror"), entry=OuterRef("entry"))
+    untouched = (
+        Assignment.objects.filter(round=round, entry__in=entries, origin=AssignmentOrigin.AUTOMATIC)
+        .exclude(Exists(started))
+        .select_related("juror")
+        .order_by("pk")
+    )
+    for assignment in untouched:
+        if juror_conflict_reason(assignment.juror, by_id[assignment.entry_id]) is not None:
+            assignment.delete()
+            joined = True
     assigned = set(Assignment.objects.filter(round=round, entry__in=entries).values_list("entry_id", "juror_id"))
     reviewed = Review.objects.filter(round=round, entry__in=entries, juror__round_links__round=round)
     jurors = {juror.pk: juror for juror in Juror.objects.filter(pk__in=reviewed.values("juror_id"))}
-    by_id = {entry.pk: entry for entry in entries}
     for entry_id, juror_id in reviewed.order_by("entry_id", "juror_id").values_list("entry_id", "juror_id"):
         # Back with the jurors who had reviewed it before it was withdrawn, unless they have a conflict now.
         if (entry_id, juror_id) not in assigned and juror_conflict_reason(jurors[juror_id], by_id[entry_id]) is None:
