@@ -37,6 +37,7 @@ from contest.archives import ArchiveLimits, ArchiveRefused, archive_check_bytes
 from contest.enums import Country, EntryStatus, Language
 from contest.models import Contest, Entry, Nomination, ParticipantProfile, Platform, University, new_entry_code
 from contest.services import Actor
+from contest.signals import entries_status_changed
 from contest.slugs import unique_slug
 from contest.spreadsheets import csv_writer
 from contest.validators import validate_http_url
@@ -846,6 +847,8 @@ class _Import:
         through.objects.bulk_create(
             through(entry_id=entry.pk, platform_id=platform.pk) for entry, chosen in links for platform in chosen
         )
+        # The rounds that follow submissions take the imported entries (judging listens).
+        entries_status_changed.send(sender=Entry, entry_ids=[entry.pk for entry in (*new_entries, *changed_entries)])
 
     def count(self, item: _Line, action: str) -> None:
         if action == "create":

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from config.exceptions import BaigeError, DeadlinePassed, NotAllowed
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
+from contest.signals import entries_status_changed
 from contest.slugs import unique_slug
 from contest.tasks import send_entry_submitted_email
 from contest.validators import validate_timezone
@@ -218,6 +219,9 @@ def entry_update(
         _ensure_coauthors_kept(entry, coauthors)
         _check_coauthor_universities(entry.contest, coauthors, entry=entry)
         _replace_coauthors(entry, coauthors)
+        if entry.status == EntryStatus.SUBMITTED:
+            # New co-authors may bring conflicts with the jurors already assigned (judging listens).
+            entries_status_changed.send(sender=Entry, entry_ids=[entry.pk])
     return entry
 
 
@@ -239,6 +243,7 @@ def entry_submit(*, actor: Actor, entry: Entry, now: datetime | None = None) -> 
     entry.author_university_id = _submission_university(entry)
     entry.save(update_fields=["status", "submitted_at", "author_university", "updated_at"])
     transaction.on_commit(lambda: send_entry_submitted_email.delay(entry_id=entry.pk))
+    entries_status_changed.send(sender=Entry, entry_ids=[entry.pk])
     return entry
 
 
@@ -252,6 +257,7 @@ def entry_withdraw(*, actor: Actor, entry: Entry, now: datetime | None = None) -
         raise BaigeError(_("Only a submitted entry can be withdrawn."))
     entry.status = EntryStatus.WITHDRAWN
     entry.save(update_fields=["status", "updated_at"])
+    entries_status_changed.send(sender=Entry, entry_ids=[entry.pk])
     return entry
 
 

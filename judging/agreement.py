@@ -117,7 +117,10 @@ def round_agreement(round: Round) -> RoundAgreement:
     """The jury's agreement in ``round`` from its submitted reviews, in three queries."""
     criteria = list(Criterion.objects.filter(rubric__contest_id=round.contest_id).order_by("order", "id"))
     # No ordering: the scores are grouped by hand, and Score's default ordering would join the rubric.
-    submitted = Score.objects.filter(review__round=round, review__status=ReviewStatus.SUBMITTED).order_by()
+    # Only entries still in the round: a withdrawn entry's reviews are kept aside.
+    submitted = Score.objects.filter(
+        review__round=round, review__status=ReviewStatus.SUBMITTED, review__entry__round_links__round=round
+    ).order_by()
     by_review: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
     for juror_id, entry_id, criterion_id, value in submitted.values_list(
         "review__juror_id", "review__entry_id", "criterion_id", "value"

@@ -481,11 +481,14 @@ def assign(
     seed: int,
     fixed: Iterable[tuple[int, int]] = (),
     forbidden: Iterable[tuple[int, int]] = (),
+    loads: Mapping[int, int] | None = None,
 ) -> Plan:
     """Assign jurors so that every entry has ``k`` distinct jurors without a conflict (``None``: all of them).
 
     ``fixed`` (entry, juror) pairs are kept and count towards ``k`` and the loads; ``forbidden``
-    pairs are never made. Raises :class:`Infeasible` naming the entries that cannot be covered.
+    pairs are never made; ``loads`` are reviews the jurors already have outside ``entries``, which
+    count towards their caps and the levelling. Raises :class:`Infeasible` naming the entries that
+    cannot be covered.
     """
     entries = sorted(entries, key=lambda e: e.id)
     jurors = sorted(jurors, key=lambda j: j.id)
@@ -508,6 +511,9 @@ def assign(
         for juror_id in members:
             fixed_loads[juror_id] += 1
     kept_count = sum(fixed_loads.values())
+    for juror_id, load in (loads or {}).items():
+        if juror_id in juror_ids:
+            fixed_loads[juror_id] += load
     if not entries:
         return Plan(pairs=[], loads={j.id: fixed_loads.get(j.id, 0) for j in jurors}, kept=kept_count)
     if k is None:
@@ -794,6 +800,14 @@ def assignment_run(
 
     jurors = list(Juror.objects.filter(round_links__round=round).select_related("user__profile").order_by("pk"))
     entries = _entry_inputs(round)
+    if not entries:
+        raise BaigeError(
+            _("Round “%(round)s” has no entries: there is nothing to assign.") % {"round": round}, code="no_entries"
+        )
+    if not jurors:
+        raise BaigeError(
+            _("Round “%(round)s” has no jurors: nobody can be assigned.") % {"round": round}, code="no_jurors"
+        )
     entry_ids = {entry.id for entry in entries}
     juror_ids = {juror.pk for juror in jurors}
     reviewed = set(Review.objects.filter(round=round).values_list("entry_id", "juror_id"))
@@ -850,3 +864,129 @@ def assignment_run(
     round.assigned_at = timezone.now()
     round.save(update_fields=["reviews_per_entry", "assignment_seed", "assigned_at"])
     return result
+
+
+@dataclass
+class AssignmentFill:
+    """What :func:`assignment_fill` did: the pairs it made and the entries still short of jurors."""
+
+    round: Round
+    created: list[tuple[int, int]]
+    #: Entry id → how many reviews it still lacks (for "all jurors": 1 when nobody can review it).
+    short: dict[int, int]
+
+
+def _fill_one(
+    entry: EntryInput,
+    *,
+    jurors: Sequence[JurorInput],
+    k: int | None,
+    seed: int,
+    fixed: set[int],
+    forbidden: Sequence[tuple[int, int]],
+    loads: Mapping[int, int],
+) -> list[int]:
+    """As many more jurors for one entry as the rules allow, one at a time, the least loaded first."""
+    chosen: list[int] = []
+    goal = len(jurors) if k is None else k
+    while len(fixed) + len(chosen) < goal:
+        try:
+            plan = assign(
+                entries=[entry],
+                jurors=jurors,
+                k=len(fixed) + len(chosen) + 1,
+                seed=seed,
+                fixed=[(entry.id, juror_id) for juror_id in (*fixed, *chosen)],
+                forbidden=forbidden,
+                loads=loads,
+            )
+        except Infeasible:
+            break
+        chosen += [juror_id for _entry, juror_id in plan.pairs]
+    return chosen
+
+
+@transaction.atomic
+def assignment_fill(
+    *, actor: Actor | None, round: Round, entries: Iterable[Entry | int] | None = None
+) -> AssignmentFill:
+    """Give entries of a round the jurors they lack, through the assignment's rules; keeps every assignment.
+
+    For each entry (all of the round's, or only ``entries``) the missing reviewers up to the
+    round's ``k`` (or every juror without a conflict, for "all jurors") are chosen by :func:`assign`
+    among the round's jurors: never one with a conflict, over their cap, or removed by hand from the
+    entry, and the least loaded in the round first; ties are broken by the round's assignment seed,
+    so the same state gives the same choice. What cannot be covered is not refused: it is left
+    short, reported in ``short``, and shown to the organisers on the round's progress page
+    (:func:`judging.selectors.round_entries_short`). ``actor=None`` is the server itself (a task,
+    the command line).
+    """
+    if actor is not None:
+        contest_ensure_organiser(actor, round.contest)
+    round = Round.objects.select_for_update().select_related("contest").get(pk=round.pk)
+    if round.status == RoundStatus.CLOSED:
+        raise BaigeError(_("Round “%(round)s” is closed: its assignments can no longer change.") % {"round": round})
+    every = _entry_inputs(round)
+    if entries is not None:
+        wanted = {entry if isinstance(entry, int) else entry.pk for entry in entries}
+        every = [entry for entry in every if entry.id in wanted]
+    jurors = _juror_inputs(list(Juror.objects.filter(round_links__round=round).order_by("pk")))
+    juror_ids = {juror.id for juror in jurors}
+    targets = {entry.id for entry in every}
+    fixed: dict[int, set[int]] = defaultdict(set)
+    outside: dict[int, int] = defaultdict(int)
+    for entry_id, juror_id in Assignment.objects.filter(round=round).values_list("entry_id", "juror_id"):
+        if juror_id not in juror_ids:
+            continue
+        if entry_id in targets:
+            fixed[entry_id].add(juror_id)
+        else:
+            outside[juror_id] += 1
+    forbidden = list(
+        AssignmentRemoval.objects.filter(round=round, entry_id__in=targets).values_list("entry_id", "juror_id")
+    )
+    k = round.reviews_per_entry
+    seed = round.assignment_seed or 0
+    pending = [entry for entry in every if k is None or len(fixed[entry.id]) < k]
+    created: list[tuple[int, int]] = []
+    try:
+        plan = assign(
+            entries=pending,
+            jurors=jurors,
+            k=k,
+            seed=seed,
+            fixed=[(entry.id, juror_id) for entry in pending for juror_id in fixed[entry.id]],
+            forbidden=forbidden,
+            loads=outside,
+        )
+        created = plan.pairs
+    except Infeasible:
+        # Not every entry can be covered: each in turn gets as many jurors as it can.
+        loads = dict(outside)
+        for entry in every:
+            for juror_id in fixed[entry.id]:
+                loads[juror_id] = loads.get(juror_id, 0) + 1
+        for entry in pending:
+            for juror_id in fixed[entry.id]:
+                loads[juror_id] -= 1
+            chosen = _fill_one(
+                entry, jurors=jurors, k=k, seed=seed, fixed=fixed[entry.id], forbidden=forbidden, loads=loads
+            )
+            for juror_id in (*fixed[entry.id], *chosen):
+                loads[juror_id] = loads.get(juror_id, 0) + 1
+            created += [(entry.id, juror_id) for juror_id in chosen]
+    Assignment.objects.bulk_create(
+        (Assignment(round=round, entry_id=entry_id, juror_id=juror_id) for entry_id, juror_id in created),
+        ignore_conflicts=True,
+    )
+    have: dict[int, int] = defaultdict(int)
+    for entry_id, _juror_id in created:
+        have[entry_id] += 1
+    short = {}
+    for entry in every:
+        count = len(fixed[entry.id]) + have[entry.id]
+        if k is not None and count < k:
+            short[entry.id] = k - count
+        elif k is None and count == 0:
+            short[entry.id] = 1
+    return AssignmentFill(round=round, created=sorted(created), short=short)

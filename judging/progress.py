@@ -107,6 +107,11 @@ class RoundProgress:
         return 100 * self.submitted // assigned if assigned else 100
 
     @property
+    def entries_short(self) -> int:
+        """Entries with fewer jurors assigned than they need."""
+        return sum(1 for row in self.entries if row.assigned < row.needed)
+
+    @property
     def entries_complete(self) -> int:
         return sum(1 for row in self.entries if row.complete)
 
@@ -155,7 +160,8 @@ def juror_is_behind(
 def jurors_progress(round: Round, *, now: datetime | None = None, juror: Juror | None = None) -> list[JurorProgress]:
     """Every juror of the round (or just ``juror``): counts, last activity and reminder, behind or not (1 query)."""
     now = now or timezone.now()
-    reviews = Review.objects.filter(round=round, juror=OuterRef("pk"))
+    # Only entries still in the round: a withdrawn entry's reviews are kept aside, out of the counts.
+    reviews = Review.objects.filter(round=round, juror=OuterRef("pk"), entry__round_links__round=round)
     reminders = JurorReminder.objects.filter(round=round, juror=OuterRef("pk"))
     jurors = (
         Juror.objects.filter(round_links__round=round)

@@ -39,6 +39,7 @@ from contest.enums import EntryStatus
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
 from judging import tasks
+from judging.coverage import unjudged_ensure_confirmed
 from judging.models import Award, Results, Round
 
 logger = logging.getLogger(__name__)
@@ -231,6 +232,7 @@ def results_publish(
     results: Results,
     now: datetime | None = None,
     confirm_early: bool = False,
+    confirm_unjudged: bool = False,
 ) -> PublishReport:
     """Publish one post per award of the finalised ``results`` and withdraw the round's posts of awards gone.
 
@@ -238,6 +240,9 @@ def results_publish(
     saying what they should are left alone. The first publication also e-mails every participant of
     the round their result, once the transaction commits. Nothing is published while submissions are
     open, and a first publication before the contest's announced results time needs ``confirm_early``.
+    An organiser publishing while a submitted entry of the contest is in no round is refused with their
+    list (:class:`judging.coverage.UnjudgedEntries`) unless ``confirm_unjudged``; Baige publishing at the
+    announced time goes on (the organiser confirmed when finalising).
     """
     now = now or timezone.now()
     results = Results.objects.select_related("round__contest").get(pk=results.pk)
@@ -249,6 +254,8 @@ def results_publish(
     _ensure_publishable_now(results, now=now, confirm_early=confirm_early)
     round = results.round
     contest = round.contest
+    if actor is not None:
+        unjudged_ensure_confirmed(contest, confirm_unjudged=confirm_unjudged)
     report = PublishReport()
     keys = set()
     existing = {

@@ -26,6 +26,7 @@ from config.exceptions import BaigeError
 from contest.models import Entry, Nomination
 from contest.services import Actor, contest_ensure_organiser
 from contest.slugs import unique_slug
+from judging.coverage import unjudged_ensure_confirmed
 from judging.enums import RankingMethod, ReviewStatus, RoundStatus, TieBreaker
 from judging.models import Award, AwardChange, Criterion, Results, Round, RoundEntry, Score
 from judging.ranking import RoundRanking, round_ranking
@@ -222,8 +223,13 @@ def results_finalise(
     round: Round,
     special_awards: Sequence[SpecialAwardData] = (),
     now: datetime | None = None,
+    confirm_unjudged: bool = False,
 ) -> Results:
-    """Fix the places 1–3 of each nomination from the round's ranking and the special awards, once, for good."""
+    """Fix the places 1–3 of each nomination from the round's ranking and the special awards, once, for good.
+
+    While a submitted entry of the contest is in no round, it is refused with their list
+    (:class:`judging.coverage.UnjudgedEntries`) unless ``confirm_unjudged``.
+    """
     round = _round_locked(actor, round)
     if round.status != RoundStatus.CLOSED:
         raise ResultsRefused(
@@ -237,6 +243,7 @@ def results_finalise(
             code="no_reviews",
         )
     entries = _round_entries(round, (special.entry_code for special in special_awards))
+    unjudged_ensure_confirmed(round.contest, confirm_unjudged=confirm_unjudged)
     try:
         with transaction.atomic():
             results = Results.objects.create(

@@ -32,7 +32,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from contest.enums import Role
+from contest.enums import EntryStatus, Role
 from contest.models import CoAuthor, Contest, ContestRole, Entry, Platform
 from contest.selectors import get_contest_for_organiser
 from judging.enums import ReviewStatus, RoundStatus
@@ -76,6 +76,26 @@ def rounds_of(contest: Contest) -> QuerySet[Round]:
         )
         .order_by("number")
     )
+
+
+def entries_without_round(contest: Contest) -> list[Entry]:
+    """The contest's submitted entries that no round of it judges, by code: they would never be judged."""
+    return list(
+        Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED)
+        .exclude(round_links__round__contest=contest)
+        .order_by("code")
+    )
+
+
+def round_entries_short(round: Round) -> list[tuple[Entry, int]]:
+    """The round's entries with fewer jurors than it asks for (for "all jurors": none), each with its count."""
+    entries = (
+        Entry.objects.filter(round_links__round=round)
+        .annotate(assigned=Count("jury_assignments", filter=Q(jury_assignments__round=round)))
+        .order_by("code")
+    )
+    needed = round.reviews_per_entry or 1
+    return [(entry, entry.assigned) for entry in entries if entry.assigned < needed]
 
 
 def get_round_for_organiser(user: Any, *, contest_slug: str, number: int) -> Round:
@@ -354,7 +374,12 @@ def rounds_of_juror(user: Any) -> list[Round]:
         return []
     # Unordered: the models' own ordering would join the contest, round and entry into each count.
     own = Assignment.objects.filter(round=OuterRef("pk"), juror__user=user).order_by()
-    submitted = Review.objects.filter(round=OuterRef("pk"), juror__user=user, status=ReviewStatus.SUBMITTED).order_by()
+    submitted = Review.objects.filter(
+        round=OuterRef("pk"),
+        juror__user=user,
+        status=ReviewStatus.SUBMITTED,
+        entry__round_links__round=OuterRef("pk"),  # a withdrawn entry's reviews are kept aside
+    ).order_by()
     return list(
         Round.objects.filter(round_jurors__juror__user=user)
         .exclude(status=RoundStatus.DRAFT)

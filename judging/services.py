@@ -25,7 +25,8 @@ from contest.enums import EntryStatus, Language, Role
 from contest.models import Contest, ContestRole, Entry, ParticipantProfile, University
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
 from contest.slugs import unique_slug
-from judging.assignment import AssignmentRun, assignment_run
+from judging.assignment import AssignmentRun, assignment_fill, assignment_run
+from judging.coverage import round_follow_shortlist, round_members_take, unjudged_ensure_confirmed
 from judging.enums import AssignmentOrigin, ReviewChangeKind, ReviewStatus, RoundStatus
 from judging.models import (
     MAX_SCALE,
@@ -407,12 +408,18 @@ def round_configure(*, actor: Actor, round: Round, jurors: Sequence[Juror], **fi
 
 
 @transaction.atomic
-def round_open(*, actor: Actor, round: Round, now: datetime | None = None) -> Round:
-    """Open a round for reviews: it needs a rubric, entries and jurors."""
+def round_open(*, actor: Actor | None, round: Round, now: datetime | None = None) -> Round:
+    """Open a round for reviews: it needs a rubric, entries and jurors.
+
+    A round takes the entries and jurors it lacks first (:func:`judging.coverage.round_members_take`),
+    and once open every entry gets the jurors it lacks (:func:`judging.assignment.assignment_fill`;
+    what cannot be covered shows on the progress page). ``actor=None`` is the server's command line.
+    """
     now = now or timezone.now()
     round = _round_locked(actor, round)
     if round.status != RoundStatus.DRAFT:
         raise BaigeError(_("Only a round being prepared can be opened."))
+    round_members_take(round)
     if not Criterion.objects.filter(rubric__contest=round.contest).exists():
         raise BaigeError(_("Add the rubric's criteria before opening a round."))
     if not RoundEntry.objects.filter(round=round).exists():
@@ -423,15 +430,23 @@ def round_open(*, actor: Actor, round: Round, now: datetime | None = None) -> Ro
         raise BaigeError(_("The round's closing time has already passed."))
     round.status = RoundStatus.OPEN
     round.save(update_fields=["status"])
+    assignment_fill(actor=None, round=round)
     return round
 
 
 @transaction.atomic
-def round_close(*, actor: Actor, round: Round, now: datetime | None = None) -> Round:
-    """Close an open round: from now on its reviews cannot change."""
+def round_close(
+    *, actor: Actor | None, round: Round, now: datetime | None = None, confirm_unjudged: bool = False
+) -> Round:
+    """Close an open round: from now on its reviews cannot change.
+
+    While a submitted entry of the contest is in no round, it is refused with their list
+    (:class:`judging.coverage.UnjudgedEntries`) unless ``confirm_unjudged``.
+    """
     round = _round_locked(actor, round)
     if round.status != RoundStatus.OPEN:
         raise BaigeError(_("Only an open round can be closed."))
+    unjudged_ensure_confirmed(round.contest, confirm_unjudged=confirm_unjudged)
     round.status = RoundStatus.CLOSED
     round.closed_at = now or timezone.now()
     round.save(update_fields=["status", "closed_at"])
@@ -450,6 +465,7 @@ def round_shortlist(*, actor: Actor, round: Round, entries: Sequence[Entry]) -> 
         raise BaigeError(_("Only entries of this round can be shortlisted from it."))
     RoundEntry.objects.filter(round=round).update(shortlisted=False)
     RoundEntry.objects.filter(round=round, entry_id__in=wanted).update(shortlisted=True)
+    round_follow_shortlist(round)
     return round
 
 
@@ -570,9 +586,10 @@ def _ensure_accepts_reviews(round: Round, now: datetime) -> None:
     if round.status == RoundStatus.CLOSED:
         raise RoundNotOpen(_("Round “%(round)s” is closed: its reviews can no longer change.") % {"round": round})
     if round.status == RoundStatus.DRAFT or (round.opens_at is not None and now < round.opens_at):
+        # Only a time still to come: a round being prepared opens when the organisers open it.
         when = (
             _(" It opens on %(date)s.") % {"date": contest_format_time(round.contest, round.opens_at)}
-            if round.opens_at is not None
+            if round.opens_at is not None and now < round.opens_at
             else ""
         )
         raise RoundNotOpen(_("Round “%(round)s” is not open yet.") % {"round": round} + when)

@@ -6,10 +6,11 @@ import logging
 from smtplib import SMTPException
 
 from celery import Task, shared_task
+from django.db import OperationalError
 
 # The modules, not their names: judging.reminders and judging.publication queue these tasks, so each
 # module imports the other.
-from judging import invitations, publication, reminders
+from judging import coverage, invitations, publication, reminders
 from judging.models import Juror, Results
 
 logger = logging.getLogger(__name__)
@@ -80,3 +81,12 @@ def send_coauthor_result_email(self: Task, *, results_id: int, coauthor_id: int)
         publication.coauthor_result_email_send(results_id=results_id, coauthor_id=coauthor_id)
     except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
         raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
+
+
+@shared_task(name="judging.entries_rounds_follow", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def entries_rounds_follow(*, entry_ids: list[int]) -> int:
+    """Put submitted entries in the round that follows submissions, with their jurors; take the others out.
+
+    Idempotent, so a retry after the database was away for a moment (or a lock timed out) is safe.
+    """
+    return len(coverage.entries_rounds_follow(entry_ids=entry_ids))

@@ -16,7 +16,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
@@ -33,9 +35,17 @@ from frontend.forms_judging import (
 )
 from frontend.http import AuthenticatedHttpRequest
 from judging.assignment import Infeasible, assignment_run
+from judging.coverage import UnjudgedEntries
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, Criterion, CriterionLevel, Juror, Round, Rubric
-from judging.selectors import get_round_for_organiser, round_loads, rounds_of, rubric_of
+from judging.selectors import (
+    entries_without_round,
+    get_round_for_organiser,
+    round_entries_short,
+    round_loads,
+    rounds_of,
+    rubric_of,
+)
 from judging.services import (
     assignment_add,
     assignment_preview,
@@ -161,6 +171,7 @@ def round_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "contest": contest,
         "section": "rounds",
         "rounds": list(rounds_of(contest).select_related("source_round")),
+        "now": timezone.now(),
     }
     return render(request, "frontend/organiser/judging/rounds.html", context)
 
@@ -212,19 +223,35 @@ def _round_page(
 def _round_status_change(request: AuthenticatedHttpRequest, slug: str, number: int, *, opening: bool) -> HttpResponse:
     """Ask to confirm opening or closing a round (GET), then do it (POST)."""
     round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
+    context = {"contest": round.contest, "section": "rounds", "round": round, "opening": opening}
     if request.method == "GET":
-        context = {"contest": round.contest, "section": "rounds", "round": round, "opening": opening}
+        context["unjudged"] = [] if opening else entries_without_round(round.contest)
         return render(request, "frontend/organiser/judging/round_confirm.html", context)
     try:
         if opening:
             round_open(actor=request.user, round=round)
         else:
-            round_close(actor=request.user, round=round)
+            round_close(actor=request.user, round=round, confirm_unjudged=request.POST.get("confirm_unjudged") == "1")
+    except UnjudgedEntries as unjudged:
+        # The list in front of the organiser again, to confirm (it may have changed since the page was shown).
+        context["unjudged"] = unjudged.entries
+        return render(request, "frontend/organiser/judging/round_confirm.html", context, status=unjudged.status_code)
     except BaigeError as refused:
         messages.error(request, str(refused))
     else:
         done = _("Round “%(round)s” is open.") if opening else _("Round “%(round)s” is closed.")
         messages.success(request, done % {"round": round})
+        short = round_entries_short(round) if opening else []
+        if short:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d entry has fewer jurors than it needs: see the round's progress.",
+                    "%(count)d entries have fewer jurors than they need: see the round's progress.",
+                    len(short),
+                )
+                % {"count": len(short)},
+            )
     return redirect("frontend:organiser_rounds", slug=round.contest.slug)
 
 

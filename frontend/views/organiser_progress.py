@@ -24,7 +24,7 @@ from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Juror, Review, Round
 from judging.progress import jurors_progress, round_progress
 from judging.reminders import Reminders, assignment_reassign, jurors_remind
-from judging.selectors import get_round_for_organiser
+from judging.selectors import entries_without_round, get_round_for_organiser
 
 
 def _juror_of_round(round: Round, juror_id: int) -> Juror:
@@ -82,6 +82,7 @@ def round_progress_page(request: AuthenticatedHttpRequest, slug: str, number: in
         "progress": round_progress(round),
         "open": round.status == RoundStatus.OPEN,
         "pending_conflicts": conflicts_pending(round.contest, round=round),
+        "unjudged": entries_without_round(round.contest),
     }
     return render(request, "frontend/organiser/progress/round.html", context)
 

@@ -21,7 +21,7 @@ from frontend.forms_publication import PublishForm
 from frontend.http import AuthenticatedHttpRequest
 from judging.models import Results, Round
 from judging.publication import PublishPreview, results_publish, results_publish_preview
-from judging.selectors import get_round_for_organiser
+from judging.selectors import entries_without_round, get_round_for_organiser
 
 
 def _page(
@@ -41,6 +41,8 @@ def _page(
         "preview": preview,
         "form": form,
         "refusal": refusal or preview.refusal,
+        # Submitted entries in no round: publishing anyway takes one more ticked box.
+        "unjudged": entries_without_round(contest),
     }
     return render(request, "frontend/organiser/results/publish.html", context, status=status)
 
@@ -62,7 +64,10 @@ def results_publish_view(request: AuthenticatedHttpRequest, slug: str, number: i
         return _page(request, round, preview, form, status=400)
     try:
         report = results_publish(
-            actor=request.user, results=results, confirm_early=bool(form.cleaned_data.get("early"))
+            actor=request.user,
+            results=results,
+            confirm_early=bool(form.cleaned_data.get("early")),
+            confirm_unjudged=request.POST.get("confirm_unjudged") == "1",
         )
     except BaigeError as refused:
         return _page(

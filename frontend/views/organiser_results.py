@@ -35,7 +35,7 @@ from judging.results import (
     round_ranking_configure,
     round_results,
 )
-from judging.selectors import get_round_for_organiser
+from judging.selectors import entries_without_round, get_round_for_organiser
 
 # The histogram's geometry, in SVG units: ten bars over 0–100, the count above each, the bins below.
 CHART_WIDTH = 440
@@ -177,6 +177,7 @@ def _page(
         "finalise_form": finalise_form or FinaliseForm(),
         "refusal": refusal,
         "add_form": add_form or AwardAddForm(round=round),
+        "unjudged": entries_without_round(round.contest),
     }
     return render(request, "frontend/organiser/results/results.html", context, status=status)
 
@@ -224,7 +225,12 @@ def results_finalise_view(request: AuthenticatedHttpRequest, slug: str, number: 
     if not (specials.is_valid() and confirm.is_valid()):
         return _page(request, round, status=400, special_forms=specials, finalise_form=confirm)
     try:
-        results_finalise(actor=request.user, round=round, special_awards=specials.special_awards())
+        results_finalise(
+            actor=request.user,
+            round=round,
+            special_awards=specials.special_awards(),
+            confirm_unjudged=request.POST.get("confirm_unjudged") == "1",
+        )
     except BaigeError as refused:
         return _page(
             request,

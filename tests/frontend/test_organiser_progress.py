@@ -167,9 +167,9 @@ def test_progress_page_queries_do_not_grow_with_the_round(client, contest, organ
     client.force_login(organiser)
     address = url("organiser_progress", round)
 
-    # User (the session is in the cache), contest, permission, round; the three of the progress; the menu's links;
-    # the declarations of conflicts waiting for the organisers (none).
-    with django_assert_num_queries(9):
+    # User (the session is in the cache), contest, permission, round; the three of the progress; the contest's
+    # entries in no round; the declarations of conflicts waiting for the organisers (none); the menu's links.
+    with django_assert_num_queries(10):
         response = client.get(address)
 
     assert response.status_code == 200

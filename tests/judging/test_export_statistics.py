@@ -69,10 +69,11 @@ def scored(counted):  # type: ignore[no-untyped-def]
 def awarded(counted, scored):  # type: ignore[no-untyped-def]
     """Round 1 finalised: C1QUIZ (Wordwall, Genially) first, A1QUIZ (Wordwall, Canva) second and Jury's choice."""
     organiser = ContestRoleFactory(contest=counted, role=Role.ORGANISER).user
-    round_close(actor=organiser, round=scored)
+    # Some of the contest's submitted entries are in no round: the organiser goes on knowingly.
+    round_close(actor=organiser, round=scored, confirm_unjudged=True)
     scored.refresh_from_db()
     choice = SpecialAwardData(entry_code="A1QUIZ", name_en="Jury's choice")
-    results_finalise(actor=organiser, round=scored, special_awards=[choice])
+    results_finalise(actor=organiser, round=scored, special_awards=[choice], confirm_unjudged=True)
     return organiser
 
 
@@ -87,8 +88,8 @@ def final_round(contest, organiser, codes_and_scores):  # type: ignore[no-untype
         review_submit(
             actor=juror.user, round=second, entry=each, scores=dict(zip([c.pk for c in criteria], scores, strict=True))
         )
-    round_close(actor=organiser, round=second)
-    results_finalise(actor=organiser, round=Round.objects.get(pk=second.pk))
+    round_close(actor=organiser, round=second, confirm_unjudged=True)
+    results_finalise(actor=organiser, round=Round.objects.get(pk=second.pk), confirm_unjudged=True)
 
 
 def text_of(contest, what, file_format="csv"):  # type: ignore[no-untyped-def]
