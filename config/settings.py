@@ -5,6 +5,7 @@ With no variables set Baige runs on a SQLite file and local media files in
 needs no server. Every variable is documented in the README.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -232,6 +233,14 @@ if MEDIA_STALE_AFTER_SECONDS < 45:
 TASK_FAILURE_RETENTION_DAYS = int(ENV.get("TASK_FAILURE_RETENTION_DAYS") or 90)
 # Seconds the background-processing page waits for workers to say which queues they take.
 MONITORING_WORKER_TIMEOUT = float(ENV.get("MONITORING_WORKER_TIMEOUT") or 1.0)
+# Addresses (IPs or CIDR networks) whose /readyz answer names each failing service's error; everyone
+# else gets only the statuses. The address is REMOTE_ADDR as Django sees it.
+HEALTH_DETAIL_ADDRESSES = env_list(ENV, "HEALTH_DETAIL_ADDRESSES", ["127.0.0.0/8", "::1"])
+for _address in HEALTH_DETAIL_ADDRESSES:
+    try:
+        ipaddress.ip_network(_address, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"HEALTH_DETAIL_ADDRESSES: {_error}") from None
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Assets whose worker died mid-way are taken back and queued again.
     "reap-stuck-assets": {

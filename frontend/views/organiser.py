@@ -131,7 +131,7 @@ def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "filtered": entries.is_bound,
         "page": page,
         "recent_task_failures": contest_task_failures(
-            contest=contest, since=timezone.now() - RECENT_FAILURES_PERIOD
+            contest=contest, since=timezone.now() - RECENT_FAILURES_PERIOD, viewer=request.user
         ).count(),
     }
     return render(request, "frontend/organiser/dashboard.html", context)
