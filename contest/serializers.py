@@ -11,6 +11,7 @@ from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
+from config.api import ErrorSerializer as ErrorSerializer
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
 from contest.selectors import contests_visible
@@ -18,14 +19,6 @@ from contest.services import CoAuthorData
 from contest.validators import validate_http_url
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
-
-
-class ErrorSerializer(serializers.Serializer):
-    """A refused request: a message in the requester's language and a stable code."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
 
 # Contests, nominations, platforms -------------------------------------------------------------------------------
 
@@ -129,8 +122,16 @@ class UniversityBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}], "readOnly": True}
+)
+class OptionalEmailField(serializers.CharField):
+    """An e-mail address that may be left out: "" when there is none."""
+
+
 class CoAuthorSerializer(serializers.ModelSerializer):
     university = UniversityBriefSerializer(read_only=True, allow_null=True)
+    email = OptionalEmailField(read_only=True)
 
     class Meta:
         model = CoAuthor
@@ -149,9 +150,17 @@ class EntryMediaSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}], "readOnly": True}
+)
+class OptionalURLField(serializers.CharField):
+    """A link that may be left out: an http(s) address, or "" when there is none."""
+
+
 class EntrySerializer(serializers.ModelSerializer):
     """A participant's own entry as they see it."""
 
+    live_url = OptionalURLField(read_only=True, help_text=_("The lesson's public link; empty when none was given."))
     contest: serializers.SlugRelatedField[Contest] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     nomination = EntryNominationSerializer(read_only=True)
     platforms = EntryPlatformSerializer(many=True, read_only=True)
@@ -198,11 +207,16 @@ class UniversityReferenceField(serializers.RelatedField[University, Any, str]):
         assert queryset is not None  # a writable related field is always given one
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type")
+        if isinstance(data, str) and "\x00" in data:
+            # No slug holds one, and PostgreSQL refuses to compare text that does.
+            raise serializers.ValidationError(
+                self.error_messages["does_not_exist"] % {"value": data.replace("\x00", "")}
+            )
         if isinstance(data, int):
             university = queryset.filter(pk=data).first()
         else:
             university = queryset.filter(slug=data).first()
-            if university is None and data.isdigit():
+            if university is None and data.isascii() and data.isdigit():
                 university = queryset.filter(pk=int(data)).first()
         if university is None:
             raise serializers.ValidationError(self.error_messages["does_not_exist"] % {"value": data})
@@ -223,7 +237,13 @@ class CoAuthorInputSerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> CoAuthorData:
         values = super().to_internal_value(data)
-        return CoAuthorData(full_name=values["full_name"], email=values["email"], university=values["university"])
+        # A partial update (PATCH) reaches nested fields too: it neither requires them nor fills their defaults,
+        # but a co-author who is listed is listed whole.
+        if "full_name" not in values:
+            raise serializers.ValidationError({"full_name": [self.fields["full_name"].error_messages["required"]]})
+        return CoAuthorData(
+            full_name=values["full_name"], email=values.get("email", ""), university=values.get("university")
+        )
 
 
 class EntryWriteSerializer(serializers.Serializer):

@@ -6,9 +6,9 @@ from frontend.views import organiser_jury as views
 
 urlpatterns = [
     path("c/<slug:slug>/jury/", views.jury_list, name="organiser_jury"),
-    path("c/<slug:slug>/jury/<int:pk>/", views.juror_edit, name="organiser_juror"),
-    path("c/<slug:slug>/jury/<int:pk>/resend/", views.juror_resend, name="organiser_juror_resend"),
-    path("c/<slug:slug>/jury/<int:pk>/conflicts/", views.juror_conflicts, name="organiser_juror_conflicts"),
+    path("c/<slug:slug>/jury/<id:pk>/", views.juror_edit, name="organiser_juror"),
+    path("c/<slug:slug>/jury/<id:pk>/resend/", views.juror_resend, name="organiser_juror_resend"),
+    path("c/<slug:slug>/jury/<id:pk>/conflicts/", views.juror_conflicts, name="organiser_juror_conflicts"),
     path("c/<slug:slug>/jury/import/", views.jury_import_upload, name="organiser_jury_import"),
     path("c/<slug:slug>/jury/import/confirm/", views.jury_import_confirm, name="organiser_jury_import_confirm"),
     path("c/<slug:slug>/jury/import/cancel/", views.jury_import_cancel, name="organiser_jury_import_cancel"),

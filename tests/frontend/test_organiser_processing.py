@@ -311,7 +311,7 @@ def test_processing_api_for_anonymous(api_client, contest):
     response = api_client.get(api(contest.slug), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"}
 
 
 def test_processing_api_unknown_contest(api_client, organiser):
