@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -181,8 +181,12 @@ def contest_processing(*, contest: Contest, viewer: Any) -> ContestProcessing:
     """The site's queues, the contest's files and the failed tasks of ``FAILURES_PERIOD`` that ``viewer`` may see."""
     since = timezone.now() - FAILURES_PERIOD
     failures = contest_task_failures(contest=contest, since=since, viewer=viewer)
+    queues = queues_state()
+    if queues.broker_error and not viewer.has_perm("monitoring.view_site_failures"):
+        # The broker's own words name its host and port: organisers learn that it failed and how, not where.
+        queues = replace(queues, broker_error=queues.broker_error.split(":", 1)[0])
     return ContestProcessing(
-        queues=queues_state(),
+        queues=queues,
         files=contest_files(contest=contest),
         failures_since=since,
         failure_count=failures.count(),

@@ -341,3 +341,27 @@ def test_readyz_details_only_from_configured_addresses(client, db, settings, med
     error = f"ConnectionError: Error 111 connecting to 127.0.0.1:{port}. Connection refused."
     expected = {"status": "failing", "error": error} if detailed else {"status": "failing"}
     assert response.json()["checks"]["redis"] == expected
+
+
+def test_settings_when_health_detail_address_malformed_is_refused(tmp_path):  # type: ignore[no-untyped-def]
+    import os
+    import sys
+
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "BAIGE_DATA_DIR": str(tmp_path / "var"),
+        "HEALTH_DETAIL_ADDRESSES": "127.0.0.1,10.0.0.300/8",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 1
+    assert "HEALTH_DETAIL_ADDRESSES: '10.0.0.300/8' does not appear to be an IPv4 or IPv6 network" in done.stderr

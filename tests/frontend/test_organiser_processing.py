@@ -357,3 +357,39 @@ def test_processing_for_others_forbidden(client, api_client, contest, refused_us
 
 def test_processing_page_only_by_get(organiser_client, contest):
     assert organiser_client.post(page(contest)).status_code == 405
+
+
+# The broker's error names its host: staff read it, organisers only learn that it failed
+
+
+@pytest.fixture
+def broker_down(monkeypatch):  # type: ignore[no-untyped-def]
+    from monitoring import selectors
+
+    down = selectors.Queues(
+        inline=False,
+        broker_error="OperationalError: Error 111 connecting to redis.internal:6379. Connection refused.",
+        states=tuple(selectors.QueueState(name, None, None) for name in selectors.queue_names()),
+    )
+    monkeypatch.setattr(selectors, "queues_state", lambda: down)
+
+
+def test_processing_when_broker_down_organiser_sees_no_host(
+    organiser_client, api_client, contest, organiser, broker_down
+):  # type: ignore[no-untyped-def]
+    api_client.force_login(organiser)
+
+    html = body_of(organiser_client.get(page(contest)))
+    data = api_client.get(api(contest.slug)).json()
+
+    assert "The message broker could not be reached" in html and "<small>OperationalError</small>" in html
+    assert "redis.internal" not in html
+    assert data["queues"]["broker_error"] == "OperationalError"
+
+
+def test_processing_when_broker_down_staff_sees_the_error(client, contest, staff_organiser, broker_down):  # type: ignore[no-untyped-def]
+    client.force_login(staff_organiser)
+
+    html = body_of(client.get(page(contest)))
+
+    assert "OperationalError: Error 111 connecting to redis.internal:6379. Connection refused." in html
