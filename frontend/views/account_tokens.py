@@ -1,7 +1,8 @@
 """A person's personal API tokens: made, listed and revoked on one page, for participants, jurors and organisers.
 
-A new token is shown once, in the answer to the form that made it (never stored in the session, never shown
-again); the list shows each token's name, first characters, when it was made and last used.
+A new token is shown once: the form that made it redirects (so a reload never makes another one) to the page,
+which takes the token out of the person's session as it shows it; only its hash stays in the database. The
+list shows each token's name, first characters, when it was made and last used.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from config.exceptions import BaigeError
 from frontend.forms_tokens import ApiTokenForm
 from frontend.http import AuthenticatedHttpRequest
 
+#: Where the token just made waits for the page that shows it once.
+NEW_TOKEN_KEY = "api_tokens.new_token"  # noqa: S105 - a session key, not a secret
+
 
 @never_cache
 @login_required
@@ -27,14 +31,15 @@ from frontend.http import AuthenticatedHttpRequest
 def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's working tokens and a form for a new one; the new token is in this answer only."""
     form = ApiTokenForm(request.POST or None)
-    new_token = ""
     if request.method == "POST" and form.is_valid():
         try:
-            _row, new_token = api_token_create(actor=request.user, name=form.cleaned_data["name"])
+            _row, token = api_token_create(actor=request.user, name=form.cleaned_data["name"])
         except BaigeError as refusal:
             form.add_error(None, str(refusal))
         else:
-            form = ApiTokenForm()
+            request.session[NEW_TOKEN_KEY] = token
+            return redirect("frontend:account_tokens")
+    new_token = request.session.pop(NEW_TOKEN_KEY, "") if request.method == "GET" else ""
     context = {"form": form, "tokens": list(api_tokens_of(request.user)), "new_token": new_token}
     return render(request, "frontend/account_tokens.html", context)
 

@@ -48,9 +48,10 @@ def person(request, contest):  # type: ignore[no-untyped-def]
 def test_tokens_page_creates_a_token_shown_once(client, person):  # type: ignore[no-untyped-def]
     client.force_login(person)
 
-    response = client.post(page(), {"name": "my scoring script"})
+    created = client.post(page(), {"name": "my scoring script"})
+    response = client.get(page())
 
-    assert response.status_code == 200
+    assert (created.status_code, created["Location"]) == (302, page())
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     token = new_token_in(html)
@@ -61,6 +62,7 @@ def test_tokens_page_creates_a_token_shown_once(client, person):  # type: ignore
     again = client.get(page()).content.decode()
     assert token not in again and 'id="new-token"' not in again
     assert f"<code>{token[:12]}…</code>" in again and "my scoring script" in again
+    assert "api_tokens.new_token" not in client.session
 
 
 def test_tokens_page_lists_only_the_owners_tokens(client, participant, other_participant):  # type: ignore[no-untyped-def]
