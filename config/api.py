@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -125,6 +126,19 @@ BODY_ERROR_DESCRIPTIONS = {
 }
 
 
+def _may_be_blank(field: Any) -> bool:
+    """Whether a serializer field may hold "": it allows blank input, or its model column is ``blank=True``."""
+    if getattr(field, "allow_blank", False):
+        return True
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not isinstance(field.source, str) or "." in field.source:
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except FieldDoesNotExist:
+        return False
+
+
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema, with the error answers every operation can give documented in one place."""
 
@@ -144,6 +158,14 @@ class AutoSchema(SpectacularAutoSchema):
                 responses[code] = {**self._error_response(code, response.get("description", "")), **response}
                 responses[code]["content"] = self._error_response(code, "")["content"]
         return responses
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        if schema.get("type") == "string" and schema.get("format") in ("uri", "email") and _may_be_blank(field):
+            # A link or an address that was left out is "", which no `format` accepts: say that "" is allowed.
+            value = {key: schema.pop(key) for key in ("type", "format", "maxLength", "minLength") if key in schema}
+            schema["anyOf"] = [value, {"type": "string", "maxLength": 0}]
+        return schema
 
     def _error_response(self, code: str, description: str) -> dict[str, Any]:
         response: dict[str, Any] = self._get_response_for_code(

@@ -122,16 +122,8 @@ class UniversityBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field(
-    {"anyOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}], "readOnly": True}
-)
-class OptionalEmailField(serializers.CharField):
-    """An e-mail address that may be left out: "" when there is none."""
-
-
 class CoAuthorSerializer(serializers.ModelSerializer):
     university = UniversityBriefSerializer(read_only=True, allow_null=True)
-    email = OptionalEmailField(read_only=True)
 
     class Meta:
         model = CoAuthor
@@ -150,17 +142,9 @@ class EntryMediaSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field(
-    {"anyOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}], "readOnly": True}
-)
-class OptionalURLField(serializers.CharField):
-    """A link that may be left out: an http(s) address, or "" when there is none."""
-
-
 class EntrySerializer(serializers.ModelSerializer):
     """A participant's own entry as they see it."""
 
-    live_url = OptionalURLField(read_only=True, help_text=_("The lesson's public link; empty when none was given."))
     contest: serializers.SlugRelatedField[Contest] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     nomination = EntryNominationSerializer(read_only=True)
     platforms = EntryPlatformSerializer(many=True, read_only=True)

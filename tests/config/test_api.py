@@ -181,6 +181,8 @@ def test_schema_lets_links_and_emails_be_blank(schema):  # type: ignore[no-untyp
     entry = schema["components"]["schemas"]["Entry"]["properties"]
     coauthor = schema["components"]["schemas"]["CoAuthor"]["properties"]
     assert entry["live_url"]["anyOf"] == [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]
+    jury_entry = schema["components"]["schemas"]["JuryEntry"]["properties"]
+    assert jury_entry["live_url"]["anyOf"] == entry["live_url"]["anyOf"]
     assert coauthor["email"]["anyOf"] == [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]
 
 

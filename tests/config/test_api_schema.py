@@ -1,6 +1,7 @@
 """The API holds to its OpenAPI schema: schemathesis sends generated requests and checks every answer.
 
-Anonymous callers and a participant with an API token (who owns entries, one with a co-author and a file)
+Anonymous callers, a participant with an API token (who owns entries, one with a co-author and a file) and
+a juror with one (assigned an entry of an open round)
 call every operation of ``/api/schema/`` through Django's WSGI application on the test database. Any server
 error, undocumented status, wrong content type or body that breaks its documented schema fails the test.
 The number of examples per operation is bounded to keep the run short.
@@ -24,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from api_tokens.services import api_token_create
 from contest.models import CoAuthor
+from judging.models import Assignment
 from media_pipeline.enums import AssetStatus
 from tests.factories import ContestFactory, EntryFactory, MediaAssetFactory, NominationFactory, PlatformFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
@@ -51,8 +53,14 @@ def api_world(db, participant) -> dict[str, Any]:  # type: ignore[no-untyped-def
     judged = entry_from(contest, None)
     juror = juror_in(contest, name="Dana")
     round = round_of(contest, [judged], [juror], k=1)
+    Assignment.objects.create(round=round, juror=juror, entry=judged)
     # Path parameters that name real rows, so that generated requests also reach the code behind the 404s.
-    return {"slug": [contest.slug], "code": [draft.code, submitted.code, judged.code], "round_id": [round.pk]}
+    return {
+        "slug": [contest.slug],
+        "code": [draft.code, submitted.code, judged.code],
+        "round_id": [round.pk],
+        "juror": juror.user,
+    }
 
 
 @pytest.fixture
@@ -116,6 +124,11 @@ def check_every_operation(api_schema, known: dict[str, list[Any]], headers: dict
 
 def test_api_holds_to_its_schema_anonymously(api_schema, api_world):  # type: ignore[no-untyped-def]
     check_every_operation(api_schema, api_world, {"Accept-Language": "en"})
+
+
+def test_api_holds_to_its_schema_for_a_juror_with_a_token(api_schema, api_world):  # type: ignore[no-untyped-def]
+    token = api_token_create(actor=api_world["juror"], name="schemathesis")[1]
+    check_every_operation(api_schema, api_world, {"Accept-Language": "en", "Authorization": f"Bearer {token}"})
 
 
 def test_api_holds_to_its_schema_for_a_participant_with_a_token(api_schema, api_world, participant_token):  # type: ignore[no-untyped-def]
