@@ -190,3 +190,19 @@ def test_schema_path_ids_are_bounded(schema):  # type: ignore[no-untyped-def]
     operation = schema["paths"]["/api/v1/jury/rounds/{round_id}/entries/{code}/"]["get"]
     [round_id] = [parameter for parameter in operation["parameters"] if parameter["name"] == "round_id"]
     assert round_id["schema"] == {"type": "integer", "format": "int64", "minimum": 0, "maximum": MAX_DATABASE_INTEGER}
+
+
+# A NUL character in a path is a 404 before any view (a DataError from PostgreSQL before)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/contests/a%00b/", "/api/v1/jury/rounds/1/entries/AB%00C/"])
+def test_api_path_with_nul_is_404(api, juror, path):  # type: ignore[no-untyped-def]
+    api.force_login(juror)
+    response = api.get(path)
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found.", "code": "not_found"})
+
+
+@pytest.mark.parametrize("path", ["/en/jury/r/1/%00/", "/en/c/a%00b/", "/en/organise/c/%00/processing/"])
+def test_page_path_with_nul_is_404(client, juror, path):  # type: ignore[no-untyped-def]
+    client.force_login(juror)
+    assert client.get(path).status_code == 404
