@@ -108,8 +108,8 @@ def set_up() -> tuple[int, list[tuple[dict[str, str], list[str]]]]:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
+    from api_tokens.services import api_token_create
     from contest.enums import EntryStatus, Role
     from contest.models import Contest, ContestRole, Entry
     from judging.enums import RoundStatus
@@ -156,7 +156,7 @@ def set_up() -> tuple[int, list[tuple[dict[str, str], list[str]]]]:
     clients = [
         (
             {
-                "Authorization": f"Token {Token.objects.create(user=user).key}",
+                "Authorization": f"Token {api_token_create(actor=user, name='bench')[1]}",
                 "Accept-Language": "en",
                 "Content-Type": "application/json",
             },

@@ -7,6 +7,7 @@ service Baige needs (database, Redis, media storage) and says which one fails.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import tempfile
 from collections.abc import Callable, Iterable
@@ -47,9 +48,38 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Every service Baige needs answers: 200, else 503 with the failing ones named."""
+    """Every service Baige needs answers: 200, else 503 with the failing ones named.
+
+    Error texts name hosts, ports and buckets: only requests from ``HEALTH_DETAIL_ADDRESSES`` get them;
+    anyone else gets each service's status alone.
+    """
     report = readiness_report()
+    if not may_see_details(request):
+        report = {
+            "status": report["status"],
+            "checks": {name: {"status": check["status"]} for name, check in report["checks"].items()},
+        }
     return _no_store(JsonResponse(report, status=200 if report["status"] == "ok" else 503))
+
+
+def detail_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """``HEALTH_DETAIL_ADDRESSES`` as networks (a single address is a network of one)."""
+    return [ipaddress.ip_network(entry.strip(), strict=False) for entry in settings.HEALTH_DETAIL_ADDRESSES]
+
+
+def may_see_details(request: HttpRequest) -> bool:
+    """Whether the request comes from an address allowed to read the services' errors.
+
+    REMOTE_ADDR, never a forwarded header a client could write: behind a proxy, list the proxy's
+    address only if everyone who reaches it may see the details.
+    """
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address.version == network.version and address in network for network in detail_networks())
 
 
 def readiness_report() -> dict[str, Any]:

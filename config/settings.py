@@ -5,6 +5,7 @@ With no variables set Baige runs on a SQLite file and local media files in
 needs no server. Every variable is documented in the README.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -51,7 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "api_tokens",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before any view: a path with a NUL character is a 404, not a database error.
+    "config.path_guard.NulPathMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -200,10 +203,10 @@ LOGIN_URL = "account_login"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "api_tokens.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -219,6 +222,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Ids in paths (config.converters): integers the database can hold.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**63 - 1}},
 }
 
 # Celery: Redis in production, a file broker that needs no server otherwise.
@@ -245,6 +250,14 @@ if MEDIA_STALE_AFTER_SECONDS < 45:
 TASK_FAILURE_RETENTION_DAYS = int(ENV.get("TASK_FAILURE_RETENTION_DAYS") or 90)
 # Seconds the background-processing page waits for workers to say which queues they take.
 MONITORING_WORKER_TIMEOUT = float(ENV.get("MONITORING_WORKER_TIMEOUT") or 1.0)
+# Addresses (IPs or CIDR networks) whose /readyz answer names each failing service's error; everyone
+# else gets only the statuses. The address is REMOTE_ADDR as Django sees it.
+HEALTH_DETAIL_ADDRESSES = env_list(ENV, "HEALTH_DETAIL_ADDRESSES", ["127.0.0.0/8", "::1"])
+for _address in HEALTH_DETAIL_ADDRESSES:
+    try:
+        ipaddress.ip_network(_address, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"HEALTH_DETAIL_ADDRESSES: {_error}") from None
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Assets whose worker died mid-way are taken back and queued again.
     "reap-stuck-assets": {

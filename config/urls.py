@@ -4,16 +4,20 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.converters import DatabaseIdConverter
 from config.health import healthz, readyz
 from frontend.views.accounts import admin_login
 from frontend.views.language import switch_language
 
 # Django admin has no login form of its own: people log in through allauth's, and its limits on failures.
 admin.site.login = admin_login  # type: ignore[method-assign]
+# Ids in URLs (`<id:pk>`) are integers the database can hold: a larger one is a 404, not a crash.
+# Registered before the apps' URLs are included, which read it.
+register_converter(DatabaseIdConverter, "id")
 
 urlpatterns = [
     # For probes and monitors: no language prefix, no login.
@@ -36,3 +40,6 @@ urlpatterns += i18n_patterns(
     path("", include("frontend.urls")),
     prefix_default_language=True,
 )
+
+# Under /api/ a path that matches nothing answers the API's error shape, not an HTML page.
+handler404 = "config.api.page_not_found_or_api_error"

@@ -11,6 +11,7 @@ from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
+from config.api import ErrorSerializer as ErrorSerializer
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
 from contest.selectors import contests_visible
@@ -19,14 +20,6 @@ from contest.validators import validate_http_url
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
 from media_pipeline.reasons import reason_text
-
-
-class ErrorSerializer(serializers.Serializer):
-    """A refused request: a message in the requester's language and a stable code."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
 
 # Contests, nominations, platforms -------------------------------------------------------------------------------
 
@@ -209,11 +202,16 @@ class UniversityReferenceField(serializers.RelatedField[University, Any, str]):
         assert queryset is not None  # a writable related field is always given one
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type")
+        if isinstance(data, str) and "\x00" in data:
+            # No slug holds one, and PostgreSQL refuses to compare text that does.
+            raise serializers.ValidationError(
+                self.error_messages["does_not_exist"] % {"value": data.replace("\x00", "")}
+            )
         if isinstance(data, int):
             university = queryset.filter(pk=data).first()
         else:
             university = queryset.filter(slug=data).first()
-            if university is None and data.isdigit():
+            if university is None and data.isascii() and data.isdigit():
                 university = queryset.filter(pk=int(data)).first()
         if university is None:
             raise serializers.ValidationError(self.error_messages["does_not_exist"] % {"value": data})
@@ -234,7 +232,13 @@ class CoAuthorInputSerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> CoAuthorData:
         values = super().to_internal_value(data)
-        return CoAuthorData(full_name=values["full_name"], email=values["email"], university=values["university"])
+        # A partial update (PATCH) reaches nested fields too: it neither requires them nor fills their defaults,
+        # but a co-author who is listed is listed whole.
+        if "full_name" not in values:
+            raise serializers.ValidationError({"full_name": [self.fields["full_name"].error_messages["required"]]})
+        return CoAuthorData(
+            full_name=values["full_name"], email=values.get("email", ""), university=values.get("university")
+        )
 
 
 class EntryWriteSerializer(serializers.Serializer):

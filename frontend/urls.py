@@ -31,4 +31,5 @@ urlpatterns = [
     path("jury/", include("frontend.urls_jury")),
     path("jury/", include("frontend.urls_jury_welcome")),
     path("blog/", include("frontend.urls_blog")),
+    path("account/", include("frontend.urls_tokens")),
 ]

@@ -6,11 +6,11 @@ from frontend.views import organiser_jury as views
 
 urlpatterns = [
     path("c/<slug:slug>/jury/", views.jury_list, name="organiser_jury"),
-    path("c/<slug:slug>/jury/<int:pk>/", views.juror_edit, name="organiser_juror"),
-    path("c/<slug:slug>/jury/<int:pk>/resend/", views.juror_resend, name="organiser_juror_resend"),
-    path("c/<slug:slug>/jury/<int:pk>/conflicts/", views.juror_conflicts, name="organiser_juror_conflicts"),
+    path("c/<slug:slug>/jury/<id:pk>/", views.juror_edit, name="organiser_juror"),
+    path("c/<slug:slug>/jury/<id:pk>/resend/", views.juror_resend, name="organiser_juror_resend"),
+    path("c/<slug:slug>/jury/<id:pk>/conflicts/", views.juror_conflicts, name="organiser_juror_conflicts"),
     path(
-        "c/<slug:slug>/jury/conflicts/<int:pk>/resolve/", views.conflict_resolve_view, name="organiser_conflict_resolve"
+        "c/<slug:slug>/jury/conflicts/<id:pk>/resolve/", views.conflict_resolve_view, name="organiser_conflict_resolve"
     ),
     path("c/<slug:slug>/jury/import/", views.jury_import_upload, name="organiser_jury_import"),
     path("c/<slug:slug>/jury/import/confirm/", views.jury_import_confirm, name="organiser_jury_import_confirm"),

@@ -6,7 +6,7 @@ from frontend.views import organiser_publication
 
 urlpatterns = [
     path(
-        "c/<slug:slug>/rounds/<int:number>/results/publish/",
+        "c/<slug:slug>/rounds/<id:number>/results/publish/",
         organiser_publication.results_publish_view,
         name="organiser_results_publish",
     ),

@@ -10,10 +10,10 @@ from judging.api_results import PublishedResultsView
 app_name = "judging_api"
 urlpatterns = [
     path("jury/assignments/", AssignmentListView.as_view(), name="assignments"),
-    path("jury/rounds/<int:round_id>/entries/<str:code>/", AssignedEntryView.as_view(), name="entry"),
-    path("jury/rounds/<int:round_id>/entries/<str:code>/review/", ReviewView.as_view(), name="review"),
+    path("jury/rounds/<id:round_id>/entries/<str:code>/", AssignedEntryView.as_view(), name="entry"),
+    path("jury/rounds/<id:round_id>/entries/<str:code>/review/", ReviewView.as_view(), name="review"),
     path(
-        "jury/rounds/<int:round_id>/entries/<str:code>/review/submit/",
+        "jury/rounds/<id:round_id>/entries/<str:code>/review/submit/",
         ReviewSubmitView.as_view(),
         name="review-submit",
     ),

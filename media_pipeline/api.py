@@ -15,13 +15,14 @@ from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api_tokens.authentication import ApiTokenAuthentication
 from config.exceptions import BaigeError
 from contest.selectors import get_entry_for_author
 from contest.serializers import ErrorSerializer
@@ -277,7 +278,7 @@ class UploadCompleteView(APIView):
 class UploadPartView(APIView):
     """Receives a part of a local upload, streamed to disk: the body is never read into memory."""
 
-    authentication_classes = [SignedPartAuthentication, TokenAuthentication]
+    authentication_classes = [SignedPartAuthentication, ApiTokenAuthentication]
     permission_classes = [IsAuthenticated]
     parser_classes = [PartBodyParser]
 

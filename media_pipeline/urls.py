@@ -13,6 +13,6 @@ urlpatterns = [
     path("uploads/", UploadCreateView.as_view(), name="create"),
     path("uploads/s3/multipart/<uuid:upload_id>", UploadView.as_view(), name="upload"),
     path("uploads/s3/multipart/<uuid:upload_id>/complete", UploadCompleteView.as_view(), name="complete"),
-    path("uploads/s3/multipart/<uuid:upload_id>/<int:part_number>", UploadPartSignView.as_view(), name="sign"),
-    path("uploads/<uuid:upload_id>/parts/<int:part_number>/", UploadPartView.as_view(), name="part"),
+    path("uploads/s3/multipart/<uuid:upload_id>/<id:part_number>", UploadPartSignView.as_view(), name="sign"),
+    path("uploads/<uuid:upload_id>/parts/<id:part_number>/", UploadPartView.as_view(), name="part"),
 ]

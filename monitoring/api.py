@@ -29,8 +29,9 @@ class ContestProcessingView(APIView):
     @extend_schema(
         summary="Background processing of a contest",
         description="Tasks waiting in each queue and the workers taking them (shared by every contest of the "
-        "site), the contest's current files by processing state, and the tasks of the contest or of the site "
-        "that failed after their retries in the last 7 days. A queue whose `workers` is empty has no worker: "
+        "site), the contest's current files by processing state, and the tasks of the contest that failed after "
+        "their retries in the last 7 days (with those of the whole site, tied to no contest, for staff only). "
+        "A queue whose `workers` is empty has no worker: "
         "its work waits.",
         responses={
             200: ProcessingSerializer,
@@ -42,4 +43,4 @@ class ContestProcessingView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         refusal = _("Only the contest's organisers can see its background processing.")
         contest = get_contest_for_organiser(request.user, slug=slug, refusal=refusal)
-        return Response(ProcessingSerializer(contest_processing(contest=contest)).data)
+        return Response(ProcessingSerializer(contest_processing(contest=contest, viewer=request.user)).data)

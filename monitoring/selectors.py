@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -154,9 +154,12 @@ def contest_failed_files(*, contest: Contest) -> QuerySet[Entry]:
     )
 
 
-def contest_task_failures(*, contest: Contest, since: datetime) -> QuerySet[TaskFailure]:
-    """Failed tasks since ``since`` of this contest and of the site (work for no contest in particular)."""
-    return TaskFailure.objects.filter(Q(contest=contest) | Q(contest__isnull=True), failed_at__gte=since)
+def contest_task_failures(*, contest: Contest, since: datetime, viewer: Any) -> QuerySet[TaskFailure]:
+    """Failed tasks since ``since`` of this contest, and of the site (no contest) when ``viewer`` runs the site."""
+    belongs = Q(contest=contest)
+    if viewer.has_perm("monitoring.view_site_failures"):
+        belongs |= Q(contest__isnull=True)
+    return TaskFailure.objects.filter(belongs, failed_at__gte=since)
 
 
 @dataclass(frozen=True)
@@ -170,16 +173,23 @@ class ContestProcessing:
     failure_count: int
     #: The latest failed tasks, newest first, at most ``FAILURES_SHOWN``.
     failures: list[TaskFailure]
+    #: Whether ``failures`` also holds the site's own (staff only).
+    site_failures: bool = False
 
 
-def contest_processing(*, contest: Contest) -> ContestProcessing:
-    """The site's queues, the contest's files and the failed tasks of the last ``FAILURES_PERIOD``."""
+def contest_processing(*, contest: Contest, viewer: Any) -> ContestProcessing:
+    """The site's queues, the contest's files and the failed tasks of ``FAILURES_PERIOD`` that ``viewer`` may see."""
     since = timezone.now() - FAILURES_PERIOD
-    failures = contest_task_failures(contest=contest, since=since)
+    failures = contest_task_failures(contest=contest, since=since, viewer=viewer)
+    queues = queues_state()
+    if queues.broker_error and not viewer.has_perm("monitoring.view_site_failures"):
+        # The broker's own words name its host and port: organisers learn that it failed and how, not where.
+        queues = replace(queues, broker_error=queues.broker_error.split(":", 1)[0])
     return ContestProcessing(
-        queues=queues_state(),
+        queues=queues,
         files=contest_files(contest=contest),
         failures_since=since,
         failure_count=failures.count(),
         failures=list(failures[:FAILURES_SHOWN]),
+        site_failures=viewer.has_perm("monitoring.view_site_failures"),
     )

@@ -63,5 +63,10 @@ class ProcessingSerializer(serializers.Serializer):
     queues = QueuesSerializer(help_text="The site's queues: every contest's work shares them.")
     files = ContestFilesSerializer(help_text="The contest's current files by processing state.")
     failures_since = serializers.DateTimeField(help_text="The start of the period the failures cover.")
-    failure_count = serializers.IntegerField(help_text="Tasks of this contest or of the site that failed since then.")
+    failure_count = serializers.IntegerField(
+        help_text="Tasks of this contest (and, for staff, of the site) that failed since then."
+    )
+    site_failures = serializers.BooleanField(
+        help_text="Whether the failures include the site's own, tied to no contest (staff and superusers only)."
+    )
     failures = TaskFailureSerializer(many=True, help_text="The latest of them, newest first (at most 50).")

@@ -133,7 +133,7 @@ def dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "pending_conflicts": conflicts_pending_count(contest),
         "recent_task_failures": contest_task_failures(
-            contest=contest, since=timezone.now() - RECENT_FAILURES_PERIOD
+            contest=contest, since=timezone.now() - RECENT_FAILURES_PERIOD, viewer=request.user
         ).count(),
     }
     return render(request, "frontend/organiser/dashboard.html", context)

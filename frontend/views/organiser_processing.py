@@ -28,7 +28,7 @@ FAILED_FILES_SHOWN = 100
 def processing(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Queues and workers of the site, the contest's files by state and its recent failed tasks."""
     contest = get_contest_for_organiser(request.user, slug=slug)
-    state = contest_processing(contest=contest)
+    state = contest_processing(contest=contest, viewer=request.user)
     wait = state.files.oldest_wait
     context = {
         "contest": contest,

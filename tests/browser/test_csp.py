@@ -198,6 +198,7 @@ def test_pages_break_no_policy_when_each_role_visits(  # type: ignore[no-untyped
         assert organising.visit(f"/en/organise/c/{contest.slug}/rounds/{round.number}/results/") == []
         assert organising.visit(f"/en/organise/c/{contest.slug}/rounds/{round.number}/results/publish/") == []
         assert organising.visit(f"/en/organise/c/{contest.slug}/processing/") == []
+        assert organising.visit("/en/account/tokens/") == []
         assert Results.objects.get(round=round).published_at is not None
     finally:
         organising.close()

@@ -278,3 +278,90 @@ def test_readyz_database_failing_when_server_unreachable(client, db, media_folde
     monkeypatch.undo()
     response = client.get("/readyz")
     assert response.json() == {"status": "ok", "checks": ALL_OK}
+
+
+# Who reads the errors: REMOTE_ADDR in HEALTH_DETAIL_ADDRESSES (loopback by default), nobody else.
+
+STRANGER = "203.0.113.9"
+
+
+def test_readyz_from_a_stranger_when_redis_fails_gives_statuses_only(client, db, settings, media_folder):  # type: ignore[no-untyped-def]
+    port = _free_port()
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+    # A forwarded address is the client's word: it never opens the details.
+    response = client.get("/readyz", REMOTE_ADDR=STRANGER, HTTP_X_FORWARDED_FOR="127.0.0.1")
+    assert response.status_code == 503
+    assert response["Cache-Control"] == "no-store"
+    assert response.json() == {
+        "status": "failing",
+        "checks": {"database": {"status": "ok"}, "redis": {"status": "failing"}, "storage": {"status": "ok"}},
+    }
+    assert str(port) not in response.content.decode() and "127.0.0.1" not in response.content.decode()
+
+
+def test_readyz_from_a_stranger_when_s3_bucket_missing_gives_statuses_only(client, db, settings, s3_storage):  # type: ignore[no-untyped-def]
+    default = settings.STORAGES["default"]
+    missing = f"baige-missing-{uuid.uuid4().hex[:8]}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**default, "OPTIONS": {**default["OPTIONS"], "bucket_name": missing}},
+    }
+    response = client.get("/readyz", REMOTE_ADDR=STRANGER)
+    assert response.status_code == 503
+    assert response.json() == {"status": "failing", "checks": {**ALL_OK, "storage": {"status": "failing"}}}
+    assert "HeadBucket" not in response.content.decode()
+
+
+def test_readyz_from_a_stranger_when_all_ok(client, db, media_folder):  # type: ignore[no-untyped-def]
+    response = client.get("/readyz", REMOTE_ADDR=STRANGER)
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "checks": ALL_OK})
+
+
+@pytest.mark.parametrize(
+    ("addresses", "remote", "detailed"),
+    [
+        (["127.0.0.0/8", "::1"], "127.0.0.1", True),
+        (["127.0.0.0/8", "::1"], "::1", True),
+        (["127.0.0.0/8", "::1"], "::ffff:127.0.0.1", True),
+        (["127.0.0.0/8", "::1"], "10.0.0.5", False),
+        (["10.0.0.0/24"], "10.0.0.5", True),
+        (["10.0.0.0/24"], "10.0.1.5", False),
+        (["10.0.0.0/24"], "127.0.0.1", False),
+        (["192.0.2.7", "2001:db8::/32"], "2001:db8::1", True),
+        ([], "127.0.0.1", False),
+        (["127.0.0.0/8"], "", False),
+    ],
+)
+def test_readyz_details_only_from_configured_addresses(client, db, settings, media_folder, addresses, remote, detailed):  # type: ignore[no-untyped-def]
+    settings.HEALTH_DETAIL_ADDRESSES = addresses
+    port = _free_port()
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+    response = client.get("/readyz", REMOTE_ADDR=remote)
+    assert response.status_code == 503
+    error = f"ConnectionError: Error 111 connecting to 127.0.0.1:{port}. Connection refused."
+    expected = {"status": "failing", "error": error} if detailed else {"status": "failing"}
+    assert response.json()["checks"]["redis"] == expected
+
+
+def test_settings_when_health_detail_address_malformed_is_refused(tmp_path):  # type: ignore[no-untyped-def]
+    import os
+    import sys
+
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "BAIGE_DATA_DIR": str(tmp_path / "var"),
+        "HEALTH_DETAIL_ADDRESSES": "127.0.0.1,10.0.0.300/8",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 1
+    assert "HEALTH_DETAIL_ADDRESSES: '10.0.0.300/8' does not appear to be an IPv4 or IPv6 network" in done.stderr

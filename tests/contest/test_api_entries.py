@@ -196,7 +196,8 @@ def test_entry_list_filtered_by_status(author_api, entry, participant):
 def test_entry_list_when_status_unknown(author_api, entry):
     response = author_api.get("/api/v1/entries/", {"status": "won"})
     assert response.status_code == 400
-    assert response.json() == {"status": ["Select a valid choice. won is not one of the available choices."]}
+    message = "Select a valid choice. won is not one of the available choices."
+    assert response.json() == {"detail": f"status: {message}", "code": "invalid", "errors": {"status": [message]}}
 
 
 def test_entry_list_query_count_when_many(author_api, contest, nomination, platforms, participant):
@@ -279,9 +280,9 @@ def test_entry_create_with_other_platform(author_api, contest, nomination):
         ({"contest": "nope"}, {"contest": ["Object with slug=nope does not exist."]}),
         (
             {"coauthors": [{"full_name": "A", "university": "nowhere"}]},
-            {"coauthors": {"0": {"university": ["Unknown university: nowhere."]}}},
+            {"coauthors.0.university": ["Unknown university: nowhere."]},
         ),
-        ({"coauthors": [{"email": "a@example.org"}]}, {"coauthors": {"0": {"full_name": ["This field is required."]}}}),
+        ({"coauthors": [{"email": "a@example.org"}]}, {"coauthors.0.full_name": ["This field is required."]}),
     ],
 )
 def test_entry_create_when_input_malformed(author_api, contest, nomination, platforms, changes, errors):
@@ -289,7 +290,8 @@ def test_entry_create_when_input_malformed(author_api, contest, nomination, plat
         "/api/v1/entries/", new_entry_payload(contest, nomination, platforms, changes), format="json"
     )
     assert response.status_code == 400
-    assert response.json() == errors
+    [(field, [message])] = errors.items()
+    assert response.json() == {"detail": f"{field}: {message}", "code": "invalid", "errors": errors}
     assert Entry.objects.count() == 0
 
 
@@ -301,8 +303,13 @@ def test_entry_create_when_choices_of_another_contest(author_api, contest, nomin
     response = author_api.post("/api/v1/entries/", payload, format="json")
     assert response.status_code == 400
     assert response.json() == {
-        "nomination": ["This nomination belongs to another contest."],
-        "platforms": ["This platform belongs to another contest."],
+        "detail": "nomination: This nomination belongs to another contest. "
+        "platforms: This platform belongs to another contest.",
+        "code": "invalid",
+        "errors": {
+            "nomination": ["This nomination belongs to another contest."],
+            "platforms": ["This platform belongs to another contest."],
+        },
     }
     assert Entry.objects.count() == 0
 
@@ -332,7 +339,7 @@ def test_entry_create_when_form_encoded(author_api, contest, nomination, platfor
 def test_entry_create_anonymous_refused(api, contest, nomination, platforms):
     response = api.post("/api/v1/entries/", new_entry_payload(contest, nomination, platforms), format="json")
     assert response.status_code == 403
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"}
     assert Entry.objects.count() == 0
 
 
@@ -373,7 +380,11 @@ def test_entry_update_replaces_lists(author_api, entry, contest, platforms):
 def test_entry_update_when_full_update_incomplete(author_api, entry):
     response = author_api.put(f"/api/v1/entries/{entry.code}/", {"title": "Only a title"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"nomination": ["This field is required."], "platforms": ["This field is required."]}
+    assert response.json() == {
+        "detail": "nomination: This field is required. platforms: This field is required.",
+        "code": "invalid",
+        "errors": {"nomination": ["This field is required."], "platforms": ["This field is required."]},
+    }
     entry.refresh_from_db()
     assert entry.title != "Only a title"
 
@@ -382,7 +393,11 @@ def test_entry_update_when_platform_of_another_contest(author_api, entry):
     foreign = PlatformFactory()
     response = author_api.patch(f"/api/v1/entries/{entry.code}/", {"platforms": [foreign.pk]}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"platforms": ["This platform belongs to another contest."]}
+    assert response.json() == {
+        "detail": "platforms: This platform belongs to another contest.",
+        "code": "invalid",
+        "errors": {"platforms": ["This platform belongs to another contest."]},
+    }
     assert entry.platforms.count() == 2
 
 
@@ -448,7 +463,8 @@ def test_entry_retrieve_when_code_in_two_contests(author_api, entry, participant
     Entry.objects.filter(pk=twin.pk).update(code=entry.code)
     response = author_api.get(f"/api/v1/entries/{entry.code}/")
     assert response.status_code == 400
-    assert response.json() == {"contest": ["You have entries with this code in several contests: add ?contest=<slug>."]}
+    message = "You have entries with this code in several contests: add ?contest=<slug>."
+    assert response.json() == {"detail": f"contest: {message}", "code": "invalid", "errors": {"contest": [message]}}
     response = author_api.get(f"/api/v1/entries/{entry.code}/", {"contest": "next-year"})
     assert (response.status_code, response.json()["title"]) == (200, twin.title)
     response = author_api.patch(
@@ -463,4 +479,4 @@ def test_entry_retrieve_when_code_in_two_contests(author_api, entry, participant
 def test_entry_retrieve_when_code_unknown(author_api, entry):
     response = author_api.get("/api/v1/entries/ZZZZZZ/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}

@@ -90,7 +90,7 @@ def test_entry_list_by_others_hides_entry(request, entry, role):
 def test_entry_list_anonymous_refused(entry):
     response = client_as(None).get("/api/v1/entries/")
     assert response.status_code == 403
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"}
 
 
 @pytest.mark.parametrize(("role", "expected"), [("anonymous", 403), ("other_participant", 405), ("juror", 405)])

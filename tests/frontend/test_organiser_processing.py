@@ -12,7 +12,7 @@ from contest.enums import EntryStatus, Role
 from media_pipeline.enums import AssetStatus
 from media_pipeline.models import MediaAsset
 from monitoring.models import TaskFailure
-from tests.factories import ContestFactory, ContestRoleFactory, EntryFactory
+from tests.factories import ContestFactory, ContestRoleFactory, EntryFactory, UserFactory
 
 
 def page(contest, language="en"):  # type: ignore[no-untyped-def]
@@ -91,25 +91,56 @@ def test_processing_page_shows_files_by_state_and_why_failed_ones_failed(organis
     ]
 
 
-def test_processing_page_lists_failed_tasks_of_the_contest_and_the_site_only(organiser_client, contest):
+def site_and_other_failures(contest):  # type: ignore[no-untyped-def]
+    """A failure of ``contest``, two of the site (no contest), one of another contest, one too old."""
     own = failure(contest, entry_code="K7Q2MX", request_id="9f2c", message="SMTP <refused>")
     site = failure(None, task="media_pipeline.reap_stuck_assets", exception="OperationalError", age=timedelta(days=2))
     failure(ContestFactory(), task="judging.publish_results", exception="RuntimeError", message="other contest")
     failure(contest, task="judging.publish_results", exception="TooOld", age=timedelta(days=8))
-    failure(None, task="mystery.task", exception="KeyError", message="'x'", age=timedelta(days=3))
+    mystery = failure(None, task="mystery.task", exception="KeyError", message="'x'", age=timedelta(days=3))
+    return own, site, mystery
+
+
+@pytest.fixture
+def staff_organiser(contest):  # type: ignore[no-untyped-def]
+    user = ContestRoleFactory(contest=contest, role=Role.ORGANISER).user
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+def test_processing_page_lists_failed_tasks_of_the_contest_only(organiser_client, contest):
+    site_and_other_failures(contest)
 
     html = body_of(organiser_client.get(page(contest)))
 
     table = html.split('id="failed-tasks"')[1].split("</table>")[0]
     rows = table.split("<tbody>")[1].split("<tr>")[1:]
-    assert len(rows) == 3
+    assert len(rows) == 1
     assert "E-mail to a participant: entry received" in rows[0] and "K7Q2MX" in rows[0]
     assert "<code>ConnectionRefusedError</code>: SMTP &lt;refused&gt;" in rows[0]
     assert "<code>9f2c</code>" in rows[0] and "work of the whole site" not in rows[0]
+    assert "Tasks of this contest that failed after their retries in the last 7 days." in html
+    for hidden in ("other contest", "TooOld", "OperationalError", "mystery.task", "whole site"):
+        assert hidden not in html
+
+
+@pytest.mark.parametrize("operator", ["staff_organiser", "superuser"])
+def test_processing_page_for_staff_lists_failed_tasks_of_the_contest_and_the_site(client, contest, request, operator):
+    operator = request.getfixturevalue(operator) if operator == "staff_organiser" else UserFactory(is_superuser=True)
+    site_and_other_failures(contest)
+    client.force_login(operator)
+
+    html = body_of(client.get(page(contest)))
+
+    table = html.split('id="failed-tasks"')[1].split("</table>")[0]
+    rows = table.split("<tbody>")[1].split("<tr>")[1:]
+    assert len(rows) == 3
+    assert "E-mail to a participant: entry received" in rows[0] and "work of the whole site" not in rows[0]
     assert "Taking back files of stopped workers" in rows[1] and "work of the whole site" in rows[1]
     assert "<code>mystery.task</code>" in rows[2] and "mystery.task<br>" in rows[2]
+    assert "Tasks of this contest or of the whole site that failed after their retries" in html
     assert "other contest" not in html and "TooOld" not in html
-    assert (own.pk, site.pk) != (None, None)
 
 
 def test_processing_page_when_many_failed_tasks_shows_the_latest_fifty(organiser_client, contest):
@@ -176,8 +207,30 @@ def test_dashboard_when_tasks_failed_today_warns_and_links_to_them(organiser_cli
     html = body_of(organiser_client.get(reverse("frontend:organiser_dashboard", kwargs={"slug": contest.slug})))
 
     warning = html.split('id="recent-task-failures"')[1].split("</p>")[0]
-    assert "2 background tasks failed in the last 24 hours." in warning
+    assert "1 background task failed in the last 24 hours." in warning
     assert f'href="{page(contest)}#failures"' in warning
+
+
+def test_dashboard_for_staff_counts_the_sites_failures_too(client, contest, staff_organiser):
+    failure(contest)
+    failure(None, age=timedelta(hours=3))
+    failure(contest, age=timedelta(hours=30))
+    failure(ContestFactory())
+    client.force_login(staff_organiser)
+
+    html = body_of(client.get(reverse("frontend:organiser_dashboard", kwargs={"slug": contest.slug})))
+
+    warning = html.split('id="recent-task-failures"')[1].split("</p>")[0]
+    assert "2 background tasks failed in the last 24 hours." in warning
+
+
+def test_dashboard_when_only_the_site_failed_says_nothing_to_organisers(organiser_client, contest):
+    failure(None, age=timedelta(hours=1))
+    failure(ContestFactory())
+
+    html = body_of(organiser_client.get(reverse("frontend:organiser_dashboard", kwargs={"slug": contest.slug})))
+
+    assert 'id="recent-task-failures"' not in html
 
 
 def test_dashboard_when_nothing_failed_today_says_nothing(organiser_client, contest):
@@ -195,6 +248,8 @@ def test_processing_api_for_organiser(api_client, contest, organiser):
     entry_with_file(contest, AssetStatus.READY)
     broken = entry_with_file(contest, AssetStatus.FAILED, reason_code="empty")
     recorded = failure(contest, entry_code=broken.code, request_id="9f2c")
+    failure(None, task="judging.remind_jurors_daily", message="site secret")
+    failure(ContestFactory(), message="other contest")
     api_client.force_login(organiser)
 
     response = api_client.get(api(contest.slug), HTTP_ACCEPT_LANGUAGE="ru")
@@ -220,6 +275,7 @@ def test_processing_api_for_organiser(api_client, contest, organiser):
         },
         "files": {"queued": 0, "processing": 0, "ready": 1, "failed": 1, "oldest_queued_at": None},
         "failure_count": 1,
+        "site_failures": False,
         "failures": [
             {
                 "task_name": "contest.send_entry_submitted_email",
@@ -236,11 +292,26 @@ def test_processing_api_for_organiser(api_client, contest, organiser):
     }
 
 
+def test_processing_api_for_staff_includes_the_sites_failures(api_client, contest, staff_organiser):
+    own = failure(contest, age=timedelta(hours=2))
+    site = failure(None, task="judging.remind_jurors_daily", message="site secret", age=timedelta(hours=1))
+    failure(ContestFactory(), message="other contest")
+    api_client.force_login(staff_organiser)
+
+    data = api_client.get(api(contest.slug)).json()
+
+    assert (data["failure_count"], data["site_failures"]) == (2, True)
+    assert [(row["task_name"], row["message"]) for row in data["failures"]] == [
+        (site.task_name, "site secret"),
+        (own.task_name, own.message),
+    ]
+
+
 def test_processing_api_for_anonymous(api_client, contest):
     response = api_client.get(api(contest.slug), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"}
 
 
 def test_processing_api_unknown_contest(api_client, organiser):
@@ -286,3 +357,39 @@ def test_processing_for_others_forbidden(client, api_client, contest, refused_us
 
 def test_processing_page_only_by_get(organiser_client, contest):
     assert organiser_client.post(page(contest)).status_code == 405
+
+
+# The broker's error names its host: staff read it, organisers only learn that it failed
+
+
+@pytest.fixture
+def broker_down(monkeypatch):  # type: ignore[no-untyped-def]
+    from monitoring import selectors
+
+    down = selectors.Queues(
+        inline=False,
+        broker_error="OperationalError: Error 111 connecting to redis.internal:6379. Connection refused.",
+        states=tuple(selectors.QueueState(name, None, None) for name in selectors.queue_names()),
+    )
+    monkeypatch.setattr(selectors, "queues_state", lambda: down)
+
+
+def test_processing_when_broker_down_organiser_sees_no_host(
+    organiser_client, api_client, contest, organiser, broker_down
+):  # type: ignore[no-untyped-def]
+    api_client.force_login(organiser)
+
+    html = body_of(organiser_client.get(page(contest)))
+    data = api_client.get(api(contest.slug)).json()
+
+    assert "The message broker could not be reached" in html and "<small>OperationalError</small>" in html
+    assert "redis.internal" not in html
+    assert data["queues"]["broker_error"] == "OperationalError"
+
+
+def test_processing_when_broker_down_staff_sees_the_error(client, contest, staff_organiser, broker_down):  # type: ignore[no-untyped-def]
+    client.force_login(staff_organiser)
+
+    html = body_of(client.get(page(contest)))
+
+    assert "OperationalError: Error 111 connecting to redis.internal:6379. Connection refused." in html

@@ -268,7 +268,11 @@ def test_review_put_score_outside_scale_refused_and_nothing_saved(setting, assig
 def test_review_put_unknown_criterion_refused(setting, assigned):
     response = client_as(assigned).put(entry_url(setting, "review/"), {"scores": {"nope": 1}}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"scores": ["Unknown criteria: nope."]}
+    assert response.json() == {
+        "detail": "scores: Unknown criteria: nope.",
+        "code": "invalid",
+        "errors": {"scores": ["Unknown criteria: nope."]},
+    }
     assert Review.objects.count() == 0
 
 

@@ -174,7 +174,7 @@ def test_export_api_for_anonymous(api_client, contest_of):  # type: ignore[no-un
     response = api_client.get(export_url(contest_of, format="csv"))
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"}
 
 
 @pytest.fixture(params=["participant", "juror", "assigned_juror", "organiser_of_another_contest"])
@@ -219,7 +219,7 @@ def test_export_api_in_the_openapi_schema(api_client, db):  # type: ignore[no-un
     assert parameters["format"]["schema"] == {"type": "string", "enum": ["csv", "json", "xlsx"], "default": "csv"}
     assert parameters["round"]["schema"] == {"type": "integer"}
     assert parameters["what"]["schema"]["enum"] == ["assignments", "entries", "platform-stats", "results", "reviews"]
-    assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404"]
+    assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404", "406"]
     assert sorted(operation["responses"]["200"]["content"]) == [
         "application/json",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -149,7 +149,7 @@ def test_results_api_is_in_the_openapi_schema(api_client, db):
     assert (operation["summary"], operation["tags"], sorted(operation["responses"])) == (
         "Published results of a contest",
         ["results"],
-        ["200", "404"],
+        ["200", "400", "401", "403", "404", "406"],
     )
     award = schema["components"]["schemas"]["PublishedAward"]
     assert sorted(award["properties"]) == [

@@ -25,8 +25,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from api_tokens.services import api_token_create
 from judging.enums import ReviewChangeKind, ReviewStatus
 from judging.models import Assignment, Review, ReviewChange, Round
 from tests.judging import criteria_for, entry_from, juror_in, round_of
@@ -207,7 +207,7 @@ class JurorClient:
 def _credentials(user: Any, number: int) -> dict[str, str]:
     headers = {"Accept-Language": "en", "Content-Type": "application/json"}
     if number % 2 == 0:
-        headers["Authorization"] = f"Token {Token.objects.create(user=user).key}"
+        headers["Authorization"] = f"Token {api_token_create(actor=user, name='bench')[1]}"
         return headers
     browser = Client()
     browser.force_login(user)

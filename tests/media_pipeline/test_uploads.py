@@ -194,7 +194,7 @@ def test_upload_create_when_size_missing(author_api, entry):
         reverse("uploads_api:create"), {"contest": entry.contest.slug, "entry": entry.code}, format="json"
     )
     assert response.status_code == 400
-    assert sorted(response.json()) == ["filename", "size"]
+    assert sorted(response.json()["errors"]) == ["filename", "size"]
 
 
 def test_upload_create_cancels_the_entry_s_open_upload(author_api, entry, video):

@@ -1,0 +1,14 @@
+"""The form of the account's API tokens page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What will use it, e.g. “my scoring script” or “monitoring”."),
+    )
