@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from api_tokens.models import ApiToken
 
@@ -12,5 +15,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["name", "user__email", "prefix"]
     readonly_fields = ["user", "name", "prefix", "digest", "created_at", "last_used_at"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False
