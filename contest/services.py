@@ -219,9 +219,6 @@ def entry_update(
         _ensure_coauthors_kept(entry, coauthors)
         _check_coauthor_universities(entry.contest, coauthors, entry=entry)
         _replace_coauthors(entry, coauthors)
-        if entry.status == EntryStatus.SUBMITTED:
-            # New co-authors may bring conflicts with the jurors already assigned (judging listens).
-            entries_status_changed.send(sender=Entry, entry_ids=[entry.pk])
     return entry
 
 

@@ -353,6 +353,7 @@ def test_settings_when_health_detail_address_malformed_is_refused(tmp_path):  # 
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "BAIGE_DATA_DIR": str(tmp_path / "var"),
         "HEALTH_DETAIL_ADDRESSES": "127.0.0.1,10.0.0.300/8",
+        "SECRET_KEY": "a-key-of-this-test-only-0123456789abcdefghijklmnopqrstuvwxyz",
     }
     done = subprocess.run(
         [sys.executable, "manage.py", "check"],

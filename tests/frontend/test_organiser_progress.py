@@ -320,7 +320,7 @@ def test_progress_page_lists_pending_declarations_in_a_fixed_number_of_queries(
     client.force_login(organiser)
 
     # As without declarations, plus the assignments they touch, their universities (none to read) and the reviews.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(url("organiser_progress", round))
 
     page = response.content.decode()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -143,17 +142,20 @@ def test_results_publish_with_entries_in_no_round_is_refused_until_confirmed(cli
     client.force_login(organiser)
     address = url("organiser_results_publish", contest, 1)
 
-    refused = client.post(address)
+    confirmed = {"confirm": "on", "early": "on"}
+    page = client.get(address).content.decode()
+    refused = client.post(address, confirmed)
     finalised.results.refresh_from_db()
     assert finalised.results.published_at is None
-    page = client.get(url("organiser_results", contest, 1)).content.decode()
-    done = client.post(address, {"confirm_unjudged": "1"})
+    done = client.post(address, {**confirmed, "confirm_unjudged": "1"})
 
-    assert [str(message) for message in get_messages(refused.wsgi_request)] == [
+    assert 'name="confirm_unjudged" value="1" required' in page
+    assert f"{entry.code}</span> Forgotten lesson" in page
+    assert refused.status_code == 409
+    assert refused.context["refusal"] == (
         f"1 submitted entry is in no round and would never be judged: {entry.code} “Forgotten lesson”. "
         "Confirm to go on anyway."
-    ]
-    assert 'name="confirm_unjudged" value="1" required' in page
+    )
     assert done.status_code == 302
     finalised.results.refresh_from_db()
     assert finalised.results.published_at is not None

@@ -13,7 +13,7 @@ from config.exceptions import BaigeError
 from contest.enums import EntryStatus
 from contest.importing import ALL_COLUMNS, entries_import
 from contest.models import Entry
-from contest.services import CoAuthorData, entry_submit, entry_update, entry_withdraw
+from contest.services import entry_submit, entry_withdraw
 from judging.assignment import assignment_run
 from judging.coverage import UnjudgedEntries
 from judging.enums import AssignmentOrigin, ReviewStatus, RoundStatus
@@ -366,25 +366,3 @@ def test_entries_rounds_follow_task_run_twice_or_for_a_deleted_entry_changes_not
 
     assert sorted(Assignment.objects.filter(round=round).values_list("entry_id", "juror_id")) == before
     assert RoundEntry.objects.filter(round=round).count() == 5
-
-
-def test_co_author_added_to_a_submitted_entry_takes_the_conflicted_juror_off_it_and_replaces_them(
-    contest, opened, unis, django_capture_on_commit_callbacks
-):
-    round = opened["round"]
-    author, entry = submitted_late(contest, unis[0], timezone.now(), django_capture_on_commit_callbacks)
-    assigned = jurors_of(round, entry)
-    conflicted = next(j for j in opened["jurors"] if j.pk == assigned[0])
-
-    with django_capture_on_commit_callbacks(execute=True):
-        entry_update(
-            actor=author,
-            entry=entry,
-            coauthors=[CoAuthorData(full_name="Dana Co", university=conflicted.university)],
-        )
-
-    now_assigned = jurors_of(round, entry)
-    assert len(now_assigned) == 2
-    assert conflicted.pk not in now_assigned
-    assert opened["jurors"][0].pk not in now_assigned
-    assert assigned[1] in now_assigned

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from api_tokens.services import api_token_create
 from media_pipeline import uploads
 from media_pipeline.models import UploadReservation, UploadSession
 from media_pipeline.uploads import upload_create, upload_part_signature
@@ -92,7 +92,7 @@ def upload(contest: Any, participant: Any) -> tuple[UploadSession, str]:
     """An open 10 MiB upload on Baige's disk, and its author's token."""
     entry = EntryFactory(contest=contest, author=participant)
     session = upload_create(actor=participant, entry=entry, filename="lesson.mp4", size=10 * MIB)
-    return session, Token.objects.create(user=participant).key
+    return session, api_token_create(actor=participant, name="uploads")[1]
 
 
 def _part_path(upload: UploadSession, number: int) -> str:
