@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import template
 from django.utils import formats, timezone
@@ -10,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from contest.models import Contest
+from contest.names import person_name
 
 register = template.Library()
 
@@ -27,3 +29,9 @@ def contest_time(contest: Contest, moment: datetime | None) -> SafeString | str:
         formats.date_format(local, "DATETIME_FORMAT"),
         contest.timezone,
     )
+
+
+@register.filter
+def person(user: Any) -> str:
+    """How a person is named to others (full name, else e-mail); empty for nobody, e.g. a command line's work."""
+    return person_name(user) if user is not None else ""

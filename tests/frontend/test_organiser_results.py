@@ -14,6 +14,7 @@ from judging.results import results_finalise
 from judging.services import review_submit
 from tests.factories import ContestFactory, ContestRoleFactory, UserFactory
 from tests.judging import entry_from, juror_in, round_of
+from tests.judging.test_publication import finalised_round
 from tests.judging.test_results import EARLY, judged_round
 
 
@@ -588,3 +589,14 @@ def test_finalised_results_page_query_count_does_not_grow_with_awards_and_change
 
     assert response.content.decode().count('<tr id="award-') == 6
     assert response.content.decode().count(" — Checked</li>") == 6
+
+
+def test_results_page_when_finalised_from_the_command_line_names_nobody(client, contest, organiser):
+    finalised = finalised_round(contest)
+    assert finalised.results.finalised_by is None
+    client.force_login(organiser)
+
+    response = client.get(reverse("frontend:organiser_results", kwargs={"slug": contest.slug, "number": 1}))
+
+    assert response.status_code == 200
+    assert "Finalised by — on" in response.content.decode()
