@@ -24,6 +24,8 @@ from django.db.utils import load_backend
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from config.client_ip import client_ip, parse_address
+
 logger = logging.getLogger(__name__)
 
 # Seconds each service may take to answer before it counts as failing.
@@ -70,15 +72,13 @@ def detail_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
 def may_see_details(request: HttpRequest) -> bool:
     """Whether the request comes from an address allowed to read the services' errors.
 
-    REMOTE_ADDR, never a forwarded header a client could write: behind a proxy, list the proxy's
-    address only if everyone who reaches it may see the details.
+    The client's address as the login limits see it: the connection's own, or behind one of
+    ``TRUSTED_PROXIES`` the address that proxy forwarded, never a header a client wrote itself. So a
+    proxy on the same host does not open the details to everyone behind it.
     """
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
+    address = parse_address(client_ip(request))
+    if address is None:
         return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
     return any(address.version == network.version and address in network for network in detail_networks())
 
 

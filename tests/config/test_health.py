@@ -280,7 +280,7 @@ def test_readyz_database_failing_when_server_unreachable(client, db, media_folde
     assert response.json() == {"status": "ok", "checks": ALL_OK}
 
 
-# Who reads the errors: REMOTE_ADDR in HEALTH_DETAIL_ADDRESSES (loopback by default), nobody else.
+# Who reads the errors: the client's address in HEALTH_DETAIL_ADDRESSES (loopback by default), nobody else.
 
 STRANGER = "203.0.113.9"
 
@@ -366,3 +366,17 @@ def test_settings_when_health_detail_address_malformed_is_refused(tmp_path):  # 
 
     assert done.returncode == 1
     assert "HEALTH_DETAIL_ADDRESSES: '10.0.0.300/8' does not appear to be an IPv4 or IPv6 network" in done.stderr
+
+
+def test_readyz_through_a_trusted_proxy_on_the_same_host_gives_the_client_statuses_only(  # type: ignore[no-untyped-def]
+    client, db, settings, media_folder
+):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    port = _free_port()
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+
+    outside = client.get("/readyz", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"127.0.0.1, {STRANGER}")
+    local = client.get("/readyz", REMOTE_ADDR="127.0.0.1")
+
+    assert outside.json()["checks"]["redis"] == {"status": "failing"}
+    assert local.json()["checks"]["redis"]["error"].startswith("ConnectionError")
