@@ -4,8 +4,9 @@ The page says what will become public (awards by nomination, which authors are n
 anonymous) and who will be e-mailed; publishing takes a ticked box, and a second one before the
 contest's announced results time, and one more while a submitted entry of the contest is in no
 round (the page lists them). The service refuses on its own whatever the page sends: before
-submissions close, early without the second confirmation, and with unjudged entries unconfirmed. The same service publishes at the
-announced time; clicking again brings the posts up to date with the awards.
+submissions close, early without the second confirmation, and with unjudged entries unconfirmed.
+The same service publishes at the announced time; clicking again brings the posts up to date with
+the awards.
 """
 
 from __future__ import annotations
