@@ -747,6 +747,18 @@ def _entrant_pairs_of(jurors: Sequence[Juror]) -> set[tuple[int, int]]:
     return entrant_pairs(jurors, Entry.objects.filter(contest_id__in=contests).values("pk"))
 
 
+def conflicting_pairs(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The (entry id, juror id) pairs that the assignment's rules forbid, read for all of them at once."""
+    pairs = set(pairs)
+    if not pairs:
+        return set()
+    universities = entry_universities({entry_id for entry_id, _juror in pairs})
+    entries = [EntryInput(id=pk, universities=frozenset(found)) for pk, found in universities.items()]
+    jurors = list(Juror.objects.filter(pk__in={juror_id for _entry, juror_id in pairs}).order_by("pk"))
+    conflicted = _ineligibility(entries, _juror_inputs(jurors), {}, {})
+    return {(entry_id, juror_id) for entry_id, juror_id in pairs if juror_id in conflicted[entry_id][0]}
+
+
 def _juror_inputs(jurors: Sequence[Juror], *, entrants: set[tuple[int, int]] | None = None) -> list[JurorInput]:
     """The jurors as :func:`assign` sees them; ``entrants`` (juror id, entry id) are read when not given."""
     declared_entries: dict[int, set[int]] = defaultdict(set)

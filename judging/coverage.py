@@ -32,10 +32,10 @@ from django.utils.translation import ngettext
 from config.exceptions import BaigeError
 from contest.enums import EntryStatus
 from contest.models import Contest, Entry
-from judging.assignment import assignment_fill
+from judging.assignment import assignment_fill, conflicting_pairs
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, Juror, Review, Round, RoundEntry, RoundJuror
-from judging.selectors import entries_without_round, juror_conflict_reason
+from judging.selectors import entries_without_round
 
 logger = logging.getLogger(__name__)
 
@@ -88,26 +88,28 @@ def _join(round: Round, entries: Sequence[Entry]) -> bool:
     present = set(RoundEntry.objects.filter(round=round, entry__in=entries).values_list("entry_id", flat=True))
     RoundEntry.objects.bulk_create(RoundEntry(round=round, entry=entry) for entry in entries if entry.pk not in present)
     joined = len(present) < len(entries)
-    by_id = {entry.pk: entry for entry in entries}
     # An entry's authors may have changed since it was assigned: an automatic assignment nobody has
     # started that now conflicts goes (the jurors it lacks then are filled below).
     started = Review.objects.filter(round=round, juror=OuterRef("juror"), entry=OuterRef("entry"))
     untouched = (
         Assignment.objects.filter(round=round, entry__in=entries, origin=AssignmentOrigin.AUTOMATIC)
         .exclude(Exists(started))
-        .select_related("juror")
         .order_by("pk")
     )
-    for assignment in untouched:
-        if juror_conflict_reason(assignment.juror, by_id[assignment.entry_id]) is not None:
-            assignment.delete()
-            joined = True
-    assigned = set(Assignment.objects.filter(round=round, entry__in=entries).values_list("entry_id", "juror_id"))
+    untouched_pairs = {
+        pk: (entry_id, juror_id) for pk, entry_id, juror_id in untouched.values_list("pk", "entry_id", "juror_id")
+    }
     reviewed = Review.objects.filter(round=round, entry__in=entries, juror__round_links__round=round)
-    jurors = {juror.pk: juror for juror in Juror.objects.filter(pk__in=reviewed.values("juror_id"))}
-    for entry_id, juror_id in reviewed.order_by("entry_id", "juror_id").values_list("entry_id", "juror_id"):
+    reviewers = list(reviewed.order_by("entry_id", "juror_id").values_list("entry_id", "juror_id"))
+    conflicting = conflicting_pairs([*untouched_pairs.values(), *reviewers])
+    gone = [pk for pk, pair in untouched_pairs.items() if pair in conflicting]
+    if gone:
+        Assignment.objects.filter(pk__in=gone).delete()
+        joined = True
+    assigned = set(Assignment.objects.filter(round=round, entry__in=entries).values_list("entry_id", "juror_id"))
+    for entry_id, juror_id in reviewers:
         # Back with the jurors who had reviewed it before it was withdrawn, unless they have a conflict now.
-        if (entry_id, juror_id) not in assigned and juror_conflict_reason(jurors[juror_id], by_id[entry_id]) is None:
+        if (entry_id, juror_id) not in assigned and (entry_id, juror_id) not in conflicting:
             Assignment.objects.create(round=round, juror_id=juror_id, entry_id=entry_id)
             joined = True
     if _gives_jurors_now(round):

@@ -7,9 +7,10 @@ from collections import Counter
 import pytest
 
 from config.exceptions import BaigeError, NotAllowed
-from judging.assignment import assignment_fill
+from judging.assignment import assignment_fill, conflicting_pairs
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, AssignmentRemoval, Conflict, RoundEntry
+from judging.selectors import juror_conflict_reason
 from tests.factories import UniversityFactory
 from tests.judging import entry_from, juror_in, round_of
 
@@ -110,3 +111,36 @@ def test_assignment_fill_of_a_closed_round_or_by_a_non_organiser_is_refused(cont
         with pytest.raises(NotAllowed):
             assignment_fill(actor=actor, round=round)
     assert Assignment.objects.count() == 0
+
+
+def test_conflicting_pairs_agrees_with_the_single_check_in_constant_queries(contest, django_assert_max_num_queries):
+    """Same university, a declared university, a declared entry, the juror's own entry, and no conflict at all."""
+    taraz, zhetysu, other = (UniversityFactory() for _n in range(3))
+    same, declares_university, declares_entry, writer, free = (
+        juror_in(contest, university, name=name)
+        for university, name in ((taraz, "Same"), (other, "Uni"), (other, "Entry"), (other, "Writer"), (other, "Free"))
+    )
+    entries = [entry_from(contest, taraz), entry_from(contest, zhetysu)]
+    Conflict.objects.create(juror=declares_university, university=zhetysu)
+    Conflict.objects.create(juror=declares_entry, entry=entries[0], code=entries[0].code)
+    entries[1].author = writer.user
+    entries[1].save(update_fields=["author"])
+    jurors = [same, declares_university, declares_entry, writer, free]
+    pairs = [(entry.pk, juror.pk) for entry in entries for juror in jurors]
+
+    with django_assert_max_num_queries(8):
+        found = conflicting_pairs(pairs)
+
+    expected = {
+        (entry.pk, juror.pk) for entry in entries for juror in jurors if juror_conflict_reason(juror, entry) is not None
+    }
+    assert (
+        found
+        == expected
+        == {
+            (entries[0].pk, same.pk),
+            (entries[0].pk, declares_entry.pk),
+            (entries[1].pk, declares_university.pk),
+            (entries[1].pk, writer.pk),
+        }
+    )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError
 from judging.assignment import AssignmentRun, assignment_run
-from judging.models import Round
+from judging.management.round_lookup import round_by_number
 
 
 class Command(BaseCommand):
@@ -30,16 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Compute and show the loads, save nothing.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        round = (
-            Round.objects.filter(contest__slug=options["contest"], number=options["round"])
-            .select_related("contest")
-            .first()
-        )
-        if round is None:
-            raise CommandError(
-                _("There is no round %(number)d in contest “%(slug)s”.")
-                % {"number": options["round"], "slug": options["contest"]}
-            )
+        round = round_by_number(options["contest"], options["round"])
         try:
             result = assignment_run(
                 actor=None, round=round, k=options["k"], seed=options["seed"], dry_run=options["dry_run"]
