@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "media_pipeline",
     "blog",
     "monitoring",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -20,14 +20,12 @@ from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,7 +33,8 @@ from django.utils.translation import gettext as _
 from config.exceptions import BaigeError, FileRefused, NotAllowed
 from contest.archives import ArchiveLimits, ArchiveRefused, archive_check_bytes
 from contest.enums import Country, EntryStatus, Language
-from contest.models import Contest, Entry, Nomination, ParticipantProfile, Platform, University, new_entry_code
+from contest.models import Contest, Entry, Nomination, Platform, University, new_entry_code
+from contest.people import NewPerson, people_create, people_find
 from contest.services import Actor
 from contest.signals import entries_status_changed
 from contest.slugs import unique_slug
@@ -440,12 +439,7 @@ class _Import:
         universities = list(University.objects.all())
         self.universities: dict[str, University] = _names_lookup(universities)
         self.university_slugs = {u.slug for u in universities}
-        emails = {row.cells["email"].lower() for row in rows if row.cells["email"]}
-        self.users: dict[str, Any] = {}
-        # Only the key: nothing stored about an existing account is read, shown or changed.
-        users = User.objects.annotate(email_key=Lower("email")).filter(email_key__in=emails).only("pk", "email")
-        for user in users.order_by("pk"):
-            self.users.setdefault(user.email_key, user)
+        self.users: dict[str, Any] = people_find(row.cells["email"] for row in rows)
         codes = {row.cells.get("code", "").upper() for row in rows} - {""}
         entries = (
             Entry.objects.filter(contest=self.contest)
@@ -727,58 +721,33 @@ class _Import:
 
     def write_participants(self, universities: dict[str, University]) -> None:
         language = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in Language.values else Language.RU
-        new_users: list[Any] = []
-        taken = self.usernames_taken()
-        for participant in self.participants.values():
-            if participant.user is None:
-                participant.is_new = True
-                user = User(username=self.username_for(participant.email, taken), email=participant.email)
-                # No password: the participant sets one through the password-reset page.
-                user.set_unusable_password()
-                participant.user = user
-                new_users.append(user)
-        User.objects.bulk_create(new_users)
-        EmailAddress.objects.bulk_create(
-            EmailAddress(user=user, email=user.email.lower(), verified=False, primary=True) for user in new_users
-        )
         # An account that existed before this import belongs to its owner (perhaps a participant or an
         # organiser of another contest, or an administrator): the import links entries to it and changes
-        # nothing of it. Only an account the import has just created gets its profile from the file.
-        new_profiles: list[ParticipantProfile] = []
+        # nothing of it. Only an account the import creates gets its profile from the file.
+        new_people: list[NewPerson] = []
         for participant in self.participants.values():
-            if not participant.is_new:
+            if participant.user is not None:
                 self.result.participants_existing += 1
                 continue
+            participant.is_new = True
             facts = {column: value for column, (value, _line) in participant.facts.items()}
             university = universities[facts["university"]] if "university" in facts else None
             default_country = university.country if university else Country.KZ
-            new_profiles.append(
-                ParticipantProfile(
-                    user=participant.user,
+            new_people.append(
+                NewPerson(
+                    email=participant.email,
                     full_name=facts["full_name"],
                     university=university,
                     programme=facts.get("programme", ""),
                     country=facts.get("country", default_country),
-                    preferred_language=language,
+                    language=language,
                 )
             )
-        ParticipantProfile.objects.bulk_create(new_profiles)
-        self.result.participants_created = len(new_users)
-
-    def usernames_taken(self) -> set[str]:
-        wanted = [p.email.lower()[:150] for p in self.participants.values() if p.user is None]
-        return set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
-
-    @staticmethod
-    def username_for(email: str, taken: set[str]) -> str:
-        base = email.lower()[:150]
-        username, number = base, 2
-        while username in taken:
-            suffix = f"-{number}"
-            username = base[: 150 - len(suffix)] + suffix
-            number += 1
-        taken.add(username)
-        return username
+        created = people_create(new_people)
+        for participant in self.participants.values():
+            if participant.is_new:
+                participant.user = created[participant.email.lower()]
+        self.result.participants_created = len(created)
 
     def new_code(self) -> str:
         while True:

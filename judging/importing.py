@@ -22,7 +22,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
@@ -39,7 +38,8 @@ from contest.importing import (
     _names_lookup,
     sheet_read,
 )
-from contest.models import Contest, ContestRole, ParticipantProfile, University
+from contest.models import Contest, ContestRole, University
+from contest.people import NewPerson, people_create, people_find
 from contest.services import Actor
 from contest.spreadsheets import csv_writer
 from judging.invitations import juror_invitation_queue
@@ -118,11 +118,7 @@ class _JuryImport:
 
     def load_people(self, emails: set[str]) -> None:
         """The accounts with these (lower-cased) e-mails, and the contest's jurors."""
-        # Only the key: nothing stored about an existing account is read, shown or changed.
-        users = User.objects.annotate(email_key=Lower("email")).filter(email_key__in=emails).only("pk", "email")
-        self.users: dict[str, Any] = {}
-        for user in users.order_by("pk"):
-            self.users.setdefault(user.email_key, user)
+        self.users: dict[str, Any] = people_find(emails)
         self.jurors = {juror.user_id: juror for juror in Juror.objects.filter(contest=self.contest)}
 
     # Checking ----------------------------------------------------------------------------------
@@ -284,31 +280,17 @@ class _JuryImport:
         user = self.users.get(item.email.lower())
         if user is not None:
             return user
-        user = User(username=self.free_username(item.email), email=item.email)
-        # No password: the invitation's link lets the juror choose one.
-        user.set_unusable_password()
-        user.save()
-        EmailAddress.objects.create(user=user, email=item.email.lower(), verified=False, primary=True)
-        ParticipantProfile.objects.create(
-            user=user,
+        person = NewPerson(
+            email=item.email,
             full_name=item.full_name,
             university=item.university,
             country=item.university.country,
-            preferred_language=item.languages[0],
+            language=item.languages[0],
         )
+        user = people_create([person])[item.email.lower()]
         self.users[item.email.lower()] = user
         self.result.users_created += 1
         return user
-
-    @staticmethod
-    def free_username(email: str) -> str:
-        base = email.lower()[:150]
-        username, number = base, 2
-        while User.objects.filter(username=username).exists():
-            suffix = f"-{number}"
-            username = base[: 150 - len(suffix)] + suffix
-            number += 1
-        return username
 
 
 @receiver(password_reset, dispatch_uid="judging.juror_email_verified_on_password_reset")

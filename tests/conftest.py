@@ -115,7 +115,7 @@ def user_factory(db):  # type: ignore[no-untyped-def]
     return UserFactory
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as sock:
@@ -128,7 +128,7 @@ def s3_server():  # type: ignore[no-untyped-def]
     """A real S3-compatible server (moto in server mode) speaking HTTP on localhost."""
     from moto.server import ThreadedMotoServer
 
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     yield f"http://127.0.0.1:{port}"

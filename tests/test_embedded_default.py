@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "S3_BUCKET")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -49,7 +49,7 @@ def test_embedded_default_serves_demo_and_runs_tasks_in_background(embedded_env,
     assert (tmp_path / "var" / "baige.sqlite3").exists()
     assert any((tmp_path / "var" / "media").rglob("original.*"))
 
-    port = _free_port()
+    port = free_port()
     worker = subprocess.Popen(
         [
             sys.executable,

@@ -11,7 +11,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["kk", "ru", "en"]
-SOURCE_FOLDERS = ["config", "contest", "judging", "media_pipeline", "blog", "monitoring", "frontend", "api_tokens"]
+SOURCE_FOLDERS = [
+    "config",
+    "contest",
+    "judging",
+    "media_pipeline",
+    "blog",
+    "monitoring",
+    "exchange",
+    "frontend",
+    "api_tokens",
+]
 
 
 def _entries(po: Path) -> list[tuple[str, str, bool]]:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.services
 ALL_OK = {"database": {"status": "ok"}, "redis": {"status": "ok"}, "storage": {"status": "ok"}}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -41,7 +41,7 @@ def media_folder(settings, tmp_path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def own_redis(tmp_path):  # type: ignore[no-untyped-def]
     """A Redis server of the test's own on a free port; yields its port and process."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             "redis-server",
@@ -80,8 +80,8 @@ def test_healthz_answers_ok_without_queries(client, db, django_assert_num_querie
 
 
 def test_healthz_answers_when_every_service_is_down(client, db, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setitem(connections.settings[DEFAULT_DB_ALIAS], "PORT", _free_port())
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_free_port()}/0"
+    monkeypatch.setitem(connections.settings[DEFAULT_DB_ALIAS], "PORT", free_port())
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
     _local_media(settings, tmp_path / "missing")
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -184,7 +184,7 @@ def test_readyz_check_failing_when_it_overruns_the_deadline(client, db, media_fo
 
 
 def test_readyz_redis_error_hides_its_password(client, db, settings, media_folder):  # type: ignore[no-untyped-def]
-    port = _free_port()
+    port = free_port()
     settings.CELERY_BROKER_URL = f"redis://baige:hunter2-secret@127.0.0.1:{port}/0"
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -260,7 +260,7 @@ def test_readyz_storage_failing_on_s3_bucket_that_does_not_exist(client, db, set
 
 def test_readyz_database_failing_when_server_unreachable(client, db, media_folder, monkeypatch):  # type: ignore[no-untyped-def]
     # Only new connections read these settings: the test's own connection stays open and unharmed.
-    port = _free_port()
+    port = free_port()
     monkeypatch.setitem(connections.settings[DEFAULT_DB_ALIAS], "PORT", port)
     monkeypatch.setitem(connections.settings[DEFAULT_DB_ALIAS], "PASSWORD", "db-secret-pw")
     response = client.get("/readyz")
@@ -286,7 +286,7 @@ STRANGER = "203.0.113.9"
 
 
 def test_readyz_from_a_stranger_when_redis_fails_gives_statuses_only(client, db, settings, media_folder):  # type: ignore[no-untyped-def]
-    port = _free_port()
+    port = free_port()
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
     # A forwarded address is the client's word: it never opens the details.
     response = client.get("/readyz", REMOTE_ADDR=STRANGER, HTTP_X_FORWARDED_FOR="127.0.0.1")
@@ -334,7 +334,7 @@ def test_readyz_from_a_stranger_when_all_ok(client, db, media_folder):  # type: 
 )
 def test_readyz_details_only_from_configured_addresses(client, db, settings, media_folder, addresses, remote, detailed):  # type: ignore[no-untyped-def]
     settings.HEALTH_DETAIL_ADDRESSES = addresses
-    port = _free_port()
+    port = free_port()
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
     response = client.get("/readyz", REMOTE_ADDR=remote)
     assert response.status_code == 503
@@ -372,7 +372,7 @@ def test_readyz_through_a_trusted_proxy_on_the_same_host_gives_the_client_status
     client, db, settings, media_folder
 ):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
-    port = _free_port()
+    port = free_port()
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
 
     outside = client.get("/readyz", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"127.0.0.1, {STRANGER}")

@@ -119,7 +119,7 @@ def script(juror: int, nth: int) -> list[Step]:
     return steps
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -129,7 +129,7 @@ def _free_port() -> int:
 def server(transactional_db: None, tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
     """gunicorn (2 processes × 4 threads) on the test database; yields its host, port and log file."""
     db = connection.settings_dict
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -47,7 +47,7 @@ def server(transactional_db: None, tmp_path: Path, settings: Any) -> Iterator[tu
     # Uploads created here make their part folder where the server looks for it.
     settings.DATA_DIR = data_dir
     db = connection.settings_dict
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",

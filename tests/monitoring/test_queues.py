@@ -11,7 +11,7 @@ from config.logging import request_id_reset, request_id_set
 from contest.tasks import send_entry_submitted_email
 from monitoring.models import TaskFailure
 from monitoring.selectors import QueueState, queues_state
-from tests.conftest import _free_port
+from tests.conftest import free_port
 from tests.factories import EntryFactory
 
 pytestmark = pytest.mark.services
@@ -100,7 +100,7 @@ def test_task_failure_in_a_worker_is_recorded_with_the_request_id_that_queued_it
 
 def test_queues_state_when_broker_unreachable_reports_it_and_knows_nothing(monkeypatch, settings):
     monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "broker_read_url", f"redis://127.0.0.1:{_free_port()}/0")
+    monkeypatch.setitem(app.conf, "broker_read_url", f"redis://127.0.0.1:{free_port()}/0")
 
     state = queues_state(worker_timeout=0.5)
 
@@ -116,7 +116,7 @@ def test_queues_state_when_broker_unreachable_reports_it_and_knows_nothing(monke
 
 def test_queues_state_when_tasks_run_inline_asks_no_broker(monkeypatch):
     monkeypatch.setitem(app.conf, "task_always_eager", True)
-    monkeypatch.setitem(app.conf, "broker_read_url", f"redis://127.0.0.1:{_free_port()}/0")
+    monkeypatch.setitem(app.conf, "broker_read_url", f"redis://127.0.0.1:{free_port()}/0")
 
     state = queues_state()
 
