@@ -2,7 +2,7 @@
 
 With no variables set Baige runs on a SQLite file and local media files in
 ``var/``, and Celery uses a broker made of plain files, so background work
-needs no server. Every variable is documented in the README.
+needs no server. Every variable is documented in docs/configuration.md.
 """
 
 import ipaddress

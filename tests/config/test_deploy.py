@@ -261,7 +261,7 @@ def test_env_example_when_secret_key_set_passes_check_deploy(tmp_path):
 
 
 def test_env_example_when_read_documents_every_variable_of_the_readme():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "configuration.md").read_text()
     table = readme.split("| variable | default | meaning |", 1)[1].split("\n\n", 1)[0]
     documented = {
         name for row in table.splitlines()[2:] for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split("|")[1])
