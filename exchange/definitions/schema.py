@@ -5,7 +5,8 @@ path of the field at fault (``nominations[2].name.kk: must be a string``) and a 
 definition changes nothing. Each checker takes the raw value and its path, reports what is
 wrong to a :class:`DefinitionProblems` and returns a usable value, so that one run finds every
 problem. The contest's part (``exchange.definitions.contest``) and the judging part
-(``exchange.definitions.judging``) are built from these checkers.
+(``exchange.definitions.judging``) are built from these checkers, and share the few helpers
+below that write checked values to rows and dump rows back in the same format.
 """
 
 from __future__ import annotations
