@@ -38,7 +38,7 @@ def main() -> None:
     from contest.models import Contest, Entry, ParticipantProfile
 
     call_command("migrate", "--noinput", verbosity=0)
-    call_command("contest_load", str(ROOT / "contest" / "fixtures" / "demo_contest.yaml"), stdout=io.StringIO())
+    call_command("contest_load", str(ROOT / "exchange" / "demo" / "demo_contest.yaml"), stdout=io.StringIO())
     contest = Contest.objects.get(slug="effective-digital-platform")
     nomination = contest.nominations.first()
     platforms = list(contest.platforms.filter(is_other=False)[:3])

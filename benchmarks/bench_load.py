@@ -16,7 +16,7 @@ collected manifest (``STATIC_PLAIN``), which costs a page the same as the manife
 are read from the Redis cache and written through to PostgreSQL, as in production; the benchmark
 empties its own Redis database first (``BENCH_REDIS_URL``, by default database 12 on the local server).
 
-The data: the demo contest (``contest/fixtures/demo_contest.yaml``) with a rubric of three criteria
+The data: the demo contest (``exchange/demo/demo_contest.yaml``) with a rubric of three criteria
 described level by level, 50 participants each with a submitted entry (two co-authors, two platforms,
 a processed video), and 50 jurors who scored a closed first round and now judge an open second one
 (three entries each, k = 3; of their reviews a third is submitted, a third a draft, a third not begun).
@@ -267,7 +267,7 @@ def set_up() -> list[tuple[str, Page]]:
     from media_pipeline.models import MediaAsset, Rendition
 
     call_command("migrate", "--noinput", verbosity=0)
-    call_command("contest_load", str(ROOT / "contest" / "fixtures" / "demo_contest.yaml"), stdout=io.StringIO())
+    call_command("contest_load", str(ROOT / "exchange" / "demo" / "demo_contest.yaml"), stdout=io.StringIO())
     contest = Contest.objects.get(slug=CONTEST)
     nominations = list(contest.nominations.all())
     platforms = list(contest.platforms.filter(is_other=False))

@@ -87,7 +87,7 @@ def set_up() -> tuple[Any, Scores, list[int]]:
     from judging.models import Criterion, Juror, Review, Round, RoundEntry, RoundJuror, Rubric, Score
 
     call_command("migrate", "--noinput", verbosity=0)
-    call_command("contest_load", str(ROOT / "contest" / "fixtures" / "demo_contest.yaml"), stdout=io.StringIO())
+    call_command("contest_load", str(ROOT / "exchange" / "demo" / "demo_contest.yaml"), stdout=io.StringIO())
     contest = Contest.objects.get(slug="effective-digital-platform")
     nominations = list(contest.nominations.order_by("order", "id"))
     rubric, _created = Rubric.objects.get_or_create(contest=contest)

@@ -116,7 +116,7 @@ def set_up() -> tuple[int, list[tuple[dict[str, str], list[str]]]]:
     from judging.models import Assignment, Criterion, Juror, Round, RoundEntry, RoundJuror, Rubric
 
     call_command("migrate", "--noinput", verbosity=0)
-    call_command("contest_load", str(ROOT / "contest" / "fixtures" / "demo_contest.yaml"), stdout=io.StringIO())
+    call_command("contest_load", str(ROOT / "exchange" / "demo" / "demo_contest.yaml"), stdout=io.StringIO())
     contest = Contest.objects.get(slug="effective-digital-platform")
     nomination = contest.nominations.first()
     assert nomination is not None

@@ -47,8 +47,6 @@ CONFIG_TIES = {"config.urls", "config.api_urls", "config.settings"}
 #: Imports against the layers still to be taken out, as (importer, imported).
 LAYER_EXCEPTIONS: set[tuple[str, str]] = {
     ("blog.selectors", "judging.selectors"),
-    ("contest.demo", "judging.demo"),
-    ("contest.demo", "media_pipeline.services"),
     ("contest.importing", "media_pipeline.models"),
     ("contest.importing", "media_pipeline.services"),
     ("contest.serializers", "media_pipeline.enums"),
@@ -69,8 +67,6 @@ CYCLE_EXCEPTIONS: set[tuple[str, str]] = {
 #: The one module allowed past the limit: the assignment algorithm reads best whole.
 LONG_MODULES_ALLOWED = {"judging/assignment.py"}
 LONG_MODULES_PENDING: set[str] = {
-    "contest/definitions.py",
-    "contest/demo.py",
     "contest/importing.py",
     "media_pipeline/uploads.py",
     "judging/exports.py",
@@ -81,22 +77,6 @@ MAX_LINES = 600
 
 #: Private names still imported from another module, as (importer path, module, name).
 PRIVATE_IMPORTS_PENDING: set[tuple[str, str, str]] = {
-    *(
-        ("judging/definitions.py", "contest.definitions", name)
-        for name in (
-            "_assign",
-            "_at",
-            "_bool",
-            "_check_unique_slugs",
-            "_fields",
-            "_items",
-            "_moment_dump",
-            "_positive_int",
-            "_slug",
-            "_texts",
-            "_texts_dump",
-        )
-    ),
     ("judging/importing.py", "contest.importing", "_key"),
     ("judging/importing.py", "contest.importing", "_names_lookup"),
     ("tests/media_pipeline/test_pipeline.py", "media_pipeline.pipeline", "_Progress"),

@@ -230,9 +230,9 @@ def test_infeasible_from_the_core_is_a_domain_error():
 
 
 def test_seed_demo_gives_the_demo_a_rubric_and_an_open_assigned_first_round(db):
-    from contest.demo import demo_seed
     from contest.enums import EntryStatus
     from contest.models import Contest, Entry
+    from exchange.demo import demo_seed
     from judging.models import Criterion, Juror
 
     demo_seed()

@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from contest.definitions import contest_definition_load, definition_parse, definition_read
 from contest.enums import Role
+from exchange.definitions import contest_definition_load, definition_parse
+from exchange.definitions.files import definition_read
 from judging.enums import RoundStatus
 from judging.models import Assignment, Round, RoundEntry, RoundJuror
 from judging.services import round_shortlist
 from tests.factories import ContestRoleFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 
-DEFINITION = Path(__file__).resolve().parents[2] / "contest" / "fixtures" / "demo_contest.yaml"
+DEFINITION = Path(__file__).resolve().parents[2] / "exchange" / "demo" / "demo_contest.yaml"
 
 
 def run(name: str, *arguments: str) -> str:

@@ -11,9 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from contest.demo import PARTICIPANT_EMAIL, demo_pdf, demo_plan
 from contest.enums import EntryStatus, Role
 from contest.models import CoAuthor, Contest, ContestRole, Entry, ParticipantProfile, Platform, University
+from exchange.demo.media import demo_pdf
+from exchange.demo.plan import PARTICIPANT_EMAIL, demo_plan
 from media_pipeline.enums import MediaKind
 from media_pipeline.models import MediaAsset
 

@@ -9,14 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from contest.definitions import (
-    FORMATS,
-    DefinitionInvalid,
-    contest_definition_load,
-    definition_format_of,
-    definition_parse,
-    definition_read,
-)
+from exchange.definitions import contest_definition_load, definition_parse
+from exchange.definitions.files import FORMATS, definition_format_of, definition_read
+from exchange.definitions.schema import DefinitionInvalid
 
 
 class Command(BaseCommand):

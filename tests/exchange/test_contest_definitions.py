@@ -14,26 +14,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from contest import definitions
-from contest.definitions import (
-    DefinitionInvalid,
-    DefinitionProblems,
-    DefinitionSection,
-    contest_definition_dump,
-    contest_definition_load,
-    definition_parse,
-    definition_read,
-    definition_render,
-    format_duration,
-    format_size,
-    parse_duration,
-    parse_size,
-)
 from contest.models import Contest, Nomination, Platform, University
+from exchange.definitions import contest_definition_dump, contest_definition_load, definition_parse
+from exchange.definitions.contest import DefinitionLoadReport
+from exchange.definitions.files import definition_read, definition_render
+from exchange.definitions.schema import DefinitionInvalid, format_duration, format_size, parse_duration, parse_size
 from tests.factories import EntryFactory, UniversityFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "contest" / "fixtures" / "demo_contest.yaml"
+FIXTURE = ROOT / "exchange" / "demo" / "demo_contest.yaml"
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 SLUG = "effective-digital-platform"
 PLATFORM_SLUGS = [
@@ -58,7 +47,7 @@ def _fixture_without_comments() -> str:
     return "".join(line for line in FIXTURE.read_text(encoding="utf-8").splitlines(True) if not line.startswith("#"))
 
 
-def _load(data: dict[str, Any], **options: Any) -> definitions.DefinitionLoadReport:
+def _load(data: dict[str, Any], **options: Any) -> DefinitionLoadReport:
     return contest_definition_load(definition=definition_parse(data), **options)
 
 
@@ -522,36 +511,6 @@ def test_contest_dump_when_slug_unknown_refused(db):
         call_command("contest_dump", "nope")
 
     assert str(refused.value) == "There is no contest with the slug nope."
-
-
-def test_definition_section_when_registered_is_checked_loaded_and_dumped(db, monkeypatch, demo_data):
-    stored: dict[int, Any] = {}
-
-    def parse(value: Any, path: str, problems: DefinitionProblems) -> list[str]:
-        if not isinstance(value, list):
-            problems.add(path, "must be a list")
-            return []
-        return value
-
-    def apply(contest: Contest, rounds: list[str]) -> list[str]:
-        changed = stored.get(contest.pk) != rounds
-        stored[contest.pk] = rounds
-        return ["updated rounds"] if changed else []
-
-    section = DefinitionSection(key="rounds", parse=parse, apply=apply, dump=lambda contest: stored.get(contest.pk))
-    monkeypatch.setitem(definitions._SECTIONS, "rounds", section)
-    demo_data["rounds"] = "screening"
-    with pytest.raises(DefinitionInvalid) as refused:
-        definition_parse(demo_data)
-    assert refused.value.errors == ["rounds: must be a list"]
-
-    demo_data["rounds"] = ["screening", "final"]
-    report = _load(demo_data)
-
-    assert report.changes[-1] == "updated rounds"
-    assert contest_definition_dump(contest=report.contest)["rounds"] == ["screening", "final"]
-    assert list(contest_definition_dump(contest=report.contest))[-2:] == ["platforms", "rounds"]
-    assert _load(demo_data).changed is False
 
 
 @pytest.mark.parametrize(

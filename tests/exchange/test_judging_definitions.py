@@ -12,17 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone, translation
 
-from contest.definitions import (
-    DefinitionInvalid,
-    contest_definition_dump,
-    contest_definition_load,
-    definition_parse,
-    definition_read,
-    definition_render,
-)
+from exchange.definitions import contest_definition_dump, contest_definition_load, definition_parse
+from exchange.definitions.files import definition_read, definition_render
+from exchange.definitions.schema import DefinitionInvalid
 from judging.models import Criterion, Round, Rubric
 
-FIXTURE = Path(__file__).resolve().parents[2] / "contest" / "fixtures" / "demo_contest.yaml"
+FIXTURE = Path(__file__).resolve().parents[2] / "exchange" / "demo" / "demo_contest.yaml"
 ALMATY = ZoneInfo("Asia/Almaty")
 
 RUBRIC = [

@@ -7,13 +7,13 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from contest.demo import demo_seed
 from contest.services import contest_format_time
+from exchange.demo import demo_seed
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo contest (contest/fixtures/demo_contest.yaml, dates moved so that submissions are open "
+        "Load the demo contest (exchange/demo/demo_contest.yaml, dates moved so that submissions are open "
         "today) with an organiser, three jurors, about a hundred participants and their entries. "
         "Running it again creates nothing twice."
     )

@@ -1,6 +1,6 @@
 """The demo's judging: a default rubric, the jury's seats and an open first round, assigned.
 
-Called at the end of ``contest.demo.demo_seed``; running it again changes nothing.
+Called at the end of ``exchange.demo.demo_seed``; running it again changes nothing.
 """
 
 from __future__ import annotations

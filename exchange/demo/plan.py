@@ -1,60 +1,17 @@
-"""The demo: the contest Baige was made for, with people and entries to try every role.
+"""The demo's plan: its people and entries, drawn from a fixed random seed so that every run plans the same demo.
 
-``demo_seed`` loads ``fixtures/demo_contest.yaml`` with its dates moved so that submissions
-are open today, then adds an organiser, three jurors, about a hundred participants (as many
-per university as the real contest had) with their entries, and a few small media files.
-Everything is drawn from a fixed random seed, so every run plans the same demo, and running
-it again creates nothing twice.
+Pure data: nothing here touches the database.
 """
 
 from __future__ import annotations
 
-import io
 import random
-import shutil
-import subprocess
-import tempfile
-import zoneinfo
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, replace
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.utils import timezone
+from contest.enums import EntryStatus
+from contest.models import CODE_ALPHABET
 
-from contest.definitions import (
-    LANGUAGES,
-    DefinitionLoadReport,
-    contest_definition_load,
-    definition_parse,
-    definition_read,
-)
-from contest.enums import EntryStatus, Role
-from contest.models import (
-    CODE_ALPHABET,
-    CoAuthor,
-    Contest,
-    ContestRole,
-    Entry,
-    Nomination,
-    ParticipantProfile,
-    Platform,
-    University,
-)
-from judging.demo import judging_demo_seed
-from media_pipeline.services import asset_attach_upload
-
-DEMO_DEFINITION = Path(__file__).resolve().parent / "fixtures" / "demo_contest.yaml"
-DEMO_PASSWORD = "baige-demo"  # noqa: S105 - printed for people trying the demo
 SEED = 2025
-#: Where today falls in the demo's timeline: submissions opened a month ago and close in a month.
-OPENED_DAYS_AGO = 30
-CLOSES_IN_DAYS = 30
-RESULTS_IN_DAYS = 45
 
 ORGANISER_EMAIL = "organiser@baige.local"
 ADMIN_EMAIL = "admin@baige.local"
@@ -195,10 +152,6 @@ PLATFORM_WEIGHTS = {
 }  # fmt: skip
 OTHER_PLATFORMS = ["Kahoot!", "Quizizz", "Mentimeter", "Padlet", "Nearpod", "Book Creator"]
 NOMINATION_WEIGHTS = {"interactive-lesson": 40, "game-activity": 30, "artificial-intelligence": 10, "video-lesson": 20}
-MEDIA_FILE_NAMES = {
-    "pdf": {"en": "lesson-slides.pdf", "ru": "презентация-урока.pdf", "kk": "сабақ-презентациясы.pdf"},
-    "video": {"en": "lesson-recording.mp4", "ru": "запись-урока.mp4", "kk": "сабақ-жазбасы.mp4"},
-}
 PDF_ENTRIES = 6
 VIDEO_ENTRIES = 3
 
@@ -225,24 +178,6 @@ class DemoEntry:
 class DemoPlan:
     participants: tuple[DemoPerson, ...]
     entries: tuple[DemoEntry, ...]
-
-
-@dataclass
-class DemoSummary:
-    """What the demo holds after seeding, for the person who ran it."""
-
-    contest: Contest
-    definition: DefinitionLoadReport
-    participants: int = 0
-    entries: dict[str, int] = field(default_factory=dict)
-    media_files: int = 0
-    media_added: int = 0
-    video_skipped: bool = False
-    password: str = DEMO_PASSWORD
-    organiser: str = ORGANISER_EMAIL
-    jurors: tuple[str, ...] = tuple(j.email for j in JURORS)
-    participant: str = PARTICIPANT_EMAIL
-    admin: str = ADMIN_EMAIL
 
 
 # --- The plan: pure data from the fixed seed --------------------------------------------
@@ -393,257 +328,3 @@ def _with_media(entries: list[DemoEntry]) -> list[DemoEntry]:
                 media, pdfs = "pdf", pdfs + 1
         result.append(replace(entry, media=media))
     return result
-
-
-# --- Files ------------------------------------------------------------------------------
-
-
-def _pdf_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def demo_pdf(*, title: str, pages: int) -> bytes:
-    """A small valid PDF of ``pages`` 16:9 slides, written by hand (ASCII text only)."""
-    colours = ["0.16 0.38 0.62", "0.15 0.55 0.45", "0.80 0.45 0.15", "0.55 0.25 0.55"]
-    objects: list[bytes] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"",  # the page tree, written once the page numbers are known
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    kids = []
-    for page in range(1, pages + 1):
-        content = (
-            f"q {colours[(page - 1) % len(colours)]} rg 0 0 960 540 re f Q\n"
-            f"BT /F1 44 Tf 1 1 1 rg 60 380 Td ({_pdf_text(title)}) Tj ET\n"
-            f"BT /F2 28 Tf 1 1 1 rg 60 300 Td (Slide {page} of {pages}) Tj ET\n"
-        ).encode("ascii")
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
-        content_number = len(objects)
-        objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 960 540] "
-            b"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>" % content_number
-        )
-        kids.append(f"{len(objects)} 0 R".encode())
-    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
-
-
-def demo_video() -> bytes | None:
-    """A 2-second 320x240 MP4 (test pattern and a tone) made by ffmpeg, or ``None`` without ffmpeg."""
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        return None
-    with tempfile.TemporaryDirectory(prefix="baige-demo-") as folder:
-        target = Path(folder) / "demo.mp4"
-        for codec in (["-c:v", "libx264", "-pix_fmt", "yuv420p"], ["-c:v", "mpeg4"]):
-            command = [
-                ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc=duration=2:size=320x240:rate=25",
-                "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
-                *codec, "-c:a", "aac", "-shortest", "-movflags", "+faststart", str(target),
-            ]  # fmt: skip
-            try:
-                subprocess.run(command, check=True, capture_output=True, timeout=60)
-            except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
-                continue
-            return target.read_bytes()
-    return None
-
-
-# --- Writing ----------------------------------------------------------------------------
-
-
-def demo_timeline(timeline: dict[str, Any], *, today: date) -> dict[str, Any]:
-    """The file's timeline moved to ``today``: opened 30 days ago, closing in 30, results in 45 (same times of day)."""
-    moved = dict(timeline)
-    for key, days in (
-        ("submissions_open", -OPENED_DAYS_AGO),
-        ("submissions_close", CLOSES_IN_DAYS),
-        ("results_publish_at", RESULTS_IN_DAYS),
-    ):
-        original = datetime.fromisoformat(str(timeline[key]))
-        moved[key] = datetime.combine(today + timedelta(days=days), original.time()).isoformat(timespec="minutes")
-    return moved
-
-
-def _ensure_users(people: list[tuple[str, bool]], password_hash: str) -> dict[str, Any]:
-    """Demo accounts by e-mail, created if missing, with the demo password and a verified address."""
-    user_model = get_user_model()
-    emails = [email for email, _staff in people]
-    users = {user.email: user for user in user_model.objects.filter(email__in=emails)}
-    missing = [
-        user_model(
-            username=email.split("@")[0], email=email, password=password_hash, is_staff=staff, is_superuser=staff
-        )
-        for email, staff in people
-        if email not in users
-    ]
-    user_model.objects.bulk_create(missing)
-    existing = list(users.values())
-    for user in existing:
-        # Running the demo again gives every account its demo password back.
-        user.password = password_hash
-        user.is_active = True
-    user_model.objects.bulk_update(existing, ["password", "is_active"])
-    user_model.objects.filter(email__in=[email for email, staff in people if staff]).update(
-        is_staff=True, is_superuser=True
-    )
-    users = {user.email: user for user in user_model.objects.filter(email__in=emails)}
-    addresses = {(a.user_id, a.email) for a in EmailAddress.objects.filter(user__in=users.values())}
-    EmailAddress.objects.filter(user__in=users.values(), email__in=emails).update(verified=True)
-    with_primary = set(
-        EmailAddress.objects.filter(user__in=users.values(), primary=True).values_list("user_id", flat=True)
-    )
-    EmailAddress.objects.bulk_create(
-        EmailAddress(user=user, email=email, verified=True, primary=user.pk not in with_primary)
-        for email, user in users.items()
-        if (user.pk, email) not in addresses
-    )
-    return users
-
-
-def _ensure_profiles(people: list[DemoPerson], users: dict[str, Any], universities: dict[str, University]) -> None:
-    has_profile = set(ParticipantProfile.objects.filter(user__in=users.values()).values_list("user_id", flat=True))
-    ParticipantProfile.objects.bulk_create(
-        ParticipantProfile(
-            user=users[person.email],
-            full_name=person.full_name,
-            university=universities[person.university],
-            programme=person.programme,
-            country=person.country,
-            preferred_language=person.language,
-        )
-        for person in people
-        if users[person.email].pk not in has_profile
-    )
-
-
-def _create_entries(
-    contest: Contest, plan: DemoPlan, users: dict[str, Any], now: datetime
-) -> tuple[dict[str, Entry], list[Entry]]:
-    """The planned entries that are missing; returns all planned entries by code and the new ones."""
-    nominations = {n.slug: n for n in Nomination.objects.filter(contest=contest)}
-    platforms = {p.slug: p for p in Platform.objects.filter(contest=contest)}
-    universities = {p.user_id: p.university_id for p in ParticipantProfile.objects.filter(user__in=users.values())}
-    codes = [entry.code for entry in plan.entries]
-    existing = {e.code: e for e in Entry.objects.filter(contest=contest, code__in=codes).select_related("contest")}
-    span = now - contest.submissions_open
-    created: list[Entry] = []
-    for item in plan.entries:
-        if item.code in existing:
-            continue
-        moment = contest.submissions_open + span * item.progress
-        entry = Entry(
-            contest=contest,
-            author=users[item.author],
-            code=item.code,
-            title=item.title,
-            description=item.description,
-            nomination=nominations[item.nomination],
-            other_platform=item.other_platform,
-            live_url=item.live_url,
-            consent_to_publish=item.consent,
-            status=item.status,
-            submitted_at=moment if item.status != EntryStatus.DRAFT else None,
-            # As entry_submit records it: the author's university when the entry was submitted.
-            author_university_id=universities.get(users[item.author].pk) if item.status != EntryStatus.DRAFT else None,
-        )
-        created.append(entry)
-    Entry.objects.bulk_create(created)
-    by_code = {e.code: e for e in created}
-    links, coauthors = [], []
-    for item in plan.entries:
-        if item.code not in by_code:
-            continue
-        entry = by_code[item.code]
-        # Started a little before it was submitted, never before the contest opened.
-        started = max(contest.submissions_open, contest.submissions_open + span * item.progress - timedelta(hours=30))
-        entry.created_at, entry.updated_at = started, entry.submitted_at or started
-        links += [Entry.platforms.through(entry=entry, platform=platforms[slug]) for slug in item.platforms]
-        coauthors += [
-            CoAuthor(entry=entry, full_name=name, university_id=universities.get(entry.author_id), order=order)
-            for order, name in enumerate(item.coauthors)
-        ]
-    Entry.objects.bulk_update(created, ["created_at", "updated_at"])
-    Entry.platforms.through.objects.bulk_create(links)
-    CoAuthor.objects.bulk_create(coauthors)
-    return {**existing, **by_code}, created
-
-
-def _attach_media(plan: DemoPlan, entries: dict[str, Entry], users: dict[str, Any], summary: DemoSummary) -> None:
-    languages = {person.email: person.language for person in plan.participants}
-    wanted = [item for item in plan.entries if item.media and entries[item.code].media_id is None]
-    video = demo_video() if any(item.media == "video" for item in wanted) else None
-    for number, item in enumerate(wanted):
-        if item.media == "video":
-            if video is None:
-                summary.video_skipped = True
-                continue
-            data = video
-        else:
-            data = demo_pdf(title=f"Baige demo - entry {item.code}", pages=3 + number % 4)
-        entry = entries[item.code]
-        asset_attach_upload(
-            actor=users[item.author],
-            entry=entry,
-            stream=io.BytesIO(data),
-            name=MEDIA_FILE_NAMES[item.media][languages[item.author]],
-            size=len(data),
-            check_deadline=False,
-        )
-        summary.media_added += 1
-
-
-def demo_seed(*, now: datetime | None = None) -> DemoSummary:
-    """Create or complete the demo contest, its people and entries; safe to run again."""
-    now = now or timezone.now()
-    raw = definition_read(DEMO_DEFINITION.read_text(encoding="utf-8"), source=DEMO_DEFINITION.name, fmt="yaml")
-    today = now.astimezone(zoneinfo.ZoneInfo(raw["timeline"]["timezone"])).date()
-    raw["timeline"] = demo_timeline(raw["timeline"], today=today)
-    definition = definition_parse(raw)
-    password_hash = make_password(DEMO_PASSWORD)
-
-    with transaction.atomic():
-        report = contest_definition_load(definition=definition)
-        contest = report.contest
-        platform_names = {
-            p.slug: {language: getattr(p, f"name_{language}") or p.name for language in LANGUAGES}
-            for p in Platform.objects.filter(contest=contest)
-        }
-        plan = demo_plan(platform_names=platform_names)
-        universities = {
-            u.slug: u for u in University.objects.filter(slug__in=[u.slug for u in definition.universities])
-        }
-        staff = [ORGANISER, *JURORS]
-        accounts = [(ADMIN_EMAIL, True)] + [(p.email, False) for p in [*staff, *plan.participants]]
-        users = _ensure_users(accounts, password_hash)
-        _ensure_profiles([*staff, *plan.participants], users, universities)
-        ContestRole.objects.bulk_create(
-            [ContestRole(contest=contest, user=users[ORGANISER_EMAIL], role=Role.ORGANISER)]
-            + [ContestRole(contest=contest, user=users[juror.email], role=Role.JUROR) for juror in JURORS],
-            ignore_conflicts=True,
-        )
-        entries, _created = _create_entries(contest, plan, users, now)
-        summary = DemoSummary(contest=contest, definition=report)
-        _attach_media(plan, entries, users, summary)
-        judging_demo_seed(
-            contest=contest, organiser=users[ORGANISER_EMAIL], jurors=[users[j.email] for j in JURORS], now=now
-        )
-
-    in_contest = Entry.objects.filter(contest=contest)
-    summary.participants = ParticipantProfile.objects.filter(user__entries__contest=contest).distinct().count()
-    summary.entries = {status: in_contest.filter(status=status).count() for status in EntryStatus.values}
-    summary.media_files = in_contest.filter(media__isnull=False).count()
-    return summary

@@ -1,4 +1,4 @@
-"""The ``rubric`` and ``rounds`` sections of a contest definition file (see ``docs/contest-definition.md``).
+"""The ``rubric`` and ``rounds`` parts of a contest definition file (see ``docs/contest-definition.md``).
 
 Loading matches criteria by slug and rounds by number and creates or updates them; what the
 database has and the file does not is kept. A frozen rubric (one with scores) refuses every
@@ -14,26 +14,24 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from contest.definitions import (
+from contest.models import Contest
+from exchange.definitions.schema import (
     LANGUAGES,
     DefinitionInvalid,
     DefinitionProblems,
-    DefinitionSection,
     Texts,
-    _assign,
-    _at,
-    _bool,
-    _check_unique_slugs,
-    _fields,
-    _items,
-    _moment_dump,
-    _positive_int,
-    _slug,
-    _texts,
-    _texts_dump,
-    definition_section_register,
+    bool_check,
+    fields_check,
+    items_check,
+    moment_dump,
+    path_at,
+    slug_check,
+    slugs_unique_check,
+    texts_check,
+    texts_dump,
+    values_assign,
+    whole_number_check,
 )
-from contest.models import Contest
 from judging.enums import DEFAULT_TIE_BREAKERS, RankingMethod, RoundStatus, TieBreaker
 from judging.models import MAX_SCALE, Criterion, CriterionLevel, Round, Rubric
 
@@ -98,7 +96,7 @@ def _levels(value: Any, path: str, problems: DefinitionProblems, max_score: int)
     for key, texts in value.items():
         # JSON keys are always strings.
         score = int(key) if isinstance(key, str) and key.strip().isdigit() else key
-        at = _at(path, str(key))
+        at = path_at(path, str(key))
         if isinstance(score, bool) or not isinstance(score, int):
             problems.add(at, _("must be a score (a whole number)"))
             continue
@@ -108,15 +106,15 @@ def _levels(value: Any, path: str, problems: DefinitionProblems, max_score: int)
         if score in levels:
             problems.add(at, _("score %(score)d is given twice") % {"score": score})
             continue
-        levels[score] = _texts(texts, at, problems, max_length=None, required=True)
+        levels[score] = texts_check(texts, at, problems, max_length=None, required=True)
     return dict(sorted(levels.items()))
 
 
 def rubric_parse(value: Any, path: str, problems: DefinitionProblems) -> list[CriterionDefinition]:
     """Check the ``rubric`` section: a list of criteria."""
     result, slugs = [], []
-    for position, (at, item) in enumerate(_items(value, path, problems, required=False), start=1):
-        data = _fields(
+    for position, (at, item) in enumerate(items_check(value, path, problems, required=False), start=1):
+        data = fields_check(
             item,
             at,
             problems,
@@ -125,22 +123,26 @@ def rubric_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Cr
         )
         if data is None:
             continue
-        slug = _slug(data.get("slug"), _at(at, "slug"), problems, max_length=80) if "slug" in data else ""
+        slug = slug_check(data.get("slug"), path_at(at, "slug"), problems, max_length=80) if "slug" in data else ""
         name = Texts()
         if "name" in data:
-            name = _texts(data["name"], _at(at, "name"), problems, max_length=255, required=True)
-        description = _texts(data.get("description"), _at(at, "description"), problems, max_length=None, required=False)
-        weight = _weight(data["weight"], _at(at, "weight"), problems) if data.get("weight") is not None else Decimal(1)
+            name = texts_check(data["name"], path_at(at, "name"), problems, max_length=255, required=True)
+        description = texts_check(
+            data.get("description"), path_at(at, "description"), problems, max_length=None, required=False
+        )
+        weight = (
+            _weight(data["weight"], path_at(at, "weight"), problems) if data.get("weight") is not None else Decimal(1)
+        )
         max_score = 5
         if data.get("max_score") is not None:
-            max_score = _positive_int(data["max_score"], _at(at, "max_score"), problems)
+            max_score = whole_number_check(data["max_score"], path_at(at, "max_score"), problems)
             if max_score > MAX_SCALE:
-                problems.add(_at(at, "max_score"), _("must be at most %(maximum)d") % {"maximum": MAX_SCALE})
-        levels = _levels(data.get("levels"), _at(at, "levels"), problems, max_score)
+                problems.add(path_at(at, "max_score"), _("must be at most %(maximum)d") % {"maximum": MAX_SCALE})
+        levels = _levels(data.get("levels"), path_at(at, "levels"), problems, max_score)
         order = position
         if data.get("order") is not None:
-            order = _positive_int(data["order"], _at(at, "order"), problems, minimum=0)
-        slugs.append((_at(at, "slug"), slug))
+            order = whole_number_check(data["order"], path_at(at, "order"), problems, minimum=0)
+        slugs.append((path_at(at, "slug"), slug))
         result.append(
             CriterionDefinition(
                 path=at,
@@ -153,7 +155,7 @@ def rubric_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Cr
                 order=order,
             )
         )
-    _check_unique_slugs(slugs, problems)
+    slugs_unique_check(slugs, problems)
     return result
 
 
@@ -181,7 +183,7 @@ def _ranking_method(value: Any, path: str, problems: DefinitionProblems) -> str:
 
 def _tie_breakers(value: Any, path: str, problems: DefinitionProblems) -> tuple[str, ...]:
     result: list[str] = []
-    for at, name in _items(value, path, problems, required=False):
+    for at, name in items_check(value, path, problems, required=False):
         if name not in TieBreaker.values:
             problems.add(at, _("must be one of: %(choices)s") % {"choices": ", ".join(TieBreaker.values)})
         elif name in result:
@@ -195,8 +197,8 @@ def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Ro
     """Check the ``rounds`` section: a list of rounds."""
     result: list[RoundDefinition] = []
     seen: dict[int, str] = {}
-    for position, (at, item) in enumerate(_items(value, path, problems, required=False), start=1):
-        data = _fields(
+    for position, (at, item) in enumerate(items_check(value, path, problems, required=False), start=1):
+        data = fields_check(
             item,
             at,
             problems,
@@ -207,38 +209,42 @@ def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Ro
             continue
         number = position
         if data.get("number") is not None:
-            number = _positive_int(data["number"], _at(at, "number"), problems)
+            number = whole_number_check(data["number"], path_at(at, "number"), problems)
         if number in seen:
             problems.add(
-                _at(at, "number"),
+                path_at(at, "number"),
                 _("%(number)d is already used by %(other)s") % {"number": number, "other": seen[number]},
             )
         seen.setdefault(number, at)
         name = Texts()
         if "name" in data:
-            name = _texts(data["name"], _at(at, "name"), problems, max_length=255, required=True)
-        opens = _local_moment(data["opens"], _at(at, "opens"), problems) if data.get("opens") is not None else None
-        closes = _local_moment(data["closes"], _at(at, "closes"), problems) if data.get("closes") is not None else None
+            name = texts_check(data["name"], path_at(at, "name"), problems, max_length=255, required=True)
+        opens = _local_moment(data["opens"], path_at(at, "opens"), problems) if data.get("opens") is not None else None
+        closes = (
+            _local_moment(data["closes"], path_at(at, "closes"), problems) if data.get("closes") is not None else None
+        )
         if opens and closes and (opens.tzinfo is None) == (closes.tzinfo is None) and closes <= opens:
-            problems.add(_at(at, "closes"), _("must be after opens"))
-        blind = _bool(data["blind"], _at(at, "blind"), problems) if data.get("blind") is not None else True
+            problems.add(path_at(at, "closes"), _("must be after opens"))
+        blind = bool_check(data["blind"], path_at(at, "blind"), problems) if data.get("blind") is not None else True
         reviews: int | None = 3
         raw = data.get("reviews_per_entry")
         if raw == ALL:
             reviews = None
         elif raw is not None:
             if isinstance(raw, bool) or not isinstance(raw, int):
-                problems.add(_at(at, "reviews_per_entry"), _('must be a whole number or "all"'))
+                problems.add(path_at(at, "reviews_per_entry"), _('must be a whole number or "all"'))
             else:
-                reviews = _positive_int(raw, _at(at, "reviews_per_entry"), problems)
+                reviews = whole_number_check(raw, path_at(at, "reviews_per_entry"), problems)
                 if reviews > 32767:
-                    problems.add(_at(at, "reviews_per_entry"), _("must be at most %(maximum)d") % {"maximum": 32767})
+                    problems.add(
+                        path_at(at, "reviews_per_entry"), _("must be at most %(maximum)d") % {"maximum": 32767}
+                    )
         method = RankingMethod.MEAN.value
         if data.get("ranking_method") is not None:
-            method = _ranking_method(data["ranking_method"], _at(at, "ranking_method"), problems)
+            method = _ranking_method(data["ranking_method"], path_at(at, "ranking_method"), problems)
         breakers: tuple[str, ...] = DEFAULT_TIE_BREAKERS
         if data.get("tie_breakers") is not None:
-            breakers = _tie_breakers(data["tie_breakers"], _at(at, "tie_breakers"), problems)
+            breakers = _tie_breakers(data["tie_breakers"], path_at(at, "tie_breakers"), problems)
         result.append(
             RoundDefinition(
                 path=at,
@@ -282,10 +288,10 @@ def _levels_wanted(item: CriterionDefinition) -> dict[int, tuple[str, ...]]:
 def _field_path(path: str, name: str) -> str:
     """``rubric[0].name.kk`` for the column ``name_kk``."""
     base, _sep, language = name.rpartition("_")
-    return f"{path}.{base}.{language}" if language in LANGUAGES else _at(path, name)
+    return f"{path}.{base}.{language}" if language in LANGUAGES else path_at(path, name)
 
 
-def rubric_apply(contest: Contest, items: list[CriterionDefinition]) -> list[str]:
+def rubric_load(*, contest: Contest, items: list[CriterionDefinition]) -> list[str]:
     """Create or update the contest's criteria; a frozen rubric refuses any change."""
     rubric, _created = Rubric.objects.select_for_update().get_or_create(contest=contest)
     existing = {c.slug: c for c in Criterion.objects.filter(rubric=rubric).prefetch_related("levels")}
@@ -300,11 +306,11 @@ def rubric_apply(contest: Contest, items: list[CriterionDefinition]) -> list[str
                 errors.append(f"{item.path}: {frozen}")
                 continue
             criterion = Criterion(rubric=rubric, slug=item.slug)
-            _assign(criterion, _criterion_values(item))
+            values_assign(criterion, _criterion_values(item))
             criterion.save()
             changed = ["created"]
         else:
-            changed = _assign(criterion, _criterion_values(item))
+            changed = values_assign(criterion, _criterion_values(item))
             if _levels_of(criterion) != _levels_wanted(item):
                 changed.append("levels")
             if changed and rubric.is_frozen:
@@ -338,16 +344,16 @@ def _aware(moment: datetime | None, contest: Contest, path: str, errors: list[st
     return local
 
 
-def rounds_apply(contest: Contest, items: list[RoundDefinition]) -> list[str]:
+def rounds_load(*, contest: Contest, items: list[RoundDefinition]) -> list[str]:
     """Create or update the contest's rounds by number; a closed round refuses any change."""
     existing = {r.number: r for r in Round.objects.select_for_update().filter(contest=contest)}
     errors: list[str] = []
     changes: list[str] = []
     for item in items:
-        opens = _aware(item.opens, contest, _at(item.path, "opens"), errors)
-        closes = _aware(item.closes, contest, _at(item.path, "closes"), errors)
+        opens = _aware(item.opens, contest, path_at(item.path, "opens"), errors)
+        closes = _aware(item.closes, contest, path_at(item.path, "closes"), errors)
         if opens and closes and closes <= opens:
-            errors.append(f"{_at(item.path, 'closes')}: " + _("must be after opens"))
+            errors.append(f"{path_at(item.path, 'closes')}: " + _("must be after opens"))
         values = {
             **item.name.columns("name"),
             "opens_at": opens,
@@ -361,12 +367,12 @@ def rounds_apply(contest: Contest, items: list[RoundDefinition]) -> list[str]:
         round = existing.get(item.number)
         if round is None:
             round = Round(contest=contest, number=item.number)
-            _assign(round, values)
+            values_assign(round, values)
             if not errors:
                 round.save()
             changes.append(_("created %(thing)s") % {"thing": label})
             continue
-        changed = _assign(round, values)
+        changed = values_assign(round, values)
         if changed and round.status == RoundStatus.CLOSED:
             errors.append(f"{item.path}: " + _("the round is closed; it cannot change any more"))
         elif changed and not errors:
@@ -384,7 +390,7 @@ def _weight_dump(weight: Decimal) -> int | float:
     return int(weight) if weight == weight.to_integral_value() else float(weight)
 
 
-def rubric_dump(contest: Contest) -> list[dict[str, Any]] | None:
+def rubric_dump(*, contest: Contest) -> list[dict[str, Any]] | None:
     """The contest's criteria as definition data, or ``None`` when it has none."""
     criteria = list(
         Criterion.objects.filter(rubric__contest=contest).prefetch_related("levels").order_by("order", "id")
@@ -393,13 +399,13 @@ def rubric_dump(contest: Contest) -> list[dict[str, Any]] | None:
         return None
     result = []
     for position, criterion in enumerate(criteria, start=1):
-        item: dict[str, Any] = {"slug": criterion.slug, "name": _texts_dump(criterion, "name") or criterion.name}
-        description = _texts_dump(criterion, "description")
+        item: dict[str, Any] = {"slug": criterion.slug, "name": texts_dump(criterion, "name") or criterion.name}
+        description = texts_dump(criterion, "description")
         if description is not None:
             item["description"] = description
         item["weight"] = _weight_dump(criterion.weight)
         item["max_score"] = criterion.max_score
-        levels = {level.score: _texts_dump(level, "descriptor") for level in criterion.levels.all()}
+        levels = {level.score: texts_dump(level, "descriptor") for level in criterion.levels.all()}
         levels = {score: texts for score, texts in levels.items() if texts is not None}
         if levels:
             item["levels"] = levels
@@ -409,7 +415,7 @@ def rubric_dump(contest: Contest) -> list[dict[str, Any]] | None:
     return result
 
 
-def rounds_dump(contest: Contest) -> list[dict[str, Any]] | None:
+def rounds_dump(*, contest: Contest) -> list[dict[str, Any]] | None:
     """The contest's rounds as definition data, or ``None`` when it has none."""
     rounds = list(Round.objects.filter(contest=contest).order_by("number"))
     if not rounds:
@@ -417,11 +423,11 @@ def rounds_dump(contest: Contest) -> list[dict[str, Any]] | None:
     tz = contest.tzinfo
     result = []
     for round in rounds:
-        item: dict[str, Any] = {"number": round.number, "name": _texts_dump(round, "name") or round.name}
+        item: dict[str, Any] = {"number": round.number, "name": texts_dump(round, "name") or round.name}
         if round.opens_at is not None:
-            item["opens"] = _moment_dump(round.opens_at, tz)
+            item["opens"] = moment_dump(round.opens_at, tz)
         if round.closes_at is not None:
-            item["closes"] = _moment_dump(round.closes_at, tz)
+            item["closes"] = moment_dump(round.closes_at, tz)
         item["blind"] = round.blind
         item["reviews_per_entry"] = ALL if round.reviews_per_entry is None else round.reviews_per_entry
         # Only when not a new round's: a round on the defaults dumps as it did before rankings could be chosen.
@@ -431,13 +437,3 @@ def rounds_dump(contest: Contest) -> list[dict[str, Any]] | None:
             item["tie_breakers"] = list(round.tie_breakers)
         result.append(item)
     return result
-
-
-def judging_sections_register() -> None:
-    """Let contest definition files carry the rubric and the rounds."""
-    definition_section_register(
-        DefinitionSection(key="rubric", parse=rubric_parse, apply=rubric_apply, dump=rubric_dump)
-    )
-    definition_section_register(
-        DefinitionSection(key="rounds", parse=rounds_parse, apply=rounds_apply, dump=rounds_dump)
-    )

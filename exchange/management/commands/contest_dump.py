@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from contest.definitions import FORMATS, contest_definition_dump, definition_format_of, definition_render
 from contest.models import Contest
+from exchange.definitions import contest_definition_dump
+from exchange.definitions.files import FORMATS, definition_format_of, definition_render
 
 
 class Command(BaseCommand):
