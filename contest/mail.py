@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from smtplib import SMTPException
+from typing import Any, ParamSpec, TypeVar
 
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+#: What a mail server that is away for a moment raises; sending again later may succeed.
+MAIL_FAULTS: tuple[type[Exception], ...] = (SMTPException, OSError)
 
 
 def person_language(user: Any) -> str:
@@ -48,3 +56,9 @@ def mail_person(
     address = email or user.email
     subject, body = mail_render(template, context, language=language or person_language(user))
     send_mail(subject, body, None, [address])
+
+
+def mail_task(name: str) -> Callable[[Callable[_P, _R]], Task[_P, _R]]:
+    """A Celery task called ``name`` that sends e-mail, sent again after 1, 2 and 4 minutes while the server is away."""
+    # No jitter: the waits are the same every time, 60 * 2**n seconds.
+    return shared_task(name=name, autoretry_for=MAIL_FAULTS, retry_backoff=60, retry_jitter=False, max_retries=3)

@@ -15,12 +15,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError, DeadlinePassed, NotAllowed
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
 from contest.signals import entries_status_changed
 from contest.slugs import unique_slug
-from contest.tasks import send_entry_submitted_email
 from contest.validators import validate_timezone
 
 #: Who acts: a signed-in user (Baige keeps Django's own user model) or an anonymous visitor.
@@ -239,7 +239,7 @@ def entry_submit(*, actor: Actor, entry: Entry, now: datetime | None = None) -> 
     # The entry keeps its author's university as it is now: a later change of profile does not move it.
     entry.author_university_id = _submission_university(entry)
     entry.save(update_fields=["status", "submitted_at", "author_university", "updated_at"])
-    transaction.on_commit(lambda: send_entry_submitted_email.delay(entry_id=entry.pk))
+    enqueue_on_commit("contest.send_entry_submitted_email", entry_id=entry.pk)
     entries_status_changed.send(sender=Entry, entry_ids=[entry.pk])
     return entry
 

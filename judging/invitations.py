@@ -15,15 +15,14 @@ from urllib.parse import urlencode
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.enqueue import enqueue_on_commit
 from config.exceptions import NotAllowed
+from contest.mail import mail_person
 from contest.models import Contest
 from contest.services import Actor
 from judging.models import Conflict, Juror
@@ -50,18 +49,14 @@ def juror_invitation_send(*, juror: Juror) -> None:
     user = juror.user
     profile = getattr(user, "profile", None)
     language = juror_language(juror)
-    with translation.override(language):
-        context = {
-            "juror": juror,
-            "contest": juror.contest,
-            "full_name": profile.full_name if profile is not None else "",
-            "has_password": user.has_usable_password(),
-            "link": juror_invitation_link(user=user, language=language),
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("judging/email/invitation_subject.txt", context).strip()
-        body = render_to_string("judging/email/invitation.txt", context)
-    send_mail(subject, body, None, [user.email])
+    context = {
+        "juror": juror,
+        "contest": juror.contest,
+        "full_name": profile.full_name if profile is not None else "",
+        "has_password": user.has_usable_password(),
+        "link": juror_invitation_link(user=user, language=language),
+    }
+    mail_person(user, "judging/email/invitation", context, language=language)
 
 
 def juror_invitation_queue(*, juror: Juror) -> None:
@@ -69,10 +64,7 @@ def juror_invitation_queue(*, juror: Juror) -> None:
 
     Never during the request: a slow or absent mail server must not hold up or fail the organiser's page.
     """
-    from judging.tasks import send_juror_invitation
-
-    juror_id = juror.pk
-    transaction.on_commit(lambda: send_juror_invitation.delay(juror_id=juror_id))
+    enqueue_on_commit("judging.send_juror_invitation", juror_id=juror.pk)
 
 
 def juror_invitation_resend(*, actor: Actor, juror: Juror) -> None:

@@ -9,36 +9,30 @@ should say differs from what it says, so publishing again changes nothing but wh
 Names and universities reach the blog only when the entry's author consented to publication
 (``Entry.consent_to_publish``); the blog's database refuses them otherwise.
 
-Participants are told their result once, after the first publication: one e-mail per author, in the
-language of their profile, and one per co-author's e-mail address, queued when the publication commits.
+Participants are told their result once, after the first publication: one e-mail per author and one per
+co-author's e-mail address (:mod:`judging.result_mail`), queued when the publication commits.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from blog.models import Post, PostStatus
 from blog.services import TEXT_LANGUAGES, post_publish, post_unpublish, post_upsert
+from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError
 from contest.enums import EntryStatus
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
-from judging import tasks
 from judging.coverage import unjudged_ensure_confirmed
 from judging.models import Award, Results, Round
 
@@ -174,7 +168,8 @@ def _post_says(post: Post, fields: dict[str, Any]) -> bool:
     return True
 
 
-def _awards_of(results: Results) -> QuerySet[Award]:
+def results_awards(results: Results) -> QuerySet[Award]:
+    """The awards of ``results`` in their order, with what their posts and e-mails show of entries and authors."""
     return (
         Award.objects.filter(results=results)
         .select_related("nomination", "entry__nomination", "entry__author__profile", "entry__author_university")
@@ -264,7 +259,7 @@ def results_publish(
             "platforms"
         )
     }
-    for award in _awards_of(results):
+    for award in results_awards(results):
         key = award_post_key(award, round)
         keys.add(key)
         fields = award_post_fields(award, round)
@@ -285,11 +280,9 @@ def results_publish(
         update.append("participants_notified_at")
         report.notified = True
         for user_id in _participants(round):
-            transaction.on_commit(partial(tasks.send_result_email.delay, results_id=results.pk, user_id=user_id))
+            enqueue_on_commit("judging.send_result_email", results_id=results.pk, user_id=user_id)
         for coauthor_id in _coauthors_to_email(round):
-            transaction.on_commit(
-                partial(tasks.send_coauthor_result_email.delay, results_id=results.pk, coauthor_id=coauthor_id)
-            )
+            enqueue_on_commit("judging.send_coauthor_result_email", results_id=results.pk, coauthor_id=coauthor_id)
     results.save(update_fields=update)
     logger.info(
         "published results of %s: %d created, %d updated, %d unchanged, %d withdrawn",
@@ -475,7 +468,7 @@ def results_publish_preview(results: Results, *, now: datetime | None = None) ->
     }
     groups: dict[int | None, NominationPreview] = {}
     keys = set()
-    for award in _awards_of(results):
+    for award in results_awards(results):
         key = award_post_key(award, round)
         keys.add(key)
         fields = award_post_fields(award, round)
@@ -512,124 +505,3 @@ def results_publish_preview(results: Results, *, now: datetime | None = None) ->
         refusal=results_publish_refusal(results, now=now),
         early=results_publish_is_early(results, now=now),
     )
-
-
-# --- E-mails to participants -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EntryResult:
-    """One entry of a participant, its awards in the round (none when not awarded) and their posts' links."""
-
-    entry: Entry
-    awards: list[tuple[str, str]]
-
-
-def post_link(post: Post, *, language: str) -> str:
-    """The absolute address of a published post, in ``language``."""
-    with translation.override(language):
-        path = reverse("frontend:blog_post", kwargs={"contest": post.contest.slug, "slug": post.slug})
-    return settings.SITE_URL + path
-
-
-def _entry_results(results: Results, entries: Iterable[Entry], language: str) -> list[EntryResult]:
-    """Each entry's awards as ``(award, link to its post)``, in the active language."""
-    round = results.round
-    awards = list(_awards_of(results).filter(entry__in=list(entries)))
-    keys = [award_post_key(award, round) for award in awards]
-    posts = {
-        post.key: post
-        for post in Post.objects.filter(
-            contest=round.contest, key__in=keys, status=PostStatus.PUBLISHED
-        ).select_related("contest")
-    }
-    found = []
-    for entry in entries:
-        given = []
-        for award in awards:
-            if award.entry_id == entry.pk:
-                post = posts.get(award_post_key(award, round))
-                link = post_link(post, language=language) if post is not None else ""
-                nomination = award.nomination or entry.nomination
-                name = award_name(award)
-                if award.place is not None:
-                    name = _("%(place)s in the nomination “%(nomination)s”") % {
-                        "place": name,
-                        "nomination": nomination.name,
-                    }
-                given.append((name, link))
-        found.append(EntryResult(entry=entry, awards=given))
-    return found
-
-
-def result_email_send(*, results_id: int, user_id: int) -> bool:
-    """E-mail one participant, in their profile's language, the result of each of their entries in the round.
-
-    Nothing is sent when the results, the participant or their entries in the round are gone;
-    returns whether the e-mail was sent.
-    """
-    results = Results.objects.select_related("round__contest").filter(pk=results_id).first()
-    user = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
-    if results is None or user is None or not user.email:
-        logger.info("no result e-mail to user %s for results %s: gone", user_id, results_id)
-        return False
-    entries = list(
-        Entry.objects.filter(judging_rounds=results.round, author=user, status=EntryStatus.SUBMITTED).order_by("code")
-    )
-    if not entries:
-        return False
-    profile = getattr(user, "profile", None)
-    language = profile.preferred_language if profile is not None else settings.LANGUAGE_CODE
-    full_name = profile.full_name if profile is not None else ""
-    subject, body = _result_message(results, entries, full_name=full_name, language=language)
-    send_mail(subject, body, None, [user.email])
-    return True
-
-
-def _result_message(results: Results, entries: list[Entry], *, full_name: str, language: str) -> tuple[str, str]:
-    """The subject and body of the e-mail telling someone the result of ``entries``, in ``language``."""
-    with translation.override(language):
-        found = _entry_results(results, entries, language)
-        context = {
-            "full_name": full_name,
-            "contest": results.round.contest,
-            "round": results.round,
-            "results": found,
-            "awarded": any(result.awards for result in found),
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("judging/email/result_subject.txt", context).strip()
-        body = render_to_string("judging/email/result.txt", context)
-    return subject, body
-
-
-def _coauthor_entries(round: Round, email: str) -> QuerySet[Entry]:
-    """The round's submitted entries co-authored by whoever has ``email`` (any case)."""
-    return (
-        Entry.objects.filter(judging_rounds=round, status=EntryStatus.SUBMITTED, coauthors__email__iexact=email)
-        .select_related("author__profile")
-        .distinct()
-        .order_by("code")
-    )
-
-
-def coauthor_result_email_send(*, results_id: int, coauthor_id: int) -> bool:
-    """E-mail one co-author the result of each entry of the round they co-authored; whether it was sent.
-
-    In the language of the account with their e-mail address if there is one, else in the language
-    of the entry's author. Nothing is sent when the results, the co-author or their entries are gone.
-    """
-    results = Results.objects.select_related("round__contest").filter(pk=results_id).first()
-    coauthor = CoAuthor.objects.filter(pk=coauthor_id).first()
-    if results is None or coauthor is None or not coauthor.email:
-        logger.info("no result e-mail to co-author %s for results %s: gone", coauthor_id, results_id)
-        return False
-    entries = list(_coauthor_entries(results.round, coauthor.email))
-    if not entries:
-        return False
-    account = get_user_model().objects.select_related("profile").filter(email__iexact=coauthor.email).first()
-    profile = getattr(account, "profile", None) or getattr(entries[0].author, "profile", None)
-    language = profile.preferred_language if profile is not None else settings.LANGUAGE_CODE
-    subject, body = _result_message(results, entries, full_name=coauthor.full_name, language=language)
-    send_mail(subject, body, None, [coauthor.email])
-    return True

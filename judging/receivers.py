@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
 from django.dispatch import receiver
 
+from config.enqueue import enqueue_on_commit
 from contest.models import Entry
 from contest.signals import entries_status_changed
-from judging import tasks
 
 
 @receiver(entries_status_changed, dispatch_uid="judging.entries_rounds_follow")
@@ -18,4 +17,4 @@ def entries_rounds_follow_on_commit(*, sender: type[Entry], entry_ids: Sequence[
     """Once the entries' change commits, bring the rounds that follow submissions in line with it (a task)."""
     ids = sorted(entry_ids)
     if ids:
-        transaction.on_commit(lambda: tasks.entries_rounds_follow.delay(entry_ids=ids))
+        enqueue_on_commit("judging.entries_rounds_follow", entry_ids=ids)

@@ -12,21 +12,19 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError, NotAllowed
+from contest.mail import mail_person
 from contest.models import Entry
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
-from judging import tasks
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Conflict, Juror, JurorReminder, Review, Round, RoundJuror
 from judging.progress import unfinished_jurors
@@ -110,7 +108,7 @@ def jurors_remind(
             done.finished.append(juror)
         elif _claim(round, juror, now):
             done.sent.append(juror)
-            transaction.on_commit(partial(tasks.send_juror_reminder.delay, round_id=round.pk, juror_id=juror.pk))
+            enqueue_on_commit("judging.send_juror_reminder", round_id=round.pk, juror_id=juror.pk)
         else:
             done.recent.append(juror)
     return done
@@ -126,16 +124,14 @@ def jurors_remind_due(*, now: datetime | None = None) -> int:
     return sent
 
 
-def juror_reminder_send(*, round_id: int, juror_id: int) -> bool:
-    """E-mail one juror, in their language, how many of their entries are scored and when the round closes.
+def juror_reminder_send(*, round: Round, juror: Juror) -> bool:
+    """E-mail one of the round's jurors, in their language, how many of their entries are scored and when it closes.
 
-    Nothing is sent if the round or the juror is gone, the round stopped taking reviews, or every
-    review is submitted by now; returns whether the e-mail was sent.
+    Nothing is sent if the round stopped taking reviews or every review is submitted by now; returns
+    whether the e-mail was sent.
     """
-    round = Round.objects.select_related("contest").filter(pk=round_id).first()
-    juror = Juror.objects.select_related("user__profile").filter(pk=juror_id, round_links__round_id=round_id).first()
-    if round is None or juror is None or round.status != RoundStatus.OPEN:
-        logger.info("no reminder for juror %s in round %s: gone or closed", juror_id, round_id)
+    if round.status != RoundStatus.OPEN:
+        logger.info("no reminder for juror %s in round %s: closed", juror.pk, round.pk)
         return False
     assigned = Assignment.objects.filter(round=round, juror=juror).count()
     submitted = Review.objects.filter(round=round, juror=juror, status=ReviewStatus.SUBMITTED).count()
@@ -143,8 +139,10 @@ def juror_reminder_send(*, round_id: int, juror_id: int) -> bool:
         return False
     language = juror_language(juror)
     profile = getattr(juror.user, "profile", None)
-    with translation.override(language):
-        context = {
+
+    def context() -> dict[str, object]:
+        # The closing time is written the way the juror's language writes it.
+        return {
             "full_name": profile.full_name if profile is not None else "",
             "contest": round.contest,
             "round": round,
@@ -153,11 +151,9 @@ def juror_reminder_send(*, round_id: int, juror_id: int) -> bool:
             "unfinished": assigned - submitted,
             "closes": contest_format_time(round.contest, round.closes_at) if round.closes_at else "",
             "link": jury_panel_link(round=round, language=language),
-            "site_url": settings.SITE_URL,
         }
-        subject = render_to_string("judging/email/reminder_subject.txt", context).strip()
-        body = render_to_string("judging/email/reminder.txt", context)
-    send_mail(subject, body, None, [juror.user.email])
+
+    mail_person(juror.user, "judging/email/reminder", context, language=language)
     return True
 
 

@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.enqueue import task_send
 from config.exceptions import BaigeError
 from contest.models import Entry, Nomination
 from contest.services import Actor, contest_ensure_organiser
@@ -295,10 +296,7 @@ def _queue_publication(results: Results) -> None:
     results_id = results.pk
 
     def publish() -> None:
-        # Imported when queued: judging.tasks pulls in the blog publication, which these services never need.
-        from judging.tasks import publish_results
-
-        publish_results.delay(results_id=results_id)
+        task_send("judging.publish_results", results_id=results_id)
 
     transaction.on_commit(publish)
 

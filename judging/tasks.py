@@ -1,47 +1,54 @@
-"""Background work of judging: reminders to jurors, publication of results, and the e-mails of both."""
+"""Background work of judging: reminders to jurors, publication of results, and the e-mails of both.
+
+Each task loads its rows (and stops, logging, when they are gone) and calls a service; the services
+queue these tasks by name (:func:`config.enqueue.enqueue_on_commit`), never by importing this module.
+"""
 
 from __future__ import annotations
 
 import logging
-from smtplib import SMTPException
 
-from celery import Task, shared_task
+from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
-# The modules, not their names: judging.reminders and judging.publication queue these tasks, so each
-# module imports the other.
-from judging import coverage, invitations, publication, reminders
-from judging.models import Juror, Results
+from contest.mail import mail_task
+from contest.models import CoAuthor
+from judging.coverage import entries_rounds_follow as rounds_follow
+from judging.invitations import juror_invitation_send
+from judging.models import Juror, Results, Round
+from judging.publication import results_publish, results_publish_due
+from judging.reminders import juror_reminder_send, jurors_remind_due
+from judging.result_mail import coauthor_result_email_send, result_email_send
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="judging.send_juror_reminder", bind=True, max_retries=3)
-def send_juror_reminder(self: Task, *, round_id: int, juror_id: int) -> None:
+@mail_task("judging.send_juror_reminder")
+def send_juror_reminder(*, round_id: int, juror_id: int) -> None:
     """E-mail one juror a reminder of their unfinished reviews in a round."""
-    try:
-        reminders.juror_reminder_send(round_id=round_id, juror_id=juror_id)
-    except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
-        raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
+    round = Round.objects.select_related("contest").filter(pk=round_id).first()
+    juror = Juror.objects.select_related("user__profile").filter(pk=juror_id, round_links__round_id=round_id).first()
+    if round is None or juror is None:
+        logger.info("no reminder for juror %s in round %s: gone", juror_id, round_id)
+        return
+    juror_reminder_send(round=round, juror=juror)
 
 
-@shared_task(name="judging.send_juror_invitation", bind=True, max_retries=3)
-def send_juror_invitation(self: Task, *, juror_id: int) -> None:
+@mail_task("judging.send_juror_invitation")
+def send_juror_invitation(*, juror_id: int) -> None:
     """E-mail a juror their invitation, with a fresh link to set their password."""
     juror = Juror.objects.select_related("user__profile", "contest").filter(pk=juror_id).first()
     if juror is None:
         logger.info("juror %s is gone: no invitation sent", juror_id)
         return
-    try:
-        invitations.juror_invitation_send(juror=juror)
-    except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
-        raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
+    juror_invitation_send(juror=juror)
 
 
 @shared_task(name="judging.remind_jurors_daily")
 def remind_jurors_daily() -> int:
     """Remind every juror with unfinished reviews in a round that takes reviews now (each once per 12 hours)."""
-    sent = reminders.jurors_remind_due()
+    sent = jurors_remind_due()
     logger.info("reminded %d jurors", sent)
     return sent
 
@@ -53,34 +60,38 @@ def publish_results(*, results_id: int) -> int:
     if results is None:
         logger.info("results %s are gone: nothing to publish", results_id)
         return 0
-    report = publication.results_publish(actor=None, results=results)
+    report = results_publish(actor=None, results=results)
     return len(report.changed)
 
 
 @shared_task(name="judging.publish_due_results")
 def publish_due_results() -> int:
     """Publish every finalised round's results whose announced time has come; how many were published."""
-    published = publication.results_publish_due()
+    published = results_publish_due()
     logger.info("published the results of %d rounds", published)
     return published
 
 
-@shared_task(name="judging.send_result_email", bind=True, max_retries=3)
-def send_result_email(self: Task, *, results_id: int, user_id: int) -> None:
+@mail_task("judging.send_result_email")
+def send_result_email(*, results_id: int, user_id: int) -> None:
     """E-mail one participant their result in a round."""
-    try:
-        publication.result_email_send(results_id=results_id, user_id=user_id)
-    except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
-        raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
+    results = Results.objects.select_related("round__contest").filter(pk=results_id).first()
+    user = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
+    if results is None or user is None:
+        logger.info("no result e-mail to user %s for results %s: gone", user_id, results_id)
+        return
+    result_email_send(results=results, user=user)
 
 
-@shared_task(name="judging.send_coauthor_result_email", bind=True, max_retries=3)
-def send_coauthor_result_email(self: Task, *, results_id: int, coauthor_id: int) -> None:
+@mail_task("judging.send_coauthor_result_email")
+def send_coauthor_result_email(*, results_id: int, coauthor_id: int) -> None:
     """E-mail one co-author the result of the entries they co-authored in a round."""
-    try:
-        publication.coauthor_result_email_send(results_id=results_id, coauthor_id=coauthor_id)
-    except (SMTPException, OSError) as failed:  # the mail server is away for a moment: try again later
-        raise self.retry(exc=failed, countdown=60 * 2**self.request.retries) from failed
+    results = Results.objects.select_related("round__contest").filter(pk=results_id).first()
+    coauthor = CoAuthor.objects.filter(pk=coauthor_id).first()
+    if results is None or coauthor is None:
+        logger.info("no result e-mail to co-author %s for results %s: gone", coauthor_id, results_id)
+        return
+    coauthor_result_email_send(results=results, coauthor=coauthor)
 
 
 @shared_task(name="judging.entries_rounds_follow", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -89,4 +100,4 @@ def entries_rounds_follow(*, entry_ids: list[int]) -> int:
 
     Idempotent, so a retry after the database was away for a moment (or a lock timed out) is safe.
     """
-    return len(coverage.entries_rounds_follow(entry_ids=entry_ids))
+    return len(rounds_follow(entry_ids=entry_ids))
