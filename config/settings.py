@@ -176,6 +176,8 @@ EMAIL_PORT = int(ENV.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = ENV.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = ENV.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool(ENV, "EMAIL_USE_TLS")
+# How many times a worker sends an e-mail again (after 1, 2, 4, … minutes) while the mail server is away.
+EMAIL_RETRIES = int(ENV.get("EMAIL_RETRIES", "3"))
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "Baige <noreply@baige.local>")
 
 # Accounts (django-allauth): e-mail and password, verified e-mail required.

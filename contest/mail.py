@@ -59,6 +59,11 @@ def mail_person(
 
 
 def mail_task(name: str) -> Callable[[Callable[_P, _R]], Task[_P, _R]]:
-    """A Celery task called ``name`` that sends e-mail, sent again after 1, 2 and 4 minutes while the server is away."""
+    """A Celery task called ``name`` that sends e-mail, sent again after 1, 2, 4, … minutes while the server is away.
+
+    As many times as ``EMAIL_RETRIES`` says (3 unless configured); a last failure is recorded like any task's.
+    """
     # No jitter: the waits are the same every time, 60 * 2**n seconds.
-    return shared_task(name=name, autoretry_for=MAIL_FAULTS, retry_backoff=60, retry_jitter=False, max_retries=3)
+    return shared_task(
+        name=name, autoretry_for=MAIL_FAULTS, retry_backoff=60, retry_jitter=False, max_retries=settings.EMAIL_RETRIES
+    )

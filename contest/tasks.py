@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
-
-from contest.mail import mail_person
+from contest.mail import mail_person, mail_task
 from contest.models import Entry
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="contest.send_entry_submitted_email")
+@mail_task("contest.send_entry_submitted_email")
 def send_entry_submitted_email(*, entry_id: int) -> None:
     """Tell the author, in their language, that their entry was received."""
     entry = Entry.objects.select_related("contest", "author", "author__profile").filter(pk=entry_id).first()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core import mail
 from django.utils import translation
 
-from contest.mail import mail_person, person_language
+from config.celery import app
+from contest.mail import MAIL_FAULTS, mail_person, person_language
 from tests.factories import EntryFactory, ProfileFactory
 
 
@@ -49,3 +50,21 @@ def test_person_language_without_profile_is_the_sites(db, settings):
 
     assert person_language(Nobody()) == settings.LANGUAGE_CODE
     assert person_language(None) == settings.LANGUAGE_CODE
+
+
+MAIL_TASKS = (
+    "contest.send_entry_submitted_email",
+    "judging.send_juror_invitation",
+    "judging.send_juror_reminder",
+    "judging.send_result_email",
+    "judging.send_coauthor_result_email",
+)
+
+
+def test_mail_tasks_retry_alike_while_the_mail_server_is_away():
+    app.loader.import_default_modules()
+    policies = {
+        name: (app.tasks[name].autoretry_for, app.tasks[name].retry_backoff, app.tasks[name].max_retries)
+        for name in MAIL_TASKS
+    }
+    assert policies == dict.fromkeys(MAIL_TASKS, (MAIL_FAULTS, 60, 3))

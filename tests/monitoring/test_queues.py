@@ -69,6 +69,7 @@ def test_task_failure_in_a_worker_is_recorded_with_the_request_id_that_queued_it
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": "9",
+            "EMAIL_RETRIES": "0",
         },
     )
     token = request_id_set("req-from-web")
