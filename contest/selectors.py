@@ -32,6 +32,7 @@ def contest_current() -> Contest | None:
 
 def entries_of_author(user: Any, *, contest: Contest | None = None) -> QuerySet[Entry]:
     """A participant's own entries, with everything their list shows, in a fixed number of queries."""
+    # The queryset form of contest.rules.is_entry_author: the signed-in author's own entries, nobody else's.
     if not user.is_authenticated:
         return Entry.objects.none()
     queryset = (
@@ -75,6 +76,7 @@ def get_contest_for_organiser(
 
 def contests_organised_by(user: Any) -> QuerySet[Contest]:
     """The contests a person organises; a superuser manages them all."""
+    # The queryset form of ``contest.manage_contest``: contest.rules.is_organiser or a superuser.
     if not user.is_authenticated:
         return Contest.objects.none()
     if user.is_superuser:

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from config.exceptions import BaigeError, DeadlinePassed, NotAllowed
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
+from contest.rules import contest_accepts_entries, is_entry_author
 from contest.signals import entries_status_changed
 from contest.slugs import unique_slug
 from contest.tasks import send_entry_submitted_email
@@ -41,23 +42,26 @@ def contest_format_time(contest: Contest, moment: datetime) -> str:
 
 
 def contest_ensure_accepting(contest: Contest, *, now: datetime | None = None) -> None:
-    """Refuse with a clear message unless ``now`` is inside the submission window."""
+    """Refuse with a clear message unless the contest accepts entries at ``now`` (``contest_accepts_entries``)."""
+    # One moment for the rule and for the message, so that both speak of the same side of the deadline.
+    now = now or timezone.now()
+    if contest_accepts_entries(None, contest, now=now):
+        return
     window = contest.submission_window(now)
     if window == SubmissionWindow.UPCOMING:
         raise DeadlinePassed(
             _("Submissions to this contest open on %(date)s.")
             % {"date": contest_format_time(contest, contest.submissions_open)}
         )
-    if window == SubmissionWindow.CLOSED:
-        raise DeadlinePassed(
-            _("The deadline (%(date)s) has passed: entries can no longer be created, changed or submitted.")
-            % {"date": contest_format_time(contest, contest.submissions_close)}
-        )
+    raise DeadlinePassed(
+        _("The deadline (%(date)s) has passed: entries can no longer be created, changed or submitted.")
+        % {"date": contest_format_time(contest, contest.submissions_close)}
+    )
 
 
 def entry_ensure_author(actor: Actor, entry: Entry) -> None:
-    """Refuse unless ``actor`` wrote ``entry``."""
-    if not actor.is_authenticated or entry.author_id != actor.pk:
+    """Refuse unless ``actor`` wrote ``entry`` (``is_entry_author``)."""
+    if not is_entry_author(actor, entry):
         raise NotAllowed(_("Only the author can change this entry."))
 
 
@@ -277,7 +281,7 @@ CONTEST_LIMITS = ("max_file_size", "max_video_duration", "max_pages")
 
 
 def contest_ensure_organiser(actor: Actor, contest: Contest) -> None:
-    """Refuse unless ``actor`` organises ``contest`` (or is a superuser)."""
+    """Refuse unless ``actor`` may manage ``contest`` (``contest.manage_contest``: an organiser or a superuser)."""
     if not actor.is_authenticated or not cast(Any, actor).has_perm("contest.manage_contest", contest):
         raise NotAllowed(_("Only the contest's organisers can change it."))
 
