@@ -15,6 +15,11 @@ from contest.enums import EntryStatus, Role
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
 
 
+def platforms_in_order() -> Prefetch[Any]:
+    """The platforms of each entry (or post) fetched in the order pages show them, the "other" ones last."""
+    return Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name"))
+
+
 def contests_visible() -> QuerySet[Contest]:
     return Contest.objects.all()
 
@@ -38,7 +43,7 @@ def entries_of_author(user: Any, *, contest: Contest | None = None) -> QuerySet[
     queryset = (
         Entry.objects.filter(author=user)
         .select_related("contest", "nomination", "media")
-        .prefetch_related(Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")))
+        .prefetch_related(platforms_in_order())
         .order_by("-created_at")
     )
     if contest is not None:
@@ -89,7 +94,7 @@ def entries_for_organiser(contest: Contest) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(contest=contest)
         .select_related("author__profile__university", "author_university", "nomination", "media")
-        .prefetch_related(Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")))
+        .prefetch_related(platforms_in_order())
         .order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk")
     )
 

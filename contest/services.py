@@ -20,7 +20,7 @@ from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
 from contest.rules import contest_accepts_entries, is_entry_author
 from contest.signals import entries_status_changed
-from contest.slugs import unique_slug
+from contest.slugs import slug_in_contest, slug_taken
 from contest.tasks import send_entry_submitted_email
 from contest.validators import validate_timezone
 
@@ -280,10 +280,10 @@ CONTEST_TIMES = ("submissions_open", "submissions_close", "results_publish_at")
 CONTEST_LIMITS = ("max_file_size", "max_video_duration", "max_pages")
 
 
-def contest_ensure_organiser(actor: Actor, contest: Contest) -> None:
-    """Refuse unless ``actor`` may manage ``contest`` (``contest.manage_contest``: an organiser or a superuser)."""
+def contest_ensure_organiser(actor: Actor, contest: Contest, *, refusal: str = "") -> None:
+    """Refuse unless ``actor`` may manage ``contest`` (organisers, superusers); ``refusal`` says what is refused."""
     if not actor.is_authenticated or not cast(Any, actor).has_perm("contest.manage_contest", contest):
-        raise NotAllowed(_("Only the contest's organisers can change it."))
+        raise NotAllowed(refusal or _("Only the contest's organisers can change it."))
 
 
 def _has_name(obj: Any) -> bool:
@@ -340,13 +340,7 @@ def _slug_in_contest(siblings: QuerySet[Any], *, slug: str, names: dict[str, str
     """The slug given if it is free in the contest, else one made from the English, Russian or Kazakh name."""
     max_length = siblings.model._meta.get_field("slug").max_length or 80
     taken = set(siblings.values_list("slug", flat=True))
-    slug = slug.strip()
-    if slug:
-        if slug in taken:
-            raise BaigeError(_("The short name “%(slug)s” is already used in this contest.") % {"slug": slug})
-        return slug
-    source = names["en"] or names["ru"] or names["kk"]
-    return unique_slug(source, taken=taken, max_length=max_length, fallback=fallback)
+    return slug_in_contest(slug, taken=taken, names=names, max_length=max_length, fallback=fallback)
 
 
 def _save_in_contest(obj: Platform | Nomination) -> None:
@@ -356,9 +350,7 @@ def _save_in_contest(obj: Platform | Nomination) -> None:
             obj.save()
     except IntegrityError as taken:
         # Another organiser took the same short name a moment ago.
-        raise BaigeError(
-            _("The short name “%(slug)s” is already used in this contest.") % {"slug": obj.slug}
-        ) from taken
+        raise slug_taken(obj.slug) from taken
 
 
 def _set_names(obj: Any, texts: dict[str, str], *, field: str = "name") -> None:
