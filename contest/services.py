@@ -1,4 +1,4 @@
-"""Writes to contests and entries. Every function checks the contest's rules itself."""
+"""Writes to contests and entries. Every function checks who may do it with the predicates of contest.rules."""
 
 from __future__ import annotations
 
@@ -63,6 +63,15 @@ def entry_ensure_author(actor: Actor, entry: Entry) -> None:
     """Refuse unless ``actor`` wrote ``entry`` (``is_entry_author``)."""
     if not is_entry_author(actor, entry):
         raise NotAllowed(_("Only the author can change this entry."))
+
+
+def _entry_locked_for_change(actor: Actor, entry: Entry, *, now: datetime | None) -> Entry:
+    """The entry, locked, once ``contest.change_entry`` holds at ``now``: its author, before the deadline."""
+    entry_ensure_author(actor, entry)
+    # The deadline is read from the contest fetched with the lock, not from the caller's copy.
+    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
+    contest_ensure_accepting(entry.contest, now=now)
+    return entry
 
 
 def _check_choices(
@@ -202,9 +211,7 @@ def entry_update(
     **fields: Any,
 ) -> Entry:
     """Change an entry (draft or submitted) before the deadline."""
-    entry_ensure_author(actor, entry)
-    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
-    contest_ensure_accepting(entry.contest, now=now)
+    entry = _entry_locked_for_change(actor, entry, now=now)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise BaigeError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -229,9 +236,7 @@ def entry_update(
 @transaction.atomic
 def entry_submit(*, actor: Actor, entry: Entry, now: datetime | None = None) -> Entry:
     """Submit an entry that has a file, before the deadline; tells the author by e-mail."""
-    entry_ensure_author(actor, entry)
-    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
-    contest_ensure_accepting(entry.contest, now=now)
+    entry = _entry_locked_for_change(actor, entry, now=now)
     if entry.status == EntryStatus.SUBMITTED:
         raise BaigeError(_("This entry is already submitted."))
     if entry.media_id is None:
@@ -251,9 +256,7 @@ def entry_submit(*, actor: Actor, entry: Entry, now: datetime | None = None) -> 
 @transaction.atomic
 def entry_withdraw(*, actor: Actor, entry: Entry, now: datetime | None = None) -> Entry:
     """Withdraw a submitted entry before the deadline; it can be submitted again until then."""
-    entry_ensure_author(actor, entry)
-    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
-    contest_ensure_accepting(entry.contest, now=now)
+    entry = _entry_locked_for_change(actor, entry, now=now)
     if entry.status != EntryStatus.SUBMITTED:
         raise BaigeError(_("Only a submitted entry can be withdrawn."))
     entry.status = EntryStatus.WITHDRAWN
