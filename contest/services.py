@@ -61,6 +61,7 @@ def contest_ensure_accepting(contest: Contest, *, now: datetime | None = None) -
 
 def entry_ensure_author(actor: Actor, entry: Entry) -> None:
     """Refuse unless ``actor`` wrote ``entry`` (``is_entry_author``)."""
+    # The predicate, not ``has_perm``: Django grants a superuser every permission, yet only the author changes it.
     if not is_entry_author(actor, entry):
         raise NotAllowed(_("Only the author can change this entry."))
 
