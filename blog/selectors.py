@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post, PostStatus
 from contest.models import Nomination, Platform
+from contest.selectors import platforms_in_order
 from judging.selectors import JURY_RENDITIONS
 from media_pipeline.models import Rendition
 
@@ -28,7 +29,7 @@ def posts_published() -> QuerySet[Post]:
         Post.objects.filter(status=PostStatus.PUBLISHED)
         .select_related("contest", "nomination", "entry__media")
         .prefetch_related(
-            Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")),
+            platforms_in_order(),
             Prefetch(
                 "entry__media__renditions",
                 queryset=Rendition.objects.filter(name__in=THUMBNAILS).order_by("-name"),

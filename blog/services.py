@@ -19,7 +19,7 @@ from blog.models import Post, PostStatus
 from config.exceptions import BaigeError
 from contest.models import Contest, Entry, Nomination, Platform
 from contest.services import Actor, contest_ensure_organiser
-from contest.slugs import unique_slug
+from contest.slugs import slug_in_contest
 
 TEXT_LANGUAGES = ("kk", "ru", "en")
 #: Fields written per language; each takes ``{"kk": ..., "ru": ..., "en": ...}``.
@@ -77,15 +77,11 @@ def _choose_slug(post: Post, contest: Contest, requested: str | None) -> None:
     """Keep a post's slug once made, so that its address never changes; make one from its title if needed."""
     others = Post.objects.filter(contest=contest).exclude(pk=post.pk)
     taken = set(others.values_list("slug", flat=True))
-    if requested is not None and requested.strip():
-        requested = requested.strip()
-        if requested in taken:
-            raise BaigeError(_("The short name “%(slug)s” is already used in this contest.") % {"slug": requested})
-        post.slug = requested
-    elif not post.slug:
-        source = next(filter(None, (getattr(post, f"title_{language}") for language in ("en", "ru", "kk"))), "")
+    requested = (requested or "").strip()
+    if requested or not post.slug:
+        titles = {language: getattr(post, f"title_{language}") for language in ("en", "ru", "kk")}
         max_length = Post._meta.get_field("slug").max_length or 120
-        post.slug = unique_slug(source, taken=taken, max_length=max_length, fallback="post")
+        post.slug = slug_in_contest(requested, taken=taken, names=titles, max_length=max_length, fallback="post")
 
 
 def _clean_or_refuse(post: Post) -> None:

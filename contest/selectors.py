@@ -15,6 +15,11 @@ from contest.enums import EntryStatus, Role
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
 
 
+def platforms_in_order() -> Prefetch[Any]:
+    """The platforms of each entry (or post) fetched in the order pages show them, the "other" ones last."""
+    return Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name"))
+
+
 def contests_visible() -> QuerySet[Contest]:
     return Contest.objects.all()
 
@@ -32,12 +37,13 @@ def contest_current() -> Contest | None:
 
 def entries_of_author(user: Any, *, contest: Contest | None = None) -> QuerySet[Entry]:
     """A participant's own entries, with everything their list shows, in a fixed number of queries."""
+    # The queryset form of contest.rules.is_entry_author: the signed-in author's own entries, nobody else's.
     if not user.is_authenticated:
         return Entry.objects.none()
     queryset = (
         Entry.objects.filter(author=user)
         .select_related("contest", "nomination", "media")
-        .prefetch_related(Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")))
+        .prefetch_related(platforms_in_order())
         .order_by("-created_at")
     )
     if contest is not None:
@@ -75,6 +81,7 @@ def get_contest_for_organiser(
 
 def contests_organised_by(user: Any) -> QuerySet[Contest]:
     """The contests a person organises; a superuser manages them all."""
+    # The queryset form of ``contest.manage_contest``: contest.rules.is_organiser or a superuser.
     if not user.is_authenticated:
         return Contest.objects.none()
     if user.is_superuser:
@@ -87,7 +94,7 @@ def entries_for_organiser(contest: Contest) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(contest=contest)
         .select_related("author__profile__university", "author_university", "nomination", "media")
-        .prefetch_related(Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")))
+        .prefetch_related(platforms_in_order())
         .order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk")
     )
 

@@ -1,4 +1,4 @@
-"""Writes to contests and entries. Every function checks the contest's rules itself."""
+"""Writes to contests and entries. Every function checks who may do it with the predicates of contest.rules."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError, DeadlinePassed, NotAllowed
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
+from contest.rules import contest_accepts_entries, is_entry_author
 from contest.signals import entries_status_changed
-from contest.slugs import unique_slug
+from contest.slugs import slug_in_contest, slug_taken
 from contest.validators import validate_timezone
 
 #: Who acts: a signed-in user (Baige keeps Django's own user model) or an anonymous visitor.
@@ -41,24 +42,37 @@ def contest_format_time(contest: Contest, moment: datetime) -> str:
 
 
 def contest_ensure_accepting(contest: Contest, *, now: datetime | None = None) -> None:
-    """Refuse with a clear message unless ``now`` is inside the submission window."""
+    """Refuse with a clear message unless the contest accepts entries at ``now`` (``contest_accepts_entries``)."""
+    # One moment for the rule and for the message, so that both speak of the same side of the deadline.
+    now = now or timezone.now()
+    if contest_accepts_entries(None, contest, now=now):
+        return
     window = contest.submission_window(now)
     if window == SubmissionWindow.UPCOMING:
         raise DeadlinePassed(
             _("Submissions to this contest open on %(date)s.")
             % {"date": contest_format_time(contest, contest.submissions_open)}
         )
-    if window == SubmissionWindow.CLOSED:
-        raise DeadlinePassed(
-            _("The deadline (%(date)s) has passed: entries can no longer be created, changed or submitted.")
-            % {"date": contest_format_time(contest, contest.submissions_close)}
-        )
+    raise DeadlinePassed(
+        _("The deadline (%(date)s) has passed: entries can no longer be created, changed or submitted.")
+        % {"date": contest_format_time(contest, contest.submissions_close)}
+    )
 
 
 def entry_ensure_author(actor: Actor, entry: Entry) -> None:
-    """Refuse unless ``actor`` wrote ``entry``."""
-    if not actor.is_authenticated or entry.author_id != actor.pk:
+    """Refuse unless ``actor`` wrote ``entry`` (``is_entry_author``)."""
+    # The predicate, not ``has_perm``: Django grants a superuser every permission, yet only the author changes it.
+    if not is_entry_author(actor, entry):
         raise NotAllowed(_("Only the author can change this entry."))
+
+
+def _entry_locked_for_change(actor: Actor, entry: Entry, *, now: datetime | None) -> Entry:
+    """The entry, locked, once ``contest.change_entry`` holds at ``now``: its author, before the deadline."""
+    entry_ensure_author(actor, entry)
+    # The deadline is read from the contest fetched with the lock, not from the caller's copy.
+    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
+    contest_ensure_accepting(entry.contest, now=now)
+    return entry
 
 
 def _check_choices(
@@ -198,9 +212,7 @@ def entry_update(
     **fields: Any,
 ) -> Entry:
     """Change an entry (draft or submitted) before the deadline."""
-    entry_ensure_author(actor, entry)
-    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
-    contest_ensure_accepting(entry.contest, now=now)
+    entry = _entry_locked_for_change(actor, entry, now=now)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise BaigeError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -225,9 +237,7 @@ def entry_update(
 @transaction.atomic
 def entry_submit(*, actor: Actor, entry: Entry, now: datetime | None = None) -> Entry:
     """Submit an entry that has a file, before the deadline; tells the author by e-mail."""
-    entry_ensure_author(actor, entry)
-    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
-    contest_ensure_accepting(entry.contest, now=now)
+    entry = _entry_locked_for_change(actor, entry, now=now)
     if entry.status == EntryStatus.SUBMITTED:
         raise BaigeError(_("This entry is already submitted."))
     if entry.media_id is None:
@@ -247,9 +257,7 @@ def entry_submit(*, actor: Actor, entry: Entry, now: datetime | None = None) -> 
 @transaction.atomic
 def entry_withdraw(*, actor: Actor, entry: Entry, now: datetime | None = None) -> Entry:
     """Withdraw a submitted entry before the deadline; it can be submitted again until then."""
-    entry_ensure_author(actor, entry)
-    entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
-    contest_ensure_accepting(entry.contest, now=now)
+    entry = _entry_locked_for_change(actor, entry, now=now)
     if entry.status != EntryStatus.SUBMITTED:
         raise BaigeError(_("Only a submitted entry can be withdrawn."))
     entry.status = EntryStatus.WITHDRAWN
@@ -276,10 +284,10 @@ CONTEST_TIMES = ("submissions_open", "submissions_close", "results_publish_at")
 CONTEST_LIMITS = ("max_file_size", "max_video_duration", "max_pages")
 
 
-def contest_ensure_organiser(actor: Actor, contest: Contest) -> None:
-    """Refuse unless ``actor`` organises ``contest`` (or is a superuser)."""
+def contest_ensure_organiser(actor: Actor, contest: Contest, *, refusal: str = "") -> None:
+    """Refuse unless ``actor`` may manage ``contest`` (organisers, superusers); ``refusal`` says what is refused."""
     if not actor.is_authenticated or not cast(Any, actor).has_perm("contest.manage_contest", contest):
-        raise NotAllowed(_("Only the contest's organisers can change it."))
+        raise NotAllowed(refusal or _("Only the contest's organisers can change it."))
 
 
 def _has_name(obj: Any) -> bool:
@@ -336,13 +344,7 @@ def _slug_in_contest(siblings: QuerySet[Any], *, slug: str, names: dict[str, str
     """The slug given if it is free in the contest, else one made from the English, Russian or Kazakh name."""
     max_length = siblings.model._meta.get_field("slug").max_length or 80
     taken = set(siblings.values_list("slug", flat=True))
-    slug = slug.strip()
-    if slug:
-        if slug in taken:
-            raise BaigeError(_("The short name “%(slug)s” is already used in this contest.") % {"slug": slug})
-        return slug
-    source = names["en"] or names["ru"] or names["kk"]
-    return unique_slug(source, taken=taken, max_length=max_length, fallback=fallback)
+    return slug_in_contest(slug, taken=taken, names=names, max_length=max_length, fallback=fallback)
 
 
 def _save_in_contest(obj: Platform | Nomination) -> None:
@@ -352,9 +354,7 @@ def _save_in_contest(obj: Platform | Nomination) -> None:
             obj.save()
     except IntegrityError as taken:
         # Another organiser took the same short name a moment ago.
-        raise BaigeError(
-            _("The short name “%(slug)s” is already used in this contest.") % {"slug": obj.slug}
-        ) from taken
+        raise slug_taken(obj.slug) from taken
 
 
 def _set_names(obj: Any, texts: dict[str, str], *, field: str = "name") -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from config.exceptions import BaigeError
 
 #: Letters of Russian and Kazakh written in Latin, for slugs that work in any URL.
 TRANSLITERATION = str.maketrans(
@@ -26,3 +31,24 @@ def unique_slug(text: str, *, taken: set[str], max_length: int, fallback: str) -
         number += 1
     taken.add(slug)
     return slug
+
+
+def slug_taken(slug: str) -> BaigeError:
+    """The refusal of a short name that another item of the same contest already has."""
+    return BaigeError(_("The short name “%(slug)s” is already used in this contest.") % {"slug": slug})
+
+
+def slug_in_contest(
+    requested: str, *, taken: set[str], names: Mapping[str, str | None], max_length: int, fallback: str
+) -> str:
+    """The short name asked for, refused if in ``taken``; else one made from the English, Russian or Kazakh name.
+
+    ``taken`` holds the slugs of the item's siblings in its contest; ``names`` its name (or title) by language.
+    """
+    requested = requested.strip()
+    if requested:
+        if requested in taken:
+            raise slug_taken(requested)
+        return requested
+    source = names.get("en") or names.get("ru") or names.get("kk") or ""
+    return unique_slug(source, taken=taken, max_length=max_length, fallback=fallback)
