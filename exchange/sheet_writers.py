@@ -1,4 +1,4 @@
-"""Writing cells of the spreadsheets Baige hands out, so that no spreadsheet program runs one as a formula.
+"""Writing the spreadsheets Baige hands out, so that no spreadsheet program runs a cell as a formula.
 
 Every CSV and XLSX file Baige writes (exports, statistics, import templates) goes through this module.
 Their cells hold text typed by participants, jurors and organisers (titles, names, universities);
@@ -12,19 +12,27 @@ a spreadsheet program opening the file would run text such as ``=HYPERLINK("http
   the cell later keeps it text; sheet titles lose what Excel refuses in them.
 
 Numbers stay numbers in both: only text is ever changed.
+
+A :class:`Table` (a header and rows read lazily) is written as CSV or JSON in pieces, for streaming, or as
+an XLSX workbook row by row; its formatted sheets, when it has some, are what the workbook holds instead.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 #: What a spreadsheet program runs as a formula when a text cell starts with it.
@@ -32,6 +40,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: What Excel refuses in a sheet's title, and its longest title.
 SHEET_TITLE_REFUSED = re.compile(r"[\\/*?:\[\]]")
 SHEET_TITLE_LENGTH = 31
+#: Characters of CSV sent at a time while streaming.
+CSV_PIECE = 64 * 1024
+#: The widest column of a formatted sheet, in characters.
+WIDEST_COLUMN = 60
 
 
 def looks_like_formula(value: object) -> bool:
@@ -107,3 +119,125 @@ def xlsx_sheet_title(title: str) -> str:
     title = SHEET_TITLE_REFUSED.sub("", ILLEGAL_CHARACTERS_RE.sub("", title))
     title = title.lstrip("'" + "".join(FORMULA_STARTS)).strip()[:SHEET_TITLE_LENGTH].rstrip("'").strip()
     return title or "Sheet"
+
+
+#: What a cell of an export holds.
+Cell = str | int | Decimal | None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of a workbook formatted for people: a bold header, set widths, number formats by column."""
+
+    title: str
+    header: list[str]
+    rows: list[list[Cell]]
+    number_formats: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Table:
+    """An export's column names and its rows, read lazily.
+
+    ``sheets``, when given, are what an XLSX workbook holds instead of the rows; ``document``, when
+    given, is what JSON holds instead of one object per row.
+    """
+
+    header: list[str]
+    rows: Iterator[Sequence[Cell]]
+    sheets: tuple[Sheet, ...] = ()
+    document: dict[str, Any] | None = None
+
+
+def export_csv_lines(table: Table) -> Iterator[str]:
+    """The table as CSV text, in pieces of a few tens of kilobytes, for streaming; no cell is a formula."""
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    writer.writerow(table.header)
+    for row in table.rows:
+        writer.writerow(row)
+        if buffer.tell() >= CSV_PIECE:
+            yield _flush(buffer)
+    yield _flush(buffer)
+
+
+def _flush(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def export_write_csv(table: Table, stream: IO[str]) -> None:
+    """Write the table as CSV to a text stream."""
+    for line in export_csv_lines(table):
+        stream.write(line)
+
+
+def _xlsx_formatted(workbook: Workbook, formatted: Sheet) -> None:
+    sheet = workbook.create_sheet(title=xlsx_sheet_title(formatted.title))
+    texts = [formatted.header, *([str(value) if value is not None else "" for value in row] for row in formatted.rows)]
+    for index in range(len(formatted.header)):
+        widest = max(len(row[index]) for row in texts if index < len(row))
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(widest + 2, WIDEST_COLUMN)
+    sheet.freeze_panes = "B2"
+    sheet.append(xlsx_row(sheet, formatted.header, bold=True))
+    for row in formatted.rows:
+        sheet.append(
+            [
+                xlsx_cell(sheet, value, number_format=formatted.number_formats.get(index))
+                for index, value in enumerate(row)
+            ]
+        )
+
+
+def export_write_xlsx(table: Table, target: IO[bytes] | str) -> None:
+    """Write the table as an XLSX workbook, row by row (openpyxl's write-only mode); no cell is a formula.
+
+    One sheet of the rows, or the table's formatted sheets when it has some.
+    """
+    workbook = Workbook(write_only=True)
+    if table.sheets:
+        for formatted in table.sheets:
+            _xlsx_formatted(workbook, formatted)
+        workbook.save(target)
+        return
+    sheet = workbook.create_sheet(title="export")
+    sheet.append(xlsx_row(sheet, table.header))
+    for row in table.rows:
+        sheet.append(xlsx_row(sheet, row))
+    workbook.save(target)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        # A number in JSON; float keeps the shortest text, so Decimal("23.1") is written 23.1.
+        return float(value)
+    raise TypeError(f"{type(value).__name__} cannot be written as JSON")
+
+
+def export_json_pieces(table: Table) -> Iterator[str]:
+    """The table as JSON text, in pieces, for streaming.
+
+    The table's document when it has one, else a list of one object per row keyed by the column names.
+    """
+    if table.document is not None:
+        yield json.dumps(table.document, ensure_ascii=False, indent=2, default=_json_value) + "\n"
+        return
+    buffer = io.StringIO()
+    buffer.write("[")
+    separator = "\n"
+    for row in table.rows:
+        buffer.write(separator)
+        buffer.write(json.dumps(dict(zip(table.header, row, strict=True)), ensure_ascii=False, default=_json_value))
+        separator = ",\n"
+        if buffer.tell() >= CSV_PIECE:
+            yield _flush(buffer)
+    buffer.write("\n]\n")
+    yield _flush(buffer)
+
+
+def export_write_json(table: Table, stream: IO[str]) -> None:
+    """Write the table as JSON to a text stream."""
+    for piece in export_json_pieces(table):
+        stream.write(piece)

@@ -8,7 +8,7 @@ class JudgingConfig(AppConfig):
 
     def ready(self) -> None:
         from judging.definitions import judging_sections_register
-        from judging.importing import juror_email_verify_on_password_reset  # noqa: F401  (connects the receiver)
+        from judging.jury_invite import juror_email_verify_on_password_reset  # noqa: F401  (connects the receiver)
         from judging.receivers import entries_rounds_follow_on_commit  # noqa: F401  (connects the receiver)
 
         judging_sections_register()
