@@ -34,8 +34,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from contest.importing import ALL_COLUMNS, entries_import
     from contest.models import Contest, Entry, ParticipantProfile
+    from exchange.entries_import import ALL_COLUMNS, entries_import
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("contest_load", str(ROOT / "exchange" / "demo" / "demo_contest.yaml"), stdout=io.StringIO())

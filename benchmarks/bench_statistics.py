@@ -40,7 +40,8 @@ def measure() -> None:
     from django.utils import timezone, translation
 
     from contest.models import Contest, Nomination, Platform, University
-    from judging.exports import export_csv_lines, export_table
+    from exchange.exports import export_table
+    from exchange.sheet_writers import export_csv_lines
 
     call_command("migrate", "--noinput", verbosity=0)
     now = timezone.now()

@@ -7,5 +7,5 @@ class JudgingConfig(AppConfig):
     verbose_name = _("Judging")
 
     def ready(self) -> None:
-        from judging.importing import juror_email_verify_on_password_reset  # noqa: F401  (connects the receiver)
+        from judging.jury_invite import juror_email_verify_on_password_reset  # noqa: F401  (connects the receiver)
         from judging.receivers import entries_rounds_follow_on_commit  # noqa: F401  (connects the receiver)

@@ -1,10 +1,9 @@
-"""API v1 routes of judging: jurors' work under /api/v1/jury/, every contest's published results and its exports."""
+"""API v1 routes of judging: jurors' work under /api/v1/jury/ and every contest's published results."""
 
 from django.urls import path
 
 from judging.api import AssignedEntryView, AssignmentListView, ReviewSubmitView, ReviewView
 from judging.api_conflicts import ConflictListView
-from judging.api_exports import ContestExportView
 from judging.api_results import PublishedResultsView
 
 app_name = "judging_api"
@@ -19,5 +18,4 @@ urlpatterns = [
     ),
     path("jury/contests/<slug:slug>/conflicts/", ConflictListView.as_view(), name="conflicts"),
     path("contests/<slug:slug>/results/", PublishedResultsView.as_view(), name="results"),
-    path("contests/<slug:slug>/exports/<str:what>/", ContestExportView.as_view(), name="export"),
 ]

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
-from contest.importing import ALL_COLUMNS, OPTIONAL_COLUMNS, ImportResult, entries_import, import_template_csv
 from contest.models import Contest, Nomination, Platform
 from contest.selectors import (
     contest_entry_counts,
@@ -28,6 +27,7 @@ from contest.selectors import (
     platforms_with_usage,
 )
 from contest.services import contest_update, nomination_delete, nomination_save, platform_delete, platform_save
+from exchange.entries_import import ALL_COLUMNS, OPTIONAL_COLUMNS, ImportResult, entries_import, import_template_csv
 from frontend.forms_organiser import (
     COMMON_TIMEZONES,
     ContestSettingsForm,

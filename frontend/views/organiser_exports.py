@@ -1,6 +1,6 @@
 """The organiser's downloads: the contest's exports (assignments, reviews, results, …) as CSV or XLSX.
 
-The files are :func:`judging.api_exports.export_file_response`'s, the same as the API's.
+The files are :func:`exchange.api.export_file_response`'s, the same as the API's.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET
 
 from contest.models import Contest
 from contest.selectors import get_contest_for_organiser
+from exchange.api import export_file_response
+from exchange.exports import EXPORTERS, FORMATS, ExportRefused, export_format_check, export_round_number, export_table
 from frontend.http import AuthenticatedHttpRequest
-from judging.api_exports import export_file_response
-from judging.exports import EXPORTERS, FORMATS, ExportRefused, export_format_check, export_round_number, export_table
 from judging.models import Round
 
 

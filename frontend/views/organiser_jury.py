@@ -20,16 +20,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.exceptions import BaigeError
 from contest.models import Contest
 from contest.selectors import get_contest_for_organiser
+from exchange.jurors_import import JUROR_COLUMNS, JurorImportResult, jurors_import, jurors_template_csv
 from frontend.forms_jury import ConflictForm, ConflictResolveForm, JurorInviteForm, JurorSeatForm
 from frontend.http import AuthenticatedHttpRequest
 from frontend.views.spreadsheet_import import SpreadsheetImport
 from judging.conflicts import conflict_resolve, conflicts_pending
-from judging.importing import JUROR_COLUMNS, JurorImportResult, juror_invite, jurors_import, jurors_template_csv
 from judging.invitations import (
     juror_has_accepted,
     juror_invitation_resend,
     jury_of,
 )
+from judging.jury_invite import juror_invite
 from judging.models import Conflict, Juror
 from judging.selectors import jurors_who_entered
 from judging.services import juror_update

@@ -2,7 +2,7 @@
 
 The page shows the tables as organisers report them (``6 (23.1%)`` under ``University (26)``) and a
 bar chart drawn on the server as inline SVG, so it needs no script. Its downloads are the
-``platform-stats`` export of :mod:`judging.exports` in CSV, XLSX or JSON. Every figure is counted by
+``platform-stats`` export of :mod:`exchange.exports` in CSV, XLSX or JSON. Every figure is counted by
 the database: the page costs the same few queries whatever the number of entries.
 """
 
@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET
 
 from contest.selectors import get_contest_for_organiser
 from contest.statistics import nomination_table, participant_columns
+from exchange.api import export_file_response
+from exchange.exports import ALL_FORMATS, export_table
 from frontend.http import AuthenticatedHttpRequest
 from frontend.platform_table import platform_context
-from judging.api_exports import export_file_response
-from judging.exports import ALL_FORMATS, export_table
 from judging.models import Round
 from judging.statistics import platform_scores, platform_winners
 

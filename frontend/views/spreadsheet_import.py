@@ -27,9 +27,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contest.importing import MAX_FILE_BYTES, PREVIEW_ROWS, XLSX_MAGIC
 from contest.models import Contest
 from contest.services import Actor
+from exchange.sheets import MAX_FILE_BYTES, PREVIEW_ROWS, XLSX_MAGIC
 from frontend.http import AuthenticatedHttpRequest
 
 #: The pages of one import, by the suffix of their url names after the upload page's.

@@ -13,7 +13,7 @@ from contest.archives import (
     archive_check_bytes,
     member_read,
 )
-from contest.importing import ImportRefused, LineError, sheet_read
+from exchange.sheets import ImportRefused, LineError, sheet_read
 
 MIB = 1024 * 1024
 LIMITS = ArchiveLimits(max_members=3, max_total=30 * MIB, max_member=20 * MIB, max_ratio=100, ratio_checked_from=MIB)

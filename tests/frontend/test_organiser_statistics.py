@@ -194,7 +194,7 @@ def test_statistics_page_queries_do_not_grow_with_entries(organiser_client, cont
 
 
 def test_statistics_download_csv(organiser_client, counted):  # type: ignore[no-untyped-def]
-    from tests.judging.test_export_statistics import PLATFORM_STATS_CSV
+    from tests.exchange.test_export_statistics import PLATFORM_STATS_CSV
 
     response = organiser_client.get(download(counted, "csv"))
 

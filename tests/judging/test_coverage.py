@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from config.exceptions import BaigeError
 from contest.enums import EntryStatus
-from contest.importing import ALL_COLUMNS, entries_import
 from contest.models import Entry
 from contest.services import entry_submit, entry_withdraw
+from exchange.entries_import import ALL_COLUMNS, entries_import
 from judging.assignment import assignment_run
 from judging.coverage import UnjudgedEntries
 from judging.enums import AssignmentOrigin, ReviewStatus, RoundStatus

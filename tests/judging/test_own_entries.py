@@ -14,11 +14,11 @@ from rest_framework.test import APIClient
 from config.exceptions import BaigeError, NotAllowed
 from contest.enums import EntryStatus
 from contest.models import CoAuthor, Entry, ParticipantProfile
+from exchange.reviews_import import reviews_import
 from judging.assignment import assignment_run
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, Review
 from judging.reminders import assignment_reassign
-from judging.review_import import reviews_import
 from judging.selectors import entrant_pairs, juror_conflict_reason, juror_is_entrant, jurors_who_entered
 from judging.services import assignment_add, review_save_draft, review_submit
 from tests.factories import ContestRoleFactory, EntryFactory, ProfileFactory, UniversityFactory

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError, NotAllowed
-from contest.importing import FILE_LINE, HEADER_LINE, ImportRefused, LineError, SheetImportResult, SheetRow, sheet_read
 from contest.models import Entry
 from contest.services import Actor
+from exchange.sheets import FILE_LINE, HEADER_LINE, ImportRefused, LineError, SheetImportResult, SheetRow, sheet_read
 from judging.enums import ReviewStatus
 from judging.models import Assignment, Criterion, Juror, Review, Round
 from judging.selectors import criteria_of, entrant_pairs

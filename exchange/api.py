@@ -26,19 +26,16 @@ from rest_framework.views import APIView
 from contest.models import Contest
 from contest.selectors import get_contest_for_organiser
 from contest.serializers import ErrorSerializer
-from judging.exports import (
+from exchange.exports import (
     ALL_FORMATS,
     CONTENT_TYPES,
     EXPORTERS,
-    Table,
-    export_csv_lines,
     export_file_name,
     export_format_check,
-    export_json_pieces,
     export_round_number,
     export_table,
-    export_write_xlsx,
 )
+from exchange.sheet_writers import Table, export_csv_lines, export_json_pieces, export_write_xlsx
 
 #: What the API answers when no format is asked for, as the command does.
 DEFAULT_FORMAT = "csv"

@@ -8,9 +8,9 @@ from typing import BinaryIO
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from contest.importing import ALL_COLUMNS, ImportResult, entries_import
-from contest.management.spreadsheet_command import SpreadsheetImportCommand
 from contest.models import Contest
+from exchange.entries_import import ALL_COLUMNS, ImportResult, entries_import
+from exchange.management.spreadsheet_command import SpreadsheetImportCommand
 
 
 class Command(SpreadsheetImportCommand):

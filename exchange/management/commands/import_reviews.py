@@ -8,10 +8,10 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from contest.management.spreadsheet_command import SpreadsheetImportCommand
 from contest.models import Contest
+from exchange.management.spreadsheet_command import SpreadsheetImportCommand
+from exchange.reviews_import import COMMENT_COLUMN, REVIEW_FIXED_COLUMNS, ReviewImportResult, reviews_import
 from judging.models import Round
-from judging.review_import import COMMENT_COLUMN, REVIEW_FIXED_COLUMNS, ReviewImportResult, reviews_import
 
 
 class Command(SpreadsheetImportCommand):

@@ -14,7 +14,7 @@ from django.utils.http import int_to_base36
 
 from contest.enums import Role
 from contest.models import ContestRole, ParticipantProfile
-from judging.importing import JUROR_COLUMNS, jurors_import
+from exchange.jurors_import import JUROR_COLUMNS, jurors_import
 from judging.models import Juror
 from tests.factories import ProfileFactory, UniversityFactory
 from tests.outsiders import KINDS, account_state, outsider

@@ -10,12 +10,10 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError
 from contest.models import Contest
-from judging.exports import (
-    ALL_FORMATS,
-    EXPORTERS,
+from exchange.exports import ALL_FORMATS, EXPORTERS, export_table
+from exchange.sheet_writers import (
     export_csv_lines,
     export_json_pieces,
-    export_table,
     export_write_csv,
     export_write_json,
     export_write_xlsx,

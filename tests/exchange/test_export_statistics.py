@@ -10,13 +10,8 @@ from django.utils import translation
 
 from contest.enums import EntryStatus, Role
 from contest.models import Entry
-from judging.exports import (
-    EXPORTERS,
-    export_csv_lines,
-    export_json_pieces,
-    export_table,
-    export_write_xlsx,
-)
+from exchange.exports import EXPORTERS, export_table
+from exchange.sheet_writers import export_csv_lines, export_json_pieces, export_write_xlsx
 from judging.models import Assignment, Round
 from judging.results import SpecialAwardData, results_finalise
 from judging.services import review_save_draft, review_submit, round_close

@@ -7,9 +7,9 @@ from typing import BinaryIO
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from contest.management.spreadsheet_command import SpreadsheetImportCommand
 from contest.models import Contest
-from judging.importing import JUROR_COLUMNS, JurorImportResult, jurors_import
+from exchange.jurors_import import JUROR_COLUMNS, JurorImportResult, jurors_import
+from exchange.management.spreadsheet_command import SpreadsheetImportCommand
 
 
 class Command(SpreadsheetImportCommand):

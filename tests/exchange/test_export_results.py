@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from contest.models import Contest
-from judging.exports import EXPORTERS, export_csv_lines, export_table
+from exchange.exports import EXPORTERS, export_table
+from exchange.sheet_writers import export_csv_lines
 from judging.models import Assignment
 from judging.results import SpecialAwardData, results_finalise
 from judging.services import review_submit

@@ -11,15 +11,9 @@ from django.utils import translation
 from config.exceptions import NotAllowed
 from contest.enums import Role
 from contest.models import Entry
+from exchange.exports import EXPORTERS, ExportRefused, export_file_name, export_table
+from exchange.sheet_writers import export_csv_lines, export_write_xlsx
 from judging.enums import AssignmentOrigin
-from judging.exports import (
-    EXPORTERS,
-    ExportRefused,
-    export_csv_lines,
-    export_file_name,
-    export_table,
-    export_write_xlsx,
-)
 from judging.models import Assignment, Criterion
 from judging.services import review_save_draft, review_submit
 from tests.factories import ContestFactory, ContestRoleFactory, NominationFactory, ProfileFactory, UniversityFactory

@@ -10,11 +10,11 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 
 from contest.enums import Role
-from judging.api_exports import ContestExportView
+from exchange.api import ContestExportView
 from judging.models import Assignment
+from tests.exchange.test_export_results import HEADER, NO_AWARDS, ROUND_2, reviewed_round, round_1_csv
+from tests.exchange.test_export_results import judged as judged  # noqa: PLC0414 (the fixture)
 from tests.factories import ContestFactory, ContestRoleFactory, UserFactory
-from tests.judging.test_export_results import HEADER, NO_AWARDS, ROUND_2, reviewed_round, round_1_csv
-from tests.judging.test_export_results import judged as judged  # noqa: PLC0414 (the fixture)
 
 RESULTS_CSV = HEADER + round_1_csv(NO_AWARDS, "no") + ROUND_2
 

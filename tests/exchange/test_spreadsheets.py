@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from contest.importing import import_template_csv
-from contest.spreadsheets import csv_cell, csv_writer, xlsx_cell, xlsx_row, xlsx_sheet_title
-from judging.importing import jurors_template_csv
+from exchange.entries_import import import_template_csv
+from exchange.jurors_import import jurors_template_csv
+from exchange.sheet_writers import csv_cell, csv_writer, xlsx_cell, xlsx_row, xlsx_sheet_title
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3", "\t=1+1", "\r=1+1"]
 

@@ -9,11 +9,11 @@ from django.core.management import CommandError, call_command
 
 from config.exceptions import NotAllowed
 from contest.enums import Role
-from contest.importing import LineError
 from contest.models import Entry
+from exchange.reviews_import import reviews_import
+from exchange.sheets import LineError
 from judging.enums import AssignmentOrigin, ReviewChangeKind, ReviewStatus, RoundStatus
 from judging.models import Assignment, Review, ReviewChange, Rubric
-from judging.review_import import reviews_import
 from judging.services import review_save_draft
 from tests.factories import ContestFactory, ContestRoleFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of

@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from contest.enums import Country, EntryStatus
-from contest.importing import ALL_COLUMNS, LineError, entries_import
 from contest.models import Entry, ParticipantProfile, Platform, University
+from exchange.entries_import import ALL_COLUMNS, entries_import
+from exchange.sheets import LineError
 from media_pipeline.enums import MediaKind
 from tests.factories import ContestFactory, EntryFactory, NominationFactory, UniversityFactory
 from tests.outsiders import KINDS, account_state, outsider

@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from contest.models import Entry
-from judging.exports import EXPORTERS, Table, export_csv_lines, export_table, export_write_xlsx
+from exchange.exports import EXPORTERS, export_table
+from exchange.sheet_writers import Table, export_csv_lines, export_write_xlsx
 from judging.models import Assignment
 from judging.services import review_submit
 from tests.factories import NominationFactory, PlatformFactory, UniversityFactory

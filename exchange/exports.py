@@ -1,8 +1,8 @@
-"""Exports of a contest's data as tables, and writers for CSV, XLSX and JSON.
+"""Exports of a contest's data as tables, written as CSV, XLSX or JSON by :mod:`exchange.sheet_writers`.
 
 An exporter is registered under a name (``assignments``, ``reviews``, ``entries``, …) and builds a
-:class:`Table`: a header and an iterator of rows. Rows are read from the database in chunks
-(``.iterator(chunk_size=...)``, with related rows prefetched per chunk), so an export of any size
+:class:`~exchange.sheet_writers.Table`: a header and an iterator of rows. Rows are read from the database
+in chunks (``.iterator(chunk_size=...)``, with related rows prefetched per chunk), so an export of any size
 holds one chunk in memory and costs a fixed number of queries per chunk, never one per row.
 The column names are a fixed, machine-readable interface: they are not translated.
 
@@ -13,26 +13,21 @@ structured document (JSON) instead of being written row by row.
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import IO, Any
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from config.exceptions import BaigeError, NotAllowed
 from contest.models import Contest, Entry, Platform
 from contest.services import Actor
-from contest.spreadsheets import csv_writer, xlsx_cell, xlsx_row, xlsx_sheet_title
 from contest.statistics import (
     Column,
     NominationTable,
@@ -42,6 +37,7 @@ from contest.statistics import (
     platform_table,
     share_label,
 )
+from exchange.sheet_writers import Cell, Sheet, Table
 from judging.enums import RankingMethod, ReviewStatus
 from judging.models import Assignment, Award, Results, Review, Round
 from judging.ranking import RoundRanking, round_ranking
@@ -62,42 +58,12 @@ CONTENT_TYPES = {
 #: The review status of an assignment whose juror has not opened the entry yet.
 NOT_STARTED = "not_started"
 CENT = Decimal("0.01")
-#: Characters of CSV sent at a time while streaming.
-CSV_PIECE = 64 * 1024
-#: The widest column of a formatted sheet, in characters.
-WIDEST_COLUMN = 60
-
-Cell = str | int | Decimal | None
 
 
 class ExportRefused(BaigeError):
     """The export asked for does not exist: an unknown kind, format or round."""
 
     code = "export_refused"
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """A sheet of a workbook formatted for people: a bold header, set widths, number formats by column."""
-
-    title: str
-    header: list[str]
-    rows: list[list[Cell]]
-    number_formats: dict[int, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Table:
-    """An export's column names and its rows, read lazily.
-
-    ``sheets``, when given, are what an XLSX workbook holds instead of the rows; ``document``, when
-    given, is what JSON holds instead of one object per row.
-    """
-
-    header: list[str]
-    rows: Iterator[Sequence[Cell]]
-    sheets: tuple[Sheet, ...] = ()
-    document: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -172,103 +138,6 @@ def export_format_check(file_format: str, known: Sequence[str] = FORMATS) -> str
             % {"format": file_format, "known": ", ".join(known)}
         )
     return file_format
-
-
-# --- Writers ----------------------------------------------------------------------------------
-
-
-def export_csv_lines(table: Table) -> Iterator[str]:
-    """The table as CSV text, in pieces of a few tens of kilobytes, for streaming; no cell is a formula."""
-    buffer = io.StringIO()
-    writer = csv_writer(buffer)
-    writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow(row)
-        if buffer.tell() >= CSV_PIECE:
-            yield _flush(buffer)
-    yield _flush(buffer)
-
-
-def _flush(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
-
-
-def export_write_csv(table: Table, stream: IO[str]) -> None:
-    """Write the table as CSV to a text stream."""
-    for line in export_csv_lines(table):
-        stream.write(line)
-
-
-def _xlsx_formatted(workbook: Workbook, formatted: Sheet) -> None:
-    sheet = workbook.create_sheet(title=xlsx_sheet_title(formatted.title))
-    texts = [formatted.header, *([str(value) if value is not None else "" for value in row] for row in formatted.rows)]
-    for index in range(len(formatted.header)):
-        widest = max(len(row[index]) for row in texts if index < len(row))
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(widest + 2, WIDEST_COLUMN)
-    sheet.freeze_panes = "B2"
-    sheet.append(xlsx_row(sheet, formatted.header, bold=True))
-    for row in formatted.rows:
-        sheet.append(
-            [
-                xlsx_cell(sheet, value, number_format=formatted.number_formats.get(index))
-                for index, value in enumerate(row)
-            ]
-        )
-
-
-def export_write_xlsx(table: Table, target: IO[bytes] | str) -> None:
-    """Write the table as an XLSX workbook, row by row (openpyxl's write-only mode); no cell is a formula.
-
-    One sheet of the rows, or the table's formatted sheets when it has some.
-    """
-    workbook = Workbook(write_only=True)
-    if table.sheets:
-        for formatted in table.sheets:
-            _xlsx_formatted(workbook, formatted)
-        workbook.save(target)
-        return
-    sheet = workbook.create_sheet(title="export")
-    sheet.append(xlsx_row(sheet, table.header))
-    for row in table.rows:
-        sheet.append(xlsx_row(sheet, row))
-    workbook.save(target)
-
-
-def _json_value(value: object) -> object:
-    if isinstance(value, Decimal):
-        # A number in JSON; float keeps the shortest text, so Decimal("23.1") is written 23.1.
-        return float(value)
-    raise TypeError(f"{type(value).__name__} cannot be written as JSON")
-
-
-def export_json_pieces(table: Table) -> Iterator[str]:
-    """The table as JSON text, in pieces, for streaming.
-
-    The table's document when it has one, else a list of one object per row keyed by the column names.
-    """
-    if table.document is not None:
-        yield json.dumps(table.document, ensure_ascii=False, indent=2, default=_json_value) + "\n"
-        return
-    buffer = io.StringIO()
-    buffer.write("[")
-    separator = "\n"
-    for row in table.rows:
-        buffer.write(separator)
-        buffer.write(json.dumps(dict(zip(table.header, row, strict=True)), ensure_ascii=False, default=_json_value))
-        separator = ",\n"
-        if buffer.tell() >= CSV_PIECE:
-            yield _flush(buffer)
-    buffer.write("\n]\n")
-    yield _flush(buffer)
-
-
-def export_write_json(table: Table, stream: IO[str]) -> None:
-    """Write the table as JSON to a text stream."""
-    for piece in export_json_pieces(table):
-        stream.write(piece)
 
 
 # --- Exporters --------------------------------------------------------------------------------

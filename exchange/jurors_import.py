@@ -1,10 +1,11 @@
-"""Adding jurors to a contest's jury: in bulk from a spreadsheet (CSV or XLSX), or one at a time.
+"""Adding jurors to a contest's jury in bulk from a spreadsheet (CSV or XLSX).
 
-The file is read like the entries import (see contest.importing): every line is checked
+The file is read like the entries import (see exchange.entries_import): every line is checked
 before anything is written, and the whole import runs in one transaction, so a file with a
 single bad line imports nothing and names every bad line. Each new juror is invited by
 e-mail once the transaction commits, with a one-time link to set their password
-(see judging.invitations). Inviting one juror from the organiser's page follows the same rules.
+(see judging.invitations). Inviting one juror from the organiser's page (judging.jury_invite) follows the
+same rules.
 """
 
 from __future__ import annotations
@@ -12,36 +13,23 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from allauth.account.models import EmailAddress
-from allauth.account.signals import password_reset
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from config.exceptions import BaigeError, NotAllowed
+from config.exceptions import NotAllowed
 from contest.enums import Language, Role
-from contest.importing import (
-    FILE_LINE,
-    PREVIEW_ROWS,
-    ImportRefused,
-    LineError,
-    SheetImportResult,
-    SheetRow,
-    _key,
-    _names_lookup,
-    sheet_read,
-)
 from contest.models import Contest, ContestRole, University
+from contest.names import name_key, names_lookup
 from contest.people import NewPerson, people_create, people_find
 from contest.services import Actor
-from contest.spreadsheets import csv_writer
+from exchange.sheet_writers import csv_writer
+from exchange.sheets import FILE_LINE, PREVIEW_ROWS, ImportRefused, LineError, SheetImportResult, SheetRow, sheet_read
 from judging.invitations import juror_invitation_queue
 from judging.models import Juror
 
@@ -91,7 +79,9 @@ class JurorImportResult(SheetImportResult):
 
 
 @dataclass
-class _JurorLine:
+class JurorLine:
+    """One checked line: who the juror is and their seat on the jury."""
+
     line: int
     email: str
     full_name: str
@@ -101,7 +91,7 @@ class _JurorLine:
     university_text: str = ""
 
 
-class _JuryImport:
+class JuryImport:
     """One run of the import: look-ups loaded once, every line checked, then the writes."""
 
     def __init__(self, *, contest: Contest, result: JurorImportResult) -> None:
@@ -113,7 +103,7 @@ class _JuryImport:
         self.result.errors.append(LineError(line, column, message))
 
     def load(self, rows: list[SheetRow]) -> None:
-        self.universities: dict[str, University] = _names_lookup(University.objects.all())
+        self.universities: dict[str, University] = names_lookup(University.objects.all())
         self.load_people({row.cells["email"].lower() for row in rows if row.cells["email"]})
 
     def load_people(self, emails: set[str]) -> None:
@@ -123,9 +113,9 @@ class _JuryImport:
 
     # Checking ----------------------------------------------------------------------------------
 
-    def check(self, rows: list[SheetRow]) -> list[_JurorLine]:
+    def check(self, rows: list[SheetRow]) -> list[JurorLine]:
         seen: dict[str, int] = {}
-        lines: list[_JurorLine] = []
+        lines: list[JurorLine] = []
         for row in rows:
             errors_before = len(self.result.errors)
             checked = self.check_row(row)
@@ -139,7 +129,7 @@ class _JuryImport:
             lines.append(checked)
         return lines
 
-    def check_row(self, row: SheetRow) -> _JurorLine | None:
+    def check_row(self, row: SheetRow) -> JurorLine | None:
         cells, line = row.cells, row.line
         email = self.check_email(line, cells["email"])
         full_name = self.check_full_name(line, cells["full_name"], email)
@@ -148,7 +138,7 @@ class _JuryImport:
         max_load = self.check_max_load(line, cells["max_load"])
         if email is None or university is None or languages is None or max_load is False:
             return None
-        return _JurorLine(
+        return JurorLine(
             line=line,
             email=email,
             full_name=full_name,
@@ -184,7 +174,7 @@ class _JuryImport:
         if not name:
             self.error(line, "university", _("The university is empty."))
             return None
-        university = self.universities.get(_key(name))
+        university = self.universities.get(name_key(name))
         if university is None:
             self.error(
                 line,
@@ -225,7 +215,7 @@ class _JuryImport:
 
     # Writing -----------------------------------------------------------------------------------
 
-    def write(self, lines: list[_JurorLine]) -> None:
+    def write(self, lines: list[JurorLine]) -> None:
         for item in lines:
             existing_account = item.email.lower() in self.users
             self.result.users_existing += int(existing_account)
@@ -270,7 +260,7 @@ class _JuryImport:
                 )
         self.result.invitations = len(self.invited)
 
-    def write_user(self, item: _JurorLine) -> Any:
+    def write_user(self, item: JurorLine) -> Any:
         """The account of the line's e-mail; a new one is created with a profile from the line.
 
         An account that exists already belongs to its owner (perhaps a participant or an organiser of
@@ -291,15 +281,6 @@ class _JuryImport:
         self.users[item.email.lower()] = user
         self.result.users_created += 1
         return user
-
-
-@receiver(password_reset, dispatch_uid="judging.juror_email_verified_on_password_reset")
-def juror_email_verify_on_password_reset(*, user: Any, **kwargs: Any) -> None:
-    """Mark a juror's e-mail verified once they set a password through a link sent to it (the invitation)."""
-    # Following the link proves the juror reads that mailbox; without this, their first login
-    # would stop at a second, needless e-mail confirmation.
-    if Juror.objects.filter(user=user).exists():
-        EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
 
 
 def jurors_import(
@@ -326,7 +307,7 @@ def jurors_import(
         return result
     result.errors.extend(sheet.errors)
     result.rows = len(sheet.rows) + len(sheet.errors)
-    run = _JuryImport(contest=contest, result=result)
+    run = JuryImport(contest=contest, result=result)
     try:
         with transaction.atomic():
             # One import per contest at a time: two would race to create the same people.
@@ -362,61 +343,3 @@ def jurors_import(
     )
     result.seconds = time.monotonic() - started
     return result
-
-
-#: The line number of the errors of a juror invited one at a time: there is no file.
-SINGLE_LINE = FILE_LINE
-
-
-def juror_invite(
-    *,
-    actor: Actor,
-    contest: Contest,
-    email: str,
-    full_name: str = "",
-    university: University,
-    languages: Sequence[str],
-    max_load: int | None = None,
-) -> Juror:
-    """Put one person on the contest's jury and e-mail them the invitation, by the same rules as the import.
-
-    A person who already has an account (a participant, say) keeps it exactly as it is: ``full_name``
-    is only for a new account, and the seat is kept on the ``Juror`` row. Anyone else gets an account
-    without a password, which the invitation's link lets them choose.
-    """
-    if not actor.has_perm("contest.manage_contest", contest):
-        raise NotAllowed(_("Only the contest's organisers can invite jurors."))
-    result = JurorImportResult(dry_run=False)
-    run = _JuryImport(contest=contest, result=result)
-    email = email.strip()
-    try:
-        with transaction.atomic():
-            # The same lock as the import: both create people and seats for this contest.
-            Contest.objects.select_for_update().only("pk").get(pk=contest.pk)
-            run.load_people({email.lower()})
-            checked_email = run.check_email(SINGLE_LINE, email)
-            checked_name = run.check_full_name(SINGLE_LINE, full_name, checked_email)
-            checked_languages = run.check_languages(SINGLE_LINE, ",".join(languages))
-            cap = run.check_max_load(SINGLE_LINE, "" if max_load is None else str(max_load))
-            if not result.ok or checked_email is None or checked_languages is None or cap is False:
-                raise BaigeError(" ".join(error.message for error in result.errors))
-            existing = run.users.get(checked_email.lower())
-            if existing is not None and existing.pk in run.jurors:
-                raise BaigeError(
-                    _("%(email)s is already on this contest's jury; send the invitation again from the list instead.")
-                    % {"email": existing.email}
-                )
-            line = _JurorLine(
-                line=SINGLE_LINE,
-                email=checked_email,
-                full_name=checked_name,
-                university=university,
-                languages=checked_languages,
-                max_load=cap if isinstance(cap, int) else None,
-            )
-            run.write([line])
-            (juror,) = run.invited
-            juror_invitation_queue(juror=juror)
-    except IntegrityError:
-        raise BaigeError(_("Someone changed the same data at the same time; nothing was saved. Try again.")) from None
-    return juror
