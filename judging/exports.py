@@ -45,7 +45,8 @@ from contest.statistics import (
 from judging.enums import RankingMethod, ReviewStatus
 from judging.models import Assignment, Award, Results, Review, Round
 from judging.ranking import RoundRanking, round_ranking
-from judging.selectors import criteria_of, review_total
+from judging.selectors.reviews import review_total
+from judging.selectors.rubric import criteria_of
 from judging.statistics import PlatformScore, PlatformWinners, platform_scores, platform_winners
 
 #: Rows read from the database at a time.

@@ -4,7 +4,7 @@ The file is read like the entries import (see contest.importing): every line is 
 before anything is written, and the whole import runs in one transaction, so a file with a
 single bad line imports nothing and names every bad line. Each new juror is invited by
 e-mail once the transaction commits, with a one-time link to set their password
-(see judging.invitations). Inviting one juror from the organiser's page follows the same rules.
+(see judging.services.invitations). Inviting one juror from the organiser's page follows the same rules.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ from contest.models import Contest, ContestRole, University
 from contest.people import NewPerson, people_create, people_find
 from contest.services import Actor
 from contest.spreadsheets import csv_writer
-from judging.invitations import juror_invitation_queue
 from judging.models import Juror
+from judging.services.invitations import juror_invitation_queue
 
 User = get_user_model()
 

@@ -8,9 +8,10 @@ from smtplib import SMTPException
 from celery import Task, shared_task
 from django.db import OperationalError
 
-# The modules, not their names: judging.reminders and judging.publication queue these tasks, so each
-# module imports the other.
-from judging import coverage, invitations, publication, reminders
+# The modules, not their names: judging.services.reminders and judging.services.publication queue these tasks,
+# so each module imports the other.
+from judging import coverage
+from judging.services import invitations, publication, reminders
 from judging.models import Juror, Results
 
 logger = logging.getLogger(__name__)

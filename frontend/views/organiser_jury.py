@@ -25,14 +25,14 @@ from frontend.http import AuthenticatedHttpRequest
 from frontend.views.spreadsheet_import import SpreadsheetImport
 from judging.conflicts import conflict_resolve, conflicts_pending
 from judging.importing import JUROR_COLUMNS, JurorImportResult, juror_invite, jurors_import, jurors_template_csv
-from judging.invitations import (
+from judging.models import Conflict, Juror
+from judging.selectors.jury import jurors_who_entered
+from judging.services.invitations import (
     juror_has_accepted,
     juror_invitation_resend,
     jury_of,
 )
-from judging.models import Conflict, Juror
-from judging.selectors import jurors_who_entered
-from judging.services import juror_update
+from judging.services.jury import juror_update
 
 PENDING_KEY = "baige_pending_jury_import"
 

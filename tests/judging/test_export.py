@@ -21,7 +21,7 @@ from judging.exports import (
     export_write_xlsx,
 )
 from judging.models import Assignment, Criterion
-from judging.services import review_save_draft, review_submit
+from judging.services.reviews import review_save_draft, review_submit
 from tests.factories import ContestFactory, ContestRoleFactory, NominationFactory, ProfileFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

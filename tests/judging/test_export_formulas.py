@@ -13,7 +13,7 @@ from django.core.management import call_command
 from contest.models import Entry
 from judging.exports import EXPORTERS, Table, export_csv_lines, export_table, export_write_xlsx
 from judging.models import Assignment
-from judging.services import review_submit
+from judging.services.reviews import review_submit
 from tests.factories import NominationFactory, PlatformFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

@@ -20,8 +20,8 @@ from contest.enums import Role
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform
 from judging.enums import RoundStatus
 from judging.models import Award, Results, Round
-from judging.publication import post_link, results_publish, results_publish_due, results_publish_preview
-from judging.results import award_change
+from judging.services.publication import post_link, results_publish, results_publish_due, results_publish_preview
+from judging.services.results import award_change
 from media_pipeline.enums import MediaKind
 from tests.factories import (
     ContestFactory,

@@ -12,7 +12,7 @@ from contest.definitions import contest_definition_load, definition_parse, defin
 from contest.enums import Role
 from judging.enums import RoundStatus
 from judging.models import Assignment, Round, RoundEntry, RoundJuror
-from judging.services import round_shortlist
+from judging.services.rounds import round_shortlist
 from tests.factories import ContestRoleFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

@@ -23,23 +23,21 @@ from judging.models import (
     Rubric,
     Score,
 )
-from judging.selectors import juror_progress, review_total, round_loads
-from judging.services import (
+from judging.selectors.reviews import review_total
+from judging.selectors.rounds import round_loads
+from judging.selectors.worklist import juror_progress
+from judging.services.assignments import assignment_add, assignment_remove
+from judging.services.jury import juror_add, juror_update
+from judging.services.reviews import review_save_draft, review_submit
+from judging.services.rounds import (
     RoundNotOpen,
-    assignment_add,
-    assignment_remove,
-    juror_add,
-    juror_update,
-    review_save_draft,
-    review_submit,
     round_close,
     round_create,
     round_entries_set,
     round_open,
     round_shortlist,
-    rubric_criterion_delete,
-    rubric_criterion_save,
 )
+from judging.services.rubric import rubric_criterion_delete, rubric_criterion_save
 from tests.factories import EntryFactory, ProfileFactory, UniversityFactory, UserFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 
