@@ -11,8 +11,8 @@ from django.db import OperationalError
 # The modules, not their names: judging.services.reminders and judging.services.publication queue these tasks,
 # so each module imports the other.
 from judging import coverage
-from judging.services import invitations, publication, reminders
 from judging.models import Juror, Results
+from judging.services import invitations, publication, reminders
 
 logger = logging.getLogger(__name__)
 
