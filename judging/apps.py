@@ -8,7 +8,9 @@ class JudgingConfig(AppConfig):
 
     def ready(self) -> None:
         from judging.definitions import judging_sections_register
-        from judging.importing import juror_email_verify_on_password_reset  # noqa: F401  (connects the receiver)
-        from judging.receivers import entries_rounds_follow_on_commit  # noqa: F401  (connects the receiver)
+        from judging.receivers import (  # noqa: F401  (connects the receivers)
+            entries_rounds_follow_on_commit,
+            juror_email_verify_on_password_reset,
+        )
 
         judging_sections_register()

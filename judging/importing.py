@@ -4,7 +4,8 @@ The file is read like the entries import (see contest.importing): every line is 
 before anything is written, and the whole import runs in one transaction, so a file with a
 single bad line imports nothing and names every bad line. Each new juror is invited by
 e-mail once the transaction commits, with a one-time link to set their password
-(see judging.services.invitations). Inviting one juror from the organiser's page follows the same rules.
+(see judging.services.invitations). Each line seats its juror like inviting one juror from the organiser's
+page does (judging.services.jury).
 """
 
 from __future__ import annotations
@@ -12,21 +13,17 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from allauth.account.models import EmailAddress
-from allauth.account.signals import password_reset
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from config.exceptions import BaigeError, NotAllowed
-from contest.enums import Language, Role
+from config.exceptions import NotAllowed
+from contest.enums import Language
 from contest.importing import (
     FILE_LINE,
     PREVIEW_ROWS,
@@ -38,12 +35,13 @@ from contest.importing import (
     _names_lookup,
     sheet_read,
 )
-from contest.models import Contest, ContestRole, University
+from contest.models import Contest, University
 from contest.people import NewPerson, people_create, people_find
 from contest.services import Actor
 from contest.spreadsheets import csv_writer
 from judging.models import Juror
 from judging.services.invitations import juror_invitation_queue
+from judging.services.jury import juror_seat
 
 User = get_user_model()
 
@@ -230,31 +228,20 @@ class _JuryImport:
             existing_account = item.email.lower() in self.users
             self.result.users_existing += int(existing_account)
             user = self.write_user(item)
-            juror = self.jurors.get(user.pk)
-            action = "create" if juror is None else "unchanged"
-            if juror is None:
-                juror = Juror.objects.create(
-                    contest=self.contest,
-                    user=user,
-                    university=item.university,
-                    languages=item.languages,
-                    max_load=item.max_load,
-                )
-                self.jurors[user.pk] = juror
+            juror, action = juror_seat(
+                contest=self.contest,
+                user=user,
+                university=item.university,
+                languages=item.languages,
+                max_load=item.max_load,
+            )
+            if action == "create":
                 self.result.jurors_created += 1
                 self.invited.append(juror)
+            elif action == "update":
+                self.result.jurors_updated += 1
             else:
-                wanted = {"university_id": item.university.pk, "languages": item.languages, "max_load": item.max_load}
-                changed = [name for name, value in wanted.items() if getattr(juror, name) != value]
-                for name in changed:
-                    setattr(juror, name, wanted[name])
-                if changed:
-                    juror.save(update_fields=[name.removesuffix("_id") for name in changed])
-                    self.result.jurors_updated += 1
-                    action = "update"
-                else:
-                    self.result.jurors_unchanged += 1
-            ContestRole.objects.get_or_create(contest=self.contest, user=user, role=Role.JUROR)
+                self.result.jurors_unchanged += 1
             if len(self.result.preview) < PREVIEW_ROWS:
                 self.result.preview.append(
                     JurorRowPreview(
@@ -291,15 +278,6 @@ class _JuryImport:
         self.users[item.email.lower()] = user
         self.result.users_created += 1
         return user
-
-
-@receiver(password_reset, dispatch_uid="judging.juror_email_verified_on_password_reset")
-def juror_email_verify_on_password_reset(*, user: Any, **kwargs: Any) -> None:
-    """Mark a juror's e-mail verified once they set a password through a link sent to it (the invitation)."""
-    # Following the link proves the juror reads that mailbox; without this, their first login
-    # would stop at a second, needless e-mail confirmation.
-    if Juror.objects.filter(user=user).exists():
-        EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
 
 
 def jurors_import(
@@ -362,61 +340,3 @@ def jurors_import(
     )
     result.seconds = time.monotonic() - started
     return result
-
-
-#: The line number of the errors of a juror invited one at a time: there is no file.
-SINGLE_LINE = FILE_LINE
-
-
-def juror_invite(
-    *,
-    actor: Actor,
-    contest: Contest,
-    email: str,
-    full_name: str = "",
-    university: University,
-    languages: Sequence[str],
-    max_load: int | None = None,
-) -> Juror:
-    """Put one person on the contest's jury and e-mail them the invitation, by the same rules as the import.
-
-    A person who already has an account (a participant, say) keeps it exactly as it is: ``full_name``
-    is only for a new account, and the seat is kept on the ``Juror`` row. Anyone else gets an account
-    without a password, which the invitation's link lets them choose.
-    """
-    if not actor.has_perm("contest.manage_contest", contest):
-        raise NotAllowed(_("Only the contest's organisers can invite jurors."))
-    result = JurorImportResult(dry_run=False)
-    run = _JuryImport(contest=contest, result=result)
-    email = email.strip()
-    try:
-        with transaction.atomic():
-            # The same lock as the import: both create people and seats for this contest.
-            Contest.objects.select_for_update().only("pk").get(pk=contest.pk)
-            run.load_people({email.lower()})
-            checked_email = run.check_email(SINGLE_LINE, email)
-            checked_name = run.check_full_name(SINGLE_LINE, full_name, checked_email)
-            checked_languages = run.check_languages(SINGLE_LINE, ",".join(languages))
-            cap = run.check_max_load(SINGLE_LINE, "" if max_load is None else str(max_load))
-            if not result.ok or checked_email is None or checked_languages is None or cap is False:
-                raise BaigeError(" ".join(error.message for error in result.errors))
-            existing = run.users.get(checked_email.lower())
-            if existing is not None and existing.pk in run.jurors:
-                raise BaigeError(
-                    _("%(email)s is already on this contest's jury; send the invitation again from the list instead.")
-                    % {"email": existing.email}
-                )
-            line = _JurorLine(
-                line=SINGLE_LINE,
-                email=checked_email,
-                full_name=checked_name,
-                university=university,
-                languages=checked_languages,
-                max_load=cap if isinstance(cap, int) else None,
-            )
-            run.write([line])
-            (juror,) = run.invited
-            juror_invitation_queue(juror=juror)
-    except IntegrityError:
-        raise BaigeError(_("Someone changed the same data at the same time; nothing was saved. Try again.")) from None
-    return juror

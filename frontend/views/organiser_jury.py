@@ -24,7 +24,7 @@ from frontend.forms_jury import ConflictForm, ConflictResolveForm, JurorInviteFo
 from frontend.http import AuthenticatedHttpRequest
 from frontend.views.spreadsheet_import import SpreadsheetImport
 from judging.conflicts import conflict_resolve, conflicts_pending
-from judging.importing import JUROR_COLUMNS, JurorImportResult, juror_invite, jurors_import, jurors_template_csv
+from judging.importing import JUROR_COLUMNS, JurorImportResult, jurors_import, jurors_template_csv
 from judging.models import Conflict, Juror
 from judging.selectors.jury import jurors_who_entered
 from judging.services.invitations import (
@@ -32,7 +32,7 @@ from judging.services.invitations import (
     juror_invitation_resend,
     jury_of,
 )
-from judging.services.jury import juror_update
+from judging.services.jury import juror_invite, juror_update
 
 PENDING_KEY = "baige_pending_jury_import"
 
