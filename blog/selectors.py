@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from blog.models import Post, PostStatus
 from contest.models import Nomination, Platform
 from contest.selectors import platforms_in_order
-from judging.selectors import JURY_RENDITIONS
+from judging.selectors.media import JURY_RENDITIONS
 from media_pipeline.models import Rendition
 
 #: What stands for a post in lists and link previews: a video's poster frame or a presentation's cover.

@@ -42,8 +42,8 @@ POST_FIELDS = frozenset(
 UPSERT_ATTEMPTS = 3
 
 
-def _ensure_may_publish(actor: Actor | None, contest: Contest) -> None:
-    """Baige itself (no actor) or the contest's organisers."""
+def posts_ensure_may_publish(actor: Actor | None, contest: Contest) -> None:
+    """Refuse unless Baige itself (no actor) or an organiser of the contest writes its posts."""
     if actor is not None:
         contest_ensure_organiser(actor, contest)
 
@@ -117,13 +117,17 @@ def _write(contest: Contest, key: str, fields: Mapping[str, Any]) -> tuple[Post,
     return post, created
 
 
-def post_upsert(*, actor: Actor | None, contest: Contest, key: str, **fields: Any) -> tuple[Post, bool]:
+def post_upsert(
+    *, actor: Actor | None, contest: Contest, key: str, actor_checked: bool = False, **fields: Any
+) -> tuple[Post, bool]:
     """The post of the award ``key``, created or updated with ``fields``; True when it was created.
 
     Publishing the same award again, even from two workers at once, updates the one post.
     Texts (``title``, ``summary``, ``body``, ``award``) take ``{language: text}``; a post keeps its status.
+    ``actor_checked``: the caller has already passed :func:`posts_ensure_may_publish` for this contest.
     """
-    _ensure_may_publish(actor, contest)
+    if not actor_checked:
+        posts_ensure_may_publish(actor, contest)
     key = key.strip()
     if not key:
         raise BaigeError(_("A post needs the key of the award it publishes."))
@@ -145,9 +149,13 @@ def post_upsert(*, actor: Actor | None, contest: Contest, key: str, **fields: An
 
 
 @transaction.atomic
-def post_publish(*, actor: Actor | None, post: Post, now: datetime | None = None) -> Post:
-    """Show the post to visitors; it keeps the date it was first published."""
-    _ensure_may_publish(actor, post.contest)
+def post_publish(*, actor: Actor | None, post: Post, now: datetime | None = None, actor_checked: bool = False) -> Post:
+    """Show the post to visitors; it keeps the date it was first published.
+
+    ``actor_checked``: the caller has already passed :func:`posts_ensure_may_publish` for the post's contest.
+    """
+    if not actor_checked:
+        posts_ensure_may_publish(actor, post.contest)
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.status == PostStatus.PUBLISHED:
         return post
@@ -158,9 +166,13 @@ def post_publish(*, actor: Actor | None, post: Post, now: datetime | None = None
 
 
 @transaction.atomic
-def post_unpublish(*, actor: Actor | None, post: Post) -> Post:
-    """Take the post back from visitors (its media becomes private again); it can be published again."""
-    _ensure_may_publish(actor, post.contest)
+def post_unpublish(*, actor: Actor | None, post: Post, actor_checked: bool = False) -> Post:
+    """Take the post back from visitors (its media becomes private again); it can be published again.
+
+    ``actor_checked``: the caller has already passed :func:`posts_ensure_may_publish` for the post's contest.
+    """
+    if not actor_checked:
+        posts_ensure_may_publish(actor, post.contest)
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.status == PostStatus.DRAFT:
         return post

@@ -41,7 +41,8 @@ from exchange.sheet_writers import Cell, Sheet, Table
 from judging.enums import RankingMethod, ReviewStatus
 from judging.models import Assignment, Award, Results, Review, Round
 from judging.ranking import RoundRanking, round_ranking
-from judging.selectors import criteria_of, review_total
+from judging.selectors.reviews import review_total
+from judging.selectors.rubric import criteria_of
 from judging.statistics import PlatformScore, PlatformWinners, platform_scores, platform_winners
 
 #: Rows read from the database at a time.

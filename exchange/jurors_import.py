@@ -4,8 +4,8 @@ The file is read like the entries import (see exchange.entries_import): every li
 before anything is written, and the whole import runs in one transaction, so a file with a
 single bad line imports nothing and names every bad line. Each new juror is invited by
 e-mail once the transaction commits, with a one-time link to set their password
-(see judging.invitations). Inviting one juror from the organiser's page (judging.jury_invite) follows the
-same rules.
+(see judging.services.invitations). Each line seats its juror like inviting one juror from the organiser's
+page does (judging.services.jury).
 """
 
 from __future__ import annotations
@@ -23,15 +23,16 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from config.exceptions import NotAllowed
-from contest.enums import Language, Role
-from contest.models import Contest, ContestRole, University
+from contest.enums import Language
+from contest.models import Contest, University
 from contest.names import name_key, names_lookup
 from contest.people import NewPerson, people_create, people_find
 from contest.services import Actor
 from exchange.sheet_writers import csv_writer
 from exchange.sheets import FILE_LINE, PREVIEW_ROWS, ImportRefused, LineError, SheetImportResult, SheetRow, sheet_read
-from judging.invitations import juror_invitation_queue
 from judging.models import Juror
+from judging.services.invitations import juror_invitation_queue
+from judging.services.jury import juror_seat
 
 User = get_user_model()
 
@@ -220,31 +221,20 @@ class JuryImport:
             existing_account = item.email.lower() in self.users
             self.result.users_existing += int(existing_account)
             user = self.write_user(item)
-            juror = self.jurors.get(user.pk)
-            action = "create" if juror is None else "unchanged"
-            if juror is None:
-                juror = Juror.objects.create(
-                    contest=self.contest,
-                    user=user,
-                    university=item.university,
-                    languages=item.languages,
-                    max_load=item.max_load,
-                )
-                self.jurors[user.pk] = juror
+            juror, action = juror_seat(
+                contest=self.contest,
+                user=user,
+                university=item.university,
+                languages=item.languages,
+                max_load=item.max_load,
+            )
+            if action == "create":
                 self.result.jurors_created += 1
                 self.invited.append(juror)
+            elif action == "update":
+                self.result.jurors_updated += 1
             else:
-                wanted = {"university_id": item.university.pk, "languages": item.languages, "max_load": item.max_load}
-                changed = [name for name, value in wanted.items() if getattr(juror, name) != value]
-                for name in changed:
-                    setattr(juror, name, wanted[name])
-                if changed:
-                    juror.save(update_fields=[name.removesuffix("_id") for name in changed])
-                    self.result.jurors_updated += 1
-                    action = "update"
-                else:
-                    self.result.jurors_unchanged += 1
-            ContestRole.objects.get_or_create(contest=self.contest, user=user, role=Role.JUROR)
+                self.result.jurors_unchanged += 1
             if len(self.result.preview) < PREVIEW_ROWS:
                 self.result.preview.append(
                     JurorRowPreview(

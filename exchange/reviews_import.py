@@ -2,7 +2,7 @@
 
 The columns are ``juror_email``, ``entry_code``, one column per criterion of the rubric (named by
 the criterion's short name or its name in any language) and an optional ``comment``. Each line
-goes through :func:`judging.services.review_submit` as if the juror had submitted it on the web,
+goes through :func:`judging.services.reviews.review_submit` as if the juror had submitted it on the web,
 so the same rules hold (assigned entry, open round, scores within the scale) and every change is
 kept in the review's history. Every line is checked, the whole file runs in one transaction, and a
 single bad line saves nothing: the result names every bad line with its number and the reason.
@@ -26,8 +26,11 @@ from contest.services import Actor
 from exchange.sheets import FILE_LINE, HEADER_LINE, ImportRefused, LineError, SheetImportResult, SheetRow, sheet_read
 from judging.enums import ReviewStatus
 from judging.models import Assignment, Criterion, Juror, Review, Round
-from judging.selectors import criteria_of, entrant_pairs
-from judging.services import TEXT_LANGUAGES, RoundNotOpen, review_submit
+from judging.selectors.jury import entrant_pairs
+from judging.selectors.rubric import criteria_of
+from judging.services.reviews import review_submit
+from judging.services.rounds import RoundNotOpen
+from judging.services.rubric import TEXT_LANGUAGES
 
 JUROR_COLUMN = "juror_email"
 ENTRY_COLUMN = "entry_code"

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from judging.selectors import Panels, user_panels
+from judging.selectors.panel import Panels, user_panels
 
 #: Where a request keeps its person's panels once they are known.
 _PANELS = "_baige_panels"

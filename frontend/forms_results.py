@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from contest.models import Entry
 from judging.enums import RankingMethod, TieBreaker
 from judging.models import Award, Round, RoundEntry
-from judging.results import AWARDED_PLACES, NAME_LANGUAGES, SpecialAwardData
+from judging.services.results import AWARDED_PLACES, NAME_LANGUAGES, SpecialAwardData
 
 #: One numbered choice per tie-breaker: without a script, an order is chosen slot by slot.
 TIE_BREAKER_SLOTS = len(TieBreaker.choices)

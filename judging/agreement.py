@@ -157,7 +157,7 @@ def round_agreement(round: Round) -> RoundAgreement:
 def _total(scores: Mapping[int, int], criteria: Iterable[Criterion]) -> Fraction | None:
     """A review's total ``T = 100 · Σ w·s/M / Σ w``, ``None`` if a criterion is not scored.
 
-    Computed exactly (not as :func:`judging.selectors.review_total`'s Decimal) so that equal totals
+    Computed exactly (not as :func:`judging.selectors.reviews.review_total`'s Decimal) so that equal totals
     reached from different scores are equal: ranks depend on ties being exact.
     """
     weighted = Fraction(0)

@@ -27,9 +27,10 @@ from contest.models import CoAuthor, Entry
 from contest.serializers import ErrorSerializer
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Juror, Review
-from judging.selectors import criteria_of, get_opened_assignment_for_juror
+from judging.selectors.panel import get_opened_assignment_for_juror
+from judging.selectors.rubric import criteria_of
 from judging.serializers import AssignmentSerializer, JuryEntrySerializer, ReviewSerializer, ReviewWriteSerializer
-from judging.services import review_save_draft, review_submit
+from judging.services.reviews import review_save_draft, review_submit
 
 NOT_LOGGED_IN = OpenApiResponse(description="Not logged in.")
 NOT_A_JUROR = OpenApiResponse(description="Not logged in, or not on any jury.")

@@ -43,7 +43,7 @@ from contest.models import Entry
 from contest.services import Actor, contest_ensure_organiser
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, AssignmentRemoval, Conflict, Juror, Review, Round, RoundEntry
-from judging.selectors import entrant_pairs, entry_universities
+from judging.selectors.jury import entrant_pairs, entry_universities
 
 
 @dataclass(frozen=True)
@@ -930,7 +930,7 @@ def assignment_fill(
     entry, and the least loaded in the round first; ties are broken by the round's assignment seed,
     so the same state gives the same choice. What cannot be covered is not refused: it is left
     short, reported in ``short``, and shown to the organisers on the round's progress page
-    (:func:`judging.selectors.round_entries_short`). ``actor=None`` is the server itself (a task,
+    (:func:`judging.selectors.rounds.round_entries_short`). ``actor=None`` is the server itself (a task,
     the command line).
     """
     if actor is not None:

@@ -31,9 +31,9 @@ from contest.models import Contest, Entry, University
 from contest.services import Actor, contest_ensure_organiser
 from judging.enums import ConflictReviewDecision, ConflictState, ReviewStatus, RoundStatus
 from judging.models import Assignment, Conflict, Juror, Review, Round
-from judging.reminders import assignment_reassign
-from judging.selectors import entry_universities
-from judging.services import assignment_remove
+from judging.selectors.jury import entry_universities
+from judging.services.assignments import assignment_remove
+from judging.services.reminders import assignment_reassign
 
 #: The longest entry code a declaration keeps; longer text is refused before anything is looked up.
 MAX_CODE_LENGTH = Conflict._meta.get_field("code").max_length or 20
@@ -253,7 +253,7 @@ def conflict_resolve(
     """Act on a pending declaration in one step: withdraw what it touches, give it to other jurors, decide on reviews.
 
     Each assignment it touches in a round that is not closed is moved to the least loaded juror of the
-    round who may take it (:func:`judging.reminders.assignment_reassign`: conflicts, limits, never a
+    round who may take it (:func:`judging.services.reminders.assignment_reassign`: conflicts, limits, never a
     juror twice), or only withdrawn when nobody may. A submitted review it touches is ``kept`` (with
     its assignment) or ``set aside`` (it stops counting anywhere and its entry goes to another juror);
     either needs a reason, which is recorded.

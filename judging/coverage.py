@@ -35,7 +35,7 @@ from contest.models import Contest, Entry
 from judging.assignment import assignment_fill, conflicting_pairs
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, Juror, Review, Round, RoundEntry, RoundJuror
-from judging.selectors import entries_without_round
+from judging.selectors.rounds import entries_without_round
 
 logger = logging.getLogger(__name__)
 

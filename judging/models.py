@@ -343,7 +343,7 @@ class RoundJuror(models.Model):
 
 
 class Assignment(models.Model):
-    """A juror is to review an entry in a round."""
+    """A juror is to review an entry in a round; its ``contest`` (the round's) is what permissions ask of it."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments")
     juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="assignments")
@@ -366,6 +366,10 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.round} · {self.juror} · {self.entry}"
 
+    @property
+    def contest(self) -> Contest:
+        return self.round.contest
+
 
 class AssignmentRemoval(models.Model):
     """An assignment an organiser removed by hand: the automatic assignment never puts it back."""
@@ -381,16 +385,14 @@ class AssignmentRemoval(models.Model):
     class Meta:
         verbose_name = _("removed assignment")
         verbose_name_plural = _("removed assignments")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "juror", "entry"], name="assignment_removal_unique"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["round", "juror", "entry"], name="assignment_removal_unique")]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.juror} · {self.entry}"
 
 
 class Review(models.Model):
-    """One juror's review of one entry in one round: a score per criterion and a comment."""
+    """One juror's review of one entry in one round: a score per criterion and a comment; in the round's contest."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reviews")
     # A juror who has reviewed stays; RESTRICT still lets the whole contest be deleted.
@@ -433,6 +435,10 @@ class Review(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ReviewStatus.SUBMITTED
+
+    @property
+    def contest(self) -> Contest:
+        return self.round.contest
 
 
 class Score(models.Model):

@@ -179,7 +179,7 @@ def ranking_figures(
     review_entry[review_index] = entry
     review_juror = np.zeros(len(review_ids), dtype=np.int64)
     review_juror[review_index] = juror
-    # A review without a score for every criterion has no total (as in judging.selectors.review_total).
+    # A review without a score for every criterion has no total (as in judging.selectors.reviews.review_total).
     complete = ~np.isnan(scores).any(axis=1) if criteria else np.zeros(len(review_ids), dtype=bool)
     scores, review_entry, review_juror = scores[complete], review_entry[complete], review_juror[complete]
     total = 100 * ((scores / scales) @ weights) / weights.sum() if criteria else np.zeros(0)

@@ -1,15 +1,18 @@
-"""What judging does when something happens in the apps below it: they send signals, judging listens."""
+"""What judging does when something happens elsewhere: the apps below it and allauth send signals, judging listens."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.account.signals import password_reset
 from django.dispatch import receiver
 
 from config.enqueue import enqueue_on_commit
 from contest.models import Entry
 from contest.signals import entries_status_changed
+from judging.models import Juror
 
 
 @receiver(entries_status_changed, dispatch_uid="judging.entries_rounds_follow")
@@ -18,3 +21,12 @@ def entries_rounds_follow_on_commit(*, sender: type[Entry], entry_ids: Sequence[
     ids = sorted(entry_ids)
     if ids:
         enqueue_on_commit("judging.entries_rounds_follow", entry_ids=ids)
+
+
+@receiver(password_reset, dispatch_uid="judging.juror_email_verified_on_password_reset")
+def juror_email_verify_on_password_reset(*, user: Any, **kwargs: Any) -> None:
+    """Mark a juror's e-mail verified once they set a password through a link sent to it (the invitation)."""
+    # Following the link proves the juror reads that mailbox; without this, their first login
+    # would stop at a second, needless e-mail confirmation.
+    if Juror.objects.filter(user=user).exists():
+        EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)

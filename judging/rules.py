@@ -1,4 +1,8 @@
-"""Who may do what in judging: named predicates composed with django-rules."""
+"""Who may do what in judging: named predicates composed with django-rules.
+
+``is_organiser`` is the contest's own: a round, juror, assignment or review names its contest, as a contest
+object does.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,8 @@ from typing import Any
 
 import rules
 
-from contest.enums import Role
-from contest.models import Contest, Entry
-from contest.rules import has_contest_role
+from contest.models import Entry
+from contest.rules import is_organiser
 from judging.models import Assignment, Review, Round
 
 
@@ -16,21 +19,6 @@ def _round_of(obj: Any) -> Round | None:
     if isinstance(obj, Round):
         return obj
     return getattr(obj, "round", None)
-
-
-def _contest_of(obj: Any) -> Contest | None:
-    if isinstance(obj, Contest):
-        return obj
-    contest = getattr(obj, "contest", None)
-    if contest is None and (round := _round_of(obj)) is not None:
-        contest = round.contest
-    return contest
-
-
-@rules.predicate
-def is_organiser(user: Any, obj: Any) -> bool:
-    """An organiser of the contest of a contest, round, juror, assignment or review."""
-    return has_contest_role(user, _contest_of(obj), Role.ORGANISER)
 
 
 @rules.predicate

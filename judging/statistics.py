@@ -1,7 +1,7 @@
 """Scores and winners per platform: how the entries built with each platform fared.
 
 An entry's score in a round is the mean ``T`` of its submitted reviews there (``T = 100 · Σ w·s/M / Σ w``,
-as :func:`judging.selectors.review_total`); a platform's figures are over the submitted entries tagged
+as :func:`judging.selectors.reviews.review_total`); a platform's figures are over the submitted entries tagged
 with it that have at least one submitted review in the round: how many, the mean of their scores, the
 lowest and the highest. Drafts of reviews never count. The database computes it all in one query, so
 neither time in Python nor memory grows with the number of reviews.

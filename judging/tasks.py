@@ -15,11 +15,11 @@ from django.db import OperationalError
 from contest.mail import mail_task
 from contest.models import CoAuthor
 from judging.coverage import entries_rounds_follow as rounds_follow
-from judging.invitations import juror_invitation_send
 from judging.models import Juror, Results, Round
-from judging.publication import results_publish, results_publish_due
-from judging.reminders import juror_reminder_send, jurors_remind_due
-from judging.result_mail import coauthor_result_email_send, result_email_send
+from judging.services.invitations import juror_invitation_send
+from judging.services.publication import results_publish, results_publish_due
+from judging.services.reminders import juror_reminder_send, jurors_remind_due
+from judging.services.result_mail import coauthor_result_email_send, result_email_send
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,9 @@ from typing import Any
 from contest.models import Contest, ParticipantProfile
 from judging.assignment import assignment_run
 from judging.models import Criterion, Juror, Round
-from judging.services import juror_add, round_create, round_open, rubric_criterion_save
+from judging.services.jury import juror_add
+from judging.services.rounds import round_create, round_open
+from judging.services.rubric import rubric_criterion_save
 
 SEED = 2025
 #: The three demo jurors come from three universities, so each entry has at least two without a conflict.

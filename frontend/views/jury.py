@@ -27,19 +27,12 @@ from contest.models import Contest, Nomination, Platform
 from frontend.context_processors import panels_of
 from frontend.http import AuthenticatedHttpRequest
 from judging.models import Assignment, Criterion, Review, Round
-from judging.selectors import (
-    Narrowing,
-    entry_for_jury,
-    get_assignment_for_panel,
-    get_round_for_juror,
-    juror_worklist,
-    own_review,
-    rounds_of_juror,
-    rubric_criteria,
-    worklist_place,
-)
+from judging.selectors.panel import entry_for_jury, get_assignment_for_panel, get_round_for_juror, rounds_of_juror
+from judging.selectors.reviews import own_review
+from judging.selectors.rubric import rubric_criteria
+from judging.selectors.worklist import Narrowing, juror_worklist, worklist_place
 from judging.serializers import NO_REVIEW, REVIEW_STATES
-from judging.services import review_save_draft, review_submit
+from judging.services.reviews import review_save_draft, review_submit
 from media_pipeline.enums import MediaKind
 from media_pipeline.selectors import asset_preview
 

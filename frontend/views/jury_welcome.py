@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods
 
 from frontend.forms_jury import ConflictForm
 from frontend.http import AuthenticatedHttpRequest
-from judging.invitations import jurors_accept, seats_of
 from judging.models import Juror
-from judging.selectors import rounds_of_juror, rubric_of
+from judging.selectors.panel import rounds_of_juror
+from judging.selectors.rubric import rubric_of
+from judging.services.invitations import jurors_accept, seats_of
 
 
 def _seat_of(request: AuthenticatedHttpRequest, slug: str) -> Juror:

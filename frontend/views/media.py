@@ -18,7 +18,7 @@ from django.http.response import HttpResponseBase
 from blog.selectors import get_public_rendition
 from contest.selectors import get_entry_for_author
 from frontend.http import AuthenticatedHttpRequest
-from judging.selectors import JURY_RENDITIONS, get_entry_for_jury_media
+from judging.selectors.media import JURY_RENDITIONS, get_entry_for_jury_media
 from media_pipeline import files
 from media_pipeline.models import Rendition
 from media_pipeline.reasons import reason_text

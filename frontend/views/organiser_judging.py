@@ -38,27 +38,17 @@ from judging.assignment import Infeasible, assignment_run
 from judging.coverage import UnjudgedEntries
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, Criterion, CriterionLevel, Juror, Round, Rubric
-from judging.selectors import (
+from judging.selectors.rounds import (
     entries_without_round,
     get_round_for_organiser,
     round_entries_short,
     round_loads,
     rounds_of,
-    rubric_of,
 )
-from judging.services import (
-    assignment_add,
-    assignment_preview,
-    assignment_remove,
-    round_close,
-    round_configure,
-    round_create,
-    round_open,
-    round_shortlist,
-    rubric_criterion_delete,
-    rubric_criterion_save,
-    rubric_ensure_editable,
-)
+from judging.selectors.rubric import rubric_of
+from judging.services.assignments import assignment_add, assignment_preview, assignment_remove
+from judging.services.rounds import round_close, round_configure, round_create, round_open, round_shortlist
+from judging.services.rubric import rubric_criterion_delete, rubric_criterion_save, rubric_ensure_editable
 from judging.shortlist import round_standings, shortlist_top
 
 

@@ -25,15 +25,14 @@ from frontend.forms_jury import ConflictForm, ConflictResolveForm, JurorInviteFo
 from frontend.http import AuthenticatedHttpRequest
 from frontend.views.spreadsheet_import import SpreadsheetImport
 from judging.conflicts import conflict_resolve, conflicts_pending
-from judging.invitations import (
+from judging.models import Conflict, Juror
+from judging.selectors.jury import jurors_who_entered
+from judging.services.invitations import (
     juror_has_accepted,
     juror_invitation_resend,
     jury_of,
 )
-from judging.jury_invite import juror_invite
-from judging.models import Conflict, Juror
-from judging.selectors import jurors_who_entered
-from judging.services import juror_update
+from judging.services.jury import juror_invite, juror_update
 
 PENDING_KEY = "baige_pending_jury_import"
 

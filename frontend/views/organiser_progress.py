@@ -1,7 +1,7 @@
 """The organiser's view of a round's judging: progress per juror and per entry, reminders, reassignment.
 
 Every page loads the round through :func:`_round_for_organiser`, which refuses anyone who may not manage
-the contest's judging; every change goes through one service of :mod:`judging.reminders`.
+the contest's judging; every change goes through one service of :mod:`judging.services.reminders`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from judging.conflicts import conflicts_pending
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Juror, Review, Round
 from judging.progress import jurors_progress, round_progress
-from judging.reminders import Reminders, assignment_reassign, jurors_remind
-from judging.selectors import entries_without_round, get_round_for_organiser
+from judging.selectors.rounds import entries_without_round, get_round_for_organiser
+from judging.services.reminders import Reminders, assignment_reassign, jurors_remind
 
 
 def _juror_of_round(round: Round, juror_id: int) -> Juror:

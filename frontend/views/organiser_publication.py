@@ -22,8 +22,8 @@ from config.exceptions import BaigeError
 from frontend.forms_publication import PublishForm
 from frontend.http import AuthenticatedHttpRequest
 from judging.models import Results, Round
-from judging.publication import PublishPreview, results_publish, results_publish_preview
-from judging.selectors import entries_without_round, get_round_for_organiser
+from judging.selectors.rounds import entries_without_round, get_round_for_organiser
+from judging.services.publication import PublishPreview, results_publish, results_publish_preview
 
 
 def _page(

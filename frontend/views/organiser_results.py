@@ -1,7 +1,7 @@
 """The organiser's results of a round: every ranking side by side, the jury's agreement, finalising, awards.
 
 One loader refuses anyone who may not manage the contest's judging (404 for a round the contest does
-not have); every change goes through one service of :mod:`judging.results`, whose refusals are shown
+not have); every change goes through one service of :mod:`judging.services.results`, whose refusals are shown
 on the page as they are. The page reads the same few queries whatever the size of the round: the
 ranking, the agreement and the histogram each read the round's scores once.
 """
@@ -25,7 +25,8 @@ from judging.agreement import round_agreement
 from judging.enums import RankingMethod, RoundStatus, TieBreaker
 from judging.models import Award, Results, Round
 from judging.ranking import METHODS, RankingRow, RoundRanking, round_ranking
-from judging.results import (
+from judging.selectors.rounds import entries_without_round, get_round_for_organiser
+from judging.services.results import (
     BIN_WIDTH,
     NominationHistogram,
     award_add,
@@ -35,7 +36,6 @@ from judging.results import (
     round_ranking_configure,
     round_results,
 )
-from judging.selectors import entries_without_round, get_round_for_organiser
 
 # The histogram's geometry, in SVG units: ten bars over 0–100, the count above each, the bins below.
 CHART_WIDTH = 440

@@ -7,7 +7,7 @@ from django.db import migrations
 def drop_own_entry_assignments(apps, schema_editor):
     """Withdraw every assignment of a juror to an entry they wrote or co-wrote that has no review yet.
 
-    The same rule as ``judging.selectors.entrant_pairs``: the juror's account is the author's, or one of the
+    The same rule as ``judging.selectors.jury.entrant_pairs``: the juror's account is the author's, or one of the
     juror's e-mail addresses (their account's, or any allauth keeps) is the author's or a co-author's, case
     aside. Assignments with a review are left for the organisers, who see such jurors on the jury page.
     """

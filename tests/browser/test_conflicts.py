@@ -5,7 +5,8 @@ import re
 import pytest
 
 from judging.models import Assignment, Conflict, Review
-from judging.services import assignment_add, review_submit
+from judging.services.assignments import assignment_add
+from judging.services.reviews import review_submit
 from tests.factories import UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

@@ -12,9 +12,9 @@ from blog.models import Post
 from contest.enums import Role
 from judging.enums import RoundStatus
 from judging.models import Assignment, Results
-from judging.publication import results_publish
-from judging.results import results_finalise
-from judging.services import review_submit
+from judging.services.publication import results_publish
+from judging.services.results import results_finalise
+from judging.services.reviews import review_submit
 from tests.factories import ContestRoleFactory, EntryFactory, ProfileFactory, UniversityFactory, UserFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 from tests.media_pipeline.helpers import corpus_file, processed

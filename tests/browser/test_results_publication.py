@@ -11,7 +11,7 @@ from django.utils import timezone
 from contest.enums import Role
 from judging.enums import RoundStatus
 from judging.models import Assignment, Results
-from judging.services import review_submit
+from judging.services.reviews import review_submit
 from tests.factories import ContestRoleFactory, ProfileFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 from tests.media_pipeline.helpers import processed

@@ -15,7 +15,7 @@ from exchange.exports import EXPORTERS, ExportRefused, export_file_name, export_
 from exchange.sheet_writers import export_csv_lines, export_write_xlsx
 from judging.enums import AssignmentOrigin
 from judging.models import Assignment, Criterion
-from judging.services import review_save_draft, review_submit
+from judging.services.reviews import review_save_draft, review_submit
 from tests.factories import ContestFactory, ContestRoleFactory, NominationFactory, ProfileFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

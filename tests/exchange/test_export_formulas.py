@@ -14,7 +14,7 @@ from contest.models import Entry
 from exchange.exports import EXPORTERS, export_table
 from exchange.sheet_writers import Table, export_csv_lines, export_write_xlsx
 from judging.models import Assignment
-from judging.services import review_submit
+from judging.services.reviews import review_submit
 from tests.factories import NominationFactory, PlatformFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

@@ -19,8 +19,8 @@ from contest.models import Contest
 from exchange.exports import EXPORTERS, export_table
 from exchange.sheet_writers import export_csv_lines
 from judging.models import Assignment
-from judging.results import SpecialAwardData, results_finalise
-from judging.services import review_submit
+from judging.services.results import SpecialAwardData, results_finalise
+from judging.services.reviews import review_submit
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 from tests.judging.test_results import FINALISED, JURY_CHOICE, judged_round
 

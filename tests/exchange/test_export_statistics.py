@@ -13,8 +13,9 @@ from contest.models import Entry
 from exchange.exports import EXPORTERS, export_table
 from exchange.sheet_writers import export_csv_lines, export_json_pieces, export_write_xlsx
 from judging.models import Assignment, Round
-from judging.results import SpecialAwardData, results_finalise
-from judging.services import review_save_draft, review_submit, round_close
+from judging.services.results import SpecialAwardData, results_finalise
+from judging.services.reviews import review_save_draft, review_submit
+from judging.services.rounds import round_close
 from judging.statistics import platform_scores, platform_winners
 from media_pipeline.enums import AssetStatus
 from tests.contest.test_statistics import statistics_contest

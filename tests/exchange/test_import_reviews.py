@@ -14,7 +14,7 @@ from exchange.reviews_import import reviews_import
 from exchange.sheets import LineError
 from judging.enums import AssignmentOrigin, ReviewChangeKind, ReviewStatus, RoundStatus
 from judging.models import Assignment, Review, ReviewChange, Rubric
-from judging.services import review_save_draft
+from judging.services.reviews import review_save_draft
 from tests.factories import ContestFactory, ContestRoleFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

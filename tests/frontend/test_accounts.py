@@ -309,8 +309,8 @@ def test_login_message_when_logged_in_greets_the_full_name(client, db):
 
 
 def test_juror_invitation_email_when_sent_greets_the_full_name(contest):
-    from judging.invitations import juror_invitation_send
     from judging.models import Juror
+    from judging.services.invitations import juror_invitation_send
 
     profile = ProfileFactory(full_name="Aigerim Seitkali", user__username="aigerim.test", user__email="a.s@example.kz")
     user = profile.user

@@ -14,7 +14,7 @@ from contest.enums import Role
 from contest.models import CoAuthor
 from judging.enums import ReviewChangeKind, ReviewStatus, RoundStatus
 from judging.models import Assignment, CriterionLevel, Review, ReviewChange, Score
-from judging.services import review_save_draft, review_submit
+from judging.services.reviews import review_save_draft, review_submit
 from media_pipeline.enums import AssetStatus, MediaKind, RenditionKind
 from media_pipeline.models import MediaAsset, Rendition
 from tests.factories import (

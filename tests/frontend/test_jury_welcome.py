@@ -10,7 +10,8 @@ from django.utils import translation
 from contest.enums import Role
 from judging.enums import RoundStatus
 from judging.models import Assignment, Conflict, Juror
-from judging.services import assignment_add, review_submit
+from judging.services.assignments import assignment_add
+from judging.services.reviews import review_submit
 from tests.factories import ContestFactory, ContestRoleFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from judging.models import Conflict
-from judging.services import assignment_add, review_submit
+from judging.services.assignments import assignment_add
+from judging.services.reviews import review_submit
 from tests.factories import ContestFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

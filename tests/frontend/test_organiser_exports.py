@@ -12,7 +12,7 @@ from contest.enums import Role
 from contest.models import Entry
 from judging.enums import AssignmentOrigin
 from judging.models import Assignment
-from judging.services import review_submit
+from judging.services.reviews import review_submit
 from tests.factories import ContestFactory, ContestRoleFactory, UserFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

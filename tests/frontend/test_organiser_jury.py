@@ -12,7 +12,7 @@ from django.utils import translation
 from contest.enums import Role
 from contest.models import ContestRole, ParticipantProfile
 from judging.models import Assignment, Conflict, Juror
-from judging.services import assignment_add
+from judging.services.assignments import assignment_add
 from monitoring.models import TaskFailure
 from tests.factories import ContestFactory, ContestRoleFactory, ProfileFactory, UniversityFactory, UserFactory
 from tests.judging import entry_from, juror_in, round_of
@@ -656,7 +656,7 @@ def test_invite_existing_account_keeps_it_and_seats_them(
 def pending(contest, organiser, seated, knu):  # type: ignore[no-untyped-def]
     """In a blind open round, Dana (seated) has submitted a review of a KNU entry, then declared KNU."""
     from judging.conflicts import conflict_declare
-    from judging.services import review_submit
+    from judging.services.reviews import review_submit
     from tests.judging import criteria_for
 
     contest.universities.add(knu)

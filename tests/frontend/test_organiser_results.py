@@ -10,8 +10,8 @@ from contest.models import Entry
 from judging.enums import RoundStatus
 from judging.models import Assignment, Award, AwardChange, Criterion, Results, Round, RoundEntry
 from judging.ranking import round_ranking
-from judging.results import results_finalise
-from judging.services import review_submit
+from judging.services.results import results_finalise
+from judging.services.reviews import review_submit
 from tests.factories import ContestFactory, ContestRoleFactory, UserFactory
 from tests.judging import entry_from, juror_in, round_of
 from tests.judging.test_publication import finalised_round

@@ -9,7 +9,7 @@ from contest.enums import EntryStatus, Role
 from contest.models import Contest, Entry
 from judging.enums import AssignmentOrigin, ReviewStatus, RoundStatus
 from judging.models import Assignment, Conflict, Criterion, Review, Round, RoundEntry, RoundJuror, Score
-from judging.services import assignment_preview
+from judging.services.assignments import assignment_preview
 from tests.factories import ContestFactory, ContestRoleFactory, EntryFactory, UniversityFactory, UserFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

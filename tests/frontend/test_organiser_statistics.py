@@ -10,8 +10,9 @@ from django.utils import translation
 
 from contest.enums import Role
 from judging.models import Assignment
-from judging.results import results_finalise
-from judging.services import review_submit, round_close
+from judging.services.results import results_finalise
+from judging.services.reviews import review_submit
+from judging.services.rounds import round_close
 from tests.contest.test_statistics import entry_by, statistics_contest
 from tests.factories import (
     ContestFactory,

@@ -22,7 +22,7 @@ from judging.agreement import (
 )
 from judging.enums import ReviewStatus
 from judging.models import Assignment, Criterion, Juror, Review, Round, Score
-from judging.services import review_save_draft, review_submit
+from judging.services.reviews import review_save_draft, review_submit
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 
 W = AgreementStatistic.KENDALL_W

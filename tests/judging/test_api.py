@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from contest.models import CoAuthor
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Review, Score
-from judging.services import review_save_draft, review_submit
+from judging.services.reviews import review_save_draft, review_submit
 from media_pipeline.enums import AssetStatus
 from media_pipeline.models import Rendition
 from tests.factories import ContestFactory, MediaAssetFactory, UniversityFactory

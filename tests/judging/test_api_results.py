@@ -10,7 +10,7 @@ from rest_framework import serializers
 from blog.models import Post
 from contest.enums import Role
 from judging.models import Award
-from judging.publication import results_publish
+from judging.services.publication import results_publish
 from tests.factories import ContestRoleFactory
 from tests.judging.test_publication import NOW, finalised_round
 

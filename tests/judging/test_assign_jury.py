@@ -10,8 +10,9 @@ from config.exceptions import NotAllowed
 from judging.assignment import Infeasible, assignment_run
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, AssignmentRemoval, Conflict, Review, Round
-from judging.selectors import entry_universities
-from judging.services import assignment_add, assignment_remove, review_save_draft
+from judging.selectors.jury import entry_universities
+from judging.services.assignments import assignment_add, assignment_remove
+from judging.services.reviews import review_save_draft
 from tests.factories import PlatformFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

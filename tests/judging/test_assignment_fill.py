@@ -10,7 +10,7 @@ from config.exceptions import BaigeError, NotAllowed
 from judging.assignment import assignment_fill, conflicting_pairs
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, AssignmentRemoval, Conflict, RoundEntry
-from judging.selectors import juror_conflict_reason
+from judging.selectors.jury import juror_conflict_reason
 from tests.factories import UniversityFactory
 from tests.judging import entry_from, juror_in, round_of
 

@@ -9,8 +9,8 @@ from judging.conflicts import conflict_declare, conflict_resolve, conflicts_decl
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, AssignmentRemoval, Conflict, Review
 from judging.ranking import round_ranking
-from judging.selectors import juror_conflict_reason
-from judging.services import review_save_draft, review_submit
+from judging.selectors.jury import juror_conflict_reason
+from judging.services.reviews import review_save_draft, review_submit
 from tests.factories import ContestFactory, ContestRoleFactory, ProfileFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

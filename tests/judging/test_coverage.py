@@ -19,18 +19,13 @@ from judging.coverage import UnjudgedEntries
 from judging.enums import AssignmentOrigin, ReviewStatus, RoundStatus
 from judging.models import Assignment, Review, Round, RoundEntry
 from judging.progress import jurors_progress
-from judging.publication import results_publish
-from judging.results import results_finalise
-from judging.selectors import entries_without_round, round_entries_short, rounds_of_juror
-from judging.services import (
-    assignment_add,
-    review_save_draft,
-    review_submit,
-    round_close,
-    round_create,
-    round_open,
-    round_shortlist,
-)
+from judging.selectors.panel import rounds_of_juror
+from judging.selectors.rounds import entries_without_round, round_entries_short
+from judging.services.assignments import assignment_add
+from judging.services.publication import results_publish
+from judging.services.results import results_finalise
+from judging.services.reviews import review_save_draft, review_submit
+from judging.services.rounds import round_close, round_create, round_open, round_shortlist
 from judging.tasks import entries_rounds_follow
 from tests.factories import EntryFactory, NominationFactory, PlatformFactory, ProfileFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of

@@ -18,9 +18,10 @@ from exchange.reviews_import import reviews_import
 from judging.assignment import assignment_run
 from judging.enums import AssignmentOrigin, RoundStatus
 from judging.models import Assignment, Review
-from judging.reminders import assignment_reassign
-from judging.selectors import entrant_pairs, juror_conflict_reason, juror_is_entrant, jurors_who_entered
-from judging.services import assignment_add, review_save_draft, review_submit
+from judging.selectors.jury import entrant_pairs, juror_conflict_reason, juror_is_entrant, jurors_who_entered
+from judging.services.assignments import assignment_add
+from judging.services.reminders import assignment_reassign
+from judging.services.reviews import review_save_draft, review_submit
 from tests.factories import ContestRoleFactory, EntryFactory, ProfileFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

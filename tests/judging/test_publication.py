@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -17,12 +18,12 @@ from django.utils.translation import gettext
 from blog.models import Post, PostStatus
 from config.exceptions import BaigeError, NotAllowed
 from contest.enums import Role
-from contest.models import CoAuthor, Contest, Entry, Nomination, Platform
+from contest.models import CoAuthor, Contest, ContestRole, Entry, Nomination, Platform
 from judging.enums import RoundStatus
 from judging.models import Award, Results, Round
-from judging.publication import results_publish, results_publish_due, results_publish_preview
-from judging.result_mail import post_link
-from judging.results import award_change
+from judging.services.publication import results_publish, results_publish_due, results_publish_preview
+from judging.services.result_mail import post_link
+from judging.services.results import award_change
 from media_pipeline.enums import MediaKind
 from tests.factories import (
     ContestFactory,
@@ -286,6 +287,15 @@ def test_results_publish_by_an_organiser(finalised, organiser):
 
     assert len(report.created) == 3
     assert Post.objects.filter(status=PostStatus.PUBLISHED).count() == 3
+
+
+def test_results_publish_by_an_organiser_checks_them_once_for_every_post(finalised, organiser):
+    roles = ContestRole._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        report = results_publish(actor=organiser, results=finalised.results)
+
+    assert len(report.created) == 3
+    assert sum(roles in query["sql"] for query in queries.captured_queries) == 1
 
 
 # --- Publishing is deliberate: not while submissions are open, early only when confirmed ------------

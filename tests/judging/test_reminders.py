@@ -12,7 +12,7 @@ from contest.enums import Role
 from contest.services import contest_format_time
 from judging.enums import AssignmentOrigin, ReviewStatus, RoundStatus
 from judging.models import Assignment, AssignmentRemoval, Conflict, JurorReminder, Review, Round
-from judging.reminders import assignment_reassign, jurors_remind, jurors_remind_due
+from judging.services.reminders import assignment_reassign, jurors_remind, jurors_remind_due
 from judging.tasks import remind_jurors_daily
 from tests.factories import ContestFactory, ContestRoleFactory, UniversityFactory
 from tests.judging import entry_from, juror_in, round_of

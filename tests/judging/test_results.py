@@ -20,7 +20,7 @@ from contest.models import Contest, Entry, Nomination
 from judging.enums import RoundStatus
 from judging.models import Assignment, Award, AwardChange, Criterion, Results, Round
 from judging.ranking import round_ranking
-from judging.results import (
+from judging.services.results import (
     ResultsRefused,
     SpecialAwardData,
     award_add,
@@ -30,7 +30,8 @@ from judging.results import (
     round_ranking_configure,
     round_results,
 )
-from judging.services import review_submit, round_close
+from judging.services.reviews import review_submit
+from judging.services.rounds import round_close
 from tests.factories import ContestRoleFactory, NominationFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

@@ -13,7 +13,7 @@ from exchange.definitions import contest_definition_load, definition_parse
 from exchange.definitions.files import definition_read
 from judging.enums import RoundStatus
 from judging.models import Assignment, Round, RoundEntry, RoundJuror
-from judging.services import round_shortlist
+from judging.services.rounds import round_shortlist
 from tests.factories import ContestRoleFactory, UniversityFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 

@@ -23,23 +23,21 @@ from judging.models import (
     Rubric,
     Score,
 )
-from judging.selectors import juror_progress, review_total, round_loads
-from judging.services import (
+from judging.selectors.reviews import review_total
+from judging.selectors.rounds import round_loads
+from judging.selectors.worklist import juror_progress
+from judging.services.assignments import assignment_add, assignment_remove
+from judging.services.jury import juror_add, juror_seat, juror_update
+from judging.services.reviews import review_save_draft, review_submit
+from judging.services.rounds import (
     RoundNotOpen,
-    assignment_add,
-    assignment_remove,
-    juror_add,
-    juror_update,
-    review_save_draft,
-    review_submit,
     round_close,
     round_create,
     round_entries_set,
     round_open,
     round_shortlist,
-    rubric_criterion_delete,
-    rubric_criterion_save,
 )
+from judging.services.rubric import rubric_criterion_delete, rubric_criterion_save
 from tests.factories import EntryFactory, ProfileFactory, UniversityFactory, UserFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 
@@ -191,6 +189,26 @@ def test_juror_add_when_already_on_the_jury_or_language_unknown_is_refused(conte
     assert str(twice.value) == "dana@example.org is already on this contest's jury."
     assert str(language.value) == "Unknown language: de"
     assert Juror.objects.count() == 1
+
+
+def test_juror_seat_creates_then_updates_then_leaves_the_seat_unchanged(contest, unis):
+    user = UserFactory()
+
+    seats = [
+        juror_seat(contest=contest, user=user, university=unis[0], languages=["kk"], max_load=None),
+        juror_seat(contest=contest, user=user, university=unis[1], languages=["kk", "ru"], max_load=5),
+        juror_seat(contest=contest, user=user, university=unis[1], languages=["kk", "ru"], max_load=5),
+    ]
+
+    assert [action for _juror, action in seats] == ["create", "update", "unchanged"]
+    stored = Juror.objects.get(contest=contest, user=user)
+    assert (stored.pk, stored.university, stored.languages, stored.max_load) == (
+        seats[0][0].pk,
+        unis[1],
+        ["kk", "ru"],
+        5,
+    )
+    assert ContestRole.objects.filter(contest=contest, user=user, role=Role.JUROR).count() == 1
 
 
 def test_juror_update_changes_the_limit_and_refuses_other_fields(contest, organiser):

@@ -9,8 +9,8 @@ from contest.statistics import participant_columns, platform_table
 from judging.assignment import assignment_run
 from judging.enums import RoundStatus
 from judging.models import Assignment
-from judging.publication import entry_universities_named
-from judging.selectors import entry_universities, juror_conflict_reason
+from judging.selectors.jury import entry_universities, juror_conflict_reason
+from judging.services.publication import entry_universities_named
 from tests.factories import EntryFactory, ProfileFactory, UniversityFactory
 from tests.judging import juror_in, round_of
 

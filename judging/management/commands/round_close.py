@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import BaigeError
 from judging.coverage import UnjudgedEntries
 from judging.management.round_lookup import round_by_number
-from judging.services import round_close
+from judging.services.rounds import round_close
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from django.utils.translation import ngettext
 from config.exceptions import BaigeError
 from judging.management.round_lookup import round_by_number
 from judging.models import Assignment, RoundEntry, RoundJuror
-from judging.selectors import round_entries_short
-from judging.services import round_open
+from judging.selectors.rounds import round_entries_short
+from judging.services.rounds import round_open
 
 
 class Command(BaseCommand):

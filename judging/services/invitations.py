@@ -69,7 +69,7 @@ def juror_invitation_queue(*, juror: Juror) -> None:
 
 def juror_invitation_resend(*, actor: Actor, juror: Juror) -> None:
     """Send a juror's invitation again, with a fresh link (an earlier unused link keeps working until used)."""
-    if not actor.has_perm("contest.manage_contest", juror.contest):
+    if not actor.has_perm("judging.manage_judging", juror):
         raise NotAllowed(_("Only the contest's organisers can invite jurors."))
     juror_invitation_queue(juror=juror)
 

@@ -10,7 +10,7 @@ Names and universities reach the blog only when the entry's author consented to 
 (``Entry.consent_to_publish``); the blog's database refuses them otherwise.
 
 Participants are told their result once, after the first publication: one e-mail per author and one per
-co-author's e-mail address (:mod:`judging.result_mail`), queued when the publication commits.
+co-author's e-mail address (:mod:`judging.services.result_mail`), queued when the publication commits.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from blog.models import Post, PostStatus
-from blog.services import TEXT_LANGUAGES, post_publish, post_unpublish, post_upsert
+from blog.services import TEXT_LANGUAGES, post_publish, post_unpublish, post_upsert, posts_ensure_may_publish
 from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError
 from contest.enums import EntryStatus
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
-from contest.services import Actor, contest_ensure_organiser, contest_format_time
+from contest.services import Actor, contest_format_time
 from judging.coverage import unjudged_ensure_confirmed
 from judging.models import Award, Results, Round
 
@@ -181,12 +181,6 @@ def results_awards(results: Results) -> QuerySet[Award]:
     )
 
 
-def _ensure_may_publish(actor: Actor | None, results: Results) -> None:
-    """Baige itself (no actor) or the contest's organisers."""
-    if actor is not None:
-        contest_ensure_organiser(actor, results.round.contest)
-
-
 def results_publish_refusal(results: Results, *, now: datetime) -> str | None:
     """Why the results cannot be published at ``now`` whatever the organiser confirms, or ``None``."""
     contest = results.round.contest
@@ -241,7 +235,8 @@ def results_publish(
     """
     now = now or timezone.now()
     results = Results.objects.select_related("round__contest").get(pk=results.pk)
-    _ensure_may_publish(actor, results)
+    # Checked once here: the blog's writes below are told so, instead of checking again for every post.
+    posts_ensure_may_publish(actor, results.round.contest)
     # The lock makes concurrent publishers of the same results take turns.
     results = Results.objects.select_for_update().select_related("round__contest").get(pk=results.pk)
     if results.finalised_at is None:
@@ -267,12 +262,12 @@ def results_publish(
         if post is not None and _post_says(post, fields):
             report.unchanged.append(post)
             continue
-        post, created = post_upsert(actor=actor, contest=contest, key=key, **fields)
-        post = post_publish(actor=actor, post=post, now=now)
+        post, created = post_upsert(actor=actor, contest=contest, key=key, actor_checked=True, **fields)
+        post = post_publish(actor=actor, post=post, now=now, actor_checked=True)
         (report.created if created else report.updated).append(post)
     for key, post in sorted(existing.items()):
         if key not in keys and post.status == PostStatus.PUBLISHED:
-            report.unpublished.append(post_unpublish(actor=actor, post=post))
+            report.unpublished.append(post_unpublish(actor=actor, post=post, actor_checked=True))
     update = ["published_at"]
     results.published_at = now
     if results.participants_notified_at is None:

@@ -24,7 +24,7 @@ from contest.enums import EntryStatus
 from contest.mail import mail_person, person_language
 from contest.models import CoAuthor, Entry
 from judging.models import Results, Round
-from judging.publication import award_name, award_post_key, results_awards
+from judging.services.publication import award_name, award_post_key, results_awards
 
 logger = logging.getLogger(__name__)
 

@@ -28,8 +28,8 @@ from contest.services import Actor, contest_ensure_organiser, contest_format_tim
 from judging.enums import ReviewStatus, RoundStatus
 from judging.models import Assignment, Conflict, Juror, JurorReminder, Review, Round, RoundJuror
 from judging.progress import unfinished_jurors
-from judging.selectors import entrant_pairs, entry_universities
-from judging.services import assignment_add, assignment_remove
+from judging.selectors.jury import entrant_pairs, entry_universities
+from judging.services.assignments import assignment_add, assignment_remove
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ class _Candidate:
 
 
 def _conflicts(candidates: Sequence[_Candidate], entries: Sequence[Entry]) -> set[tuple[int, int]]:
-    """(juror id, entry id) pairs with a conflict of interest, as :func:`judging.selectors.juror_conflict_reason`."""
+    """(juror id, entry id) pairs in conflict of interest, as :func:`~judging.selectors.jury.juror_conflict_reason`."""
     universities = entry_universities([entry.pk for entry in entries])
     declared = Conflict.objects.filter(juror_id__in=[c.juror.pk for c in candidates]).values_list(
         "juror_id", "entry_id", "university_id"
@@ -267,7 +267,7 @@ def assignment_reassign(
 
     Without ``entries``, every entry of the juror without a submitted review moves. The juror's
     drafts of them are discarded. Each move follows the rules of
-    :func:`~judging.services.assignment_remove` and :func:`~judging.services.assignment_add`
+    :func:`~judging.services.assignments.assignment_remove` and :func:`~judging.services.assignments.assignment_add`
     (membership, conflicts, limits, never a juror twice on an entry); all move or none, and a
     refusal names every entry that cannot move and why. Submitted reviews never move.
     """
