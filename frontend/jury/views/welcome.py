@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from frontend.forms_jury import ConflictForm
 from frontend.http import AuthenticatedHttpRequest
+from frontend.jury.forms import ConflictForm
 from judging.invitations import jurors_accept, seats_of
 from judging.models import Juror
 from judging.selectors import rounds_of_juror, rubric_of

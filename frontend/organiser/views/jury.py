@@ -3,7 +3,7 @@
 Every page loads the contest (and juror) through one loader that refuses anyone who may not manage
 the contest; every change goes through one service, whose refusals are shown as they are. The bulk
 import keeps the uploaded file in the default storage until the organiser confirms, exactly like the
-entries import (see :mod:`frontend.views.spreadsheet_import`).
+entries import (see :mod:`frontend.organiser.spreadsheet_import`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.exceptions import BaigeError
 from contest.models import Contest
 from contest.selectors import get_contest_for_organiser
-from frontend.forms_jury import ConflictForm, ConflictResolveForm, JurorInviteForm, JurorSeatForm
 from frontend.http import AuthenticatedHttpRequest
-from frontend.views.spreadsheet_import import SpreadsheetImport
+from frontend.jury.forms import ConflictForm
+from frontend.organiser.forms.jury import ConflictResolveForm, JurorInviteForm, JurorSeatForm
+from frontend.organiser.spreadsheet_import import SpreadsheetImport
 from judging.conflicts import conflict_resolve, conflicts_pending
 from judging.importing import JUROR_COLUMNS, JurorImportResult, juror_invite, jurors_import, jurors_template_csv
 from judging.invitations import (

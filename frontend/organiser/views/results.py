@@ -19,8 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.exceptions import BaigeError
-from frontend.forms_results import AwardAddForm, AwardChangeForm, FinaliseForm, RankingForm, SpecialAwardFormSet
 from frontend.http import AuthenticatedHttpRequest
+from frontend.organiser.forms.results import (
+    AwardAddForm,
+    AwardChangeForm,
+    FinaliseForm,
+    RankingForm,
+    SpecialAwardFormSet,
+)
 from judging.agreement import round_agreement
 from judging.enums import RankingMethod, RoundStatus, TieBreaker
 from judging.models import Award, Results, Round

@@ -15,8 +15,8 @@ from config.exceptions import BaigeError
 from contest.models import Contest, Entry, ParticipantProfile
 from contest.selectors import contest_current, entries_of_author, get_entry_for_author
 from contest.services import contest_ensure_accepting, entry_create, entry_submit, entry_update, entry_withdraw
-from frontend.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm, coauthor_universities
 from frontend.http import AuthenticatedHttpRequest
+from frontend.participant.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm, coauthor_universities
 from media_pipeline.reasons import reason_text
 from media_pipeline.selectors import asset_latest, asset_preview
 from media_pipeline.services import asset_attach_upload, asset_check_size

@@ -18,13 +18,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
 from contest.models import Contest, Entry
 from contest.selectors import get_contest_for_organiser
-from frontend.forms_judging import (
+from frontend.http import AuthenticatedHttpRequest
+from frontend.organiser.forms.judging import (
     AssignmentAddForm,
     AssignmentRemoveForm,
     AssignmentRunForm,
@@ -33,7 +34,7 @@ from frontend.forms_judging import (
     ShortlistChoiceForm,
     ShortlistTopForm,
 )
-from frontend.http import AuthenticatedHttpRequest
+from frontend.organiser.item_pages import ItemPages
 from judging.assignment import Infeasible, assignment_run
 from judging.coverage import UnjudgedEntries
 from judging.enums import AssignmentOrigin, RoundStatus
@@ -76,6 +77,34 @@ def _frozen_message(rubric: Rubric | None) -> str | None:
 # --- Rubric ----------------------------------------------------------------------------------
 
 
+def _describe_new_levels(
+    request: HttpRequest, contest: Contest, saved: Criterion, form: CriterionForm
+) -> HttpResponse | None:
+    """After a save that widened the scale, back to the form: it has fields for the new levels now."""
+    if saved.max_score <= form.scale_before:
+        return None
+    messages.info(request, _("Describe the new levels of the scale."))
+    return redirect("frontend:organiser_criterion_edit", slug=contest.slug, pk=saved.pk)
+
+
+CRITERIA: ItemPages[Criterion, CriterionForm] = ItemPages(
+    section="rubric",
+    list_name="criteria",
+    item_name="criterion",
+    list_template="frontend/organiser/judging/rubric.html",
+    form_template="frontend/organiser/judging/criterion_form.html",
+    list_url_name="frontend:organiser_rubric",
+    added=gettext_lazy("The criterion “%(name)s” is added."),
+    saved=gettext_lazy("The criterion “%(name)s” is saved."),
+    deleted=gettext_lazy("The criterion “%(name)s” is deleted."),
+    save=lambda actor, contest, criterion, form: rubric_criterion_save(
+        actor=actor, contest=contest, criterion=criterion, **form.service_fields()
+    ),
+    delete=lambda actor, criterion: rubric_criterion_delete(actor=actor, criterion=criterion),
+    after_save=_describe_new_levels,
+)
+
+
 @login_required
 def rubric(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The rubric's criteria with their descriptors; read-only once jurors have scored with it."""
@@ -83,13 +112,8 @@ def rubric(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     found = rubric_of(contest)
     if found is not None:
         found.contest = contest
-    context = {
-        "contest": contest,
-        "section": "rubric",
-        "criteria": list(found.criteria.all()) if found is not None else [],
-        "frozen": _frozen_message(found),
-    }
-    return render(request, "frontend/organiser/judging/rubric.html", context)
+    criteria = list(found.criteria.all()) if found is not None else []
+    return CRITERIA.list_page(request, contest, criteria, frozen=_frozen_message(found))
 
 
 @login_required
@@ -110,33 +134,12 @@ def criterion_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None 
     frozen = _frozen_message(current)
     if frozen is not None:
         messages.error(request, frozen)
-        return redirect("frontend:organiser_rubric", slug=contest.slug)
+        return CRITERIA.back(contest)
     if request.method == "GET":
-        return _criterion_page(request, contest, criterion, CriterionForm(criterion=criterion))
-    form = CriterionForm(request.POST, criterion=criterion)
-    if form.is_valid():
-        try:
-            saved = rubric_criterion_save(
-                actor=request.user, contest=contest, criterion=criterion, **form.service_fields()
-            )
-        except BaigeError as refused:
-            form.add_error(None, str(refused))
-        else:
-            done = _("The criterion “%(name)s” is saved.") if criterion else _("The criterion “%(name)s” is added.")
-            messages.success(request, done % {"name": saved.name})
-            if saved.max_score > form.scale_before:
-                # The wider scale has levels the form had no fields for: let the organiser describe them now.
-                messages.info(request, _("Describe the new levels of the scale."))
-                return redirect("frontend:organiser_criterion_edit", slug=contest.slug, pk=saved.pk)
-            return redirect("frontend:organiser_rubric", slug=contest.slug)
-    return _criterion_page(request, contest, criterion, form, status=400)
-
-
-def _criterion_page(
-    request: HttpRequest, contest: Contest, criterion: Criterion | None, form: CriterionForm, status: int = 200
-) -> HttpResponse:
-    context = {"contest": contest, "section": "rubric", "criterion": criterion, "form": form}
-    return render(request, "frontend/organiser/judging/criterion_form.html", context, status=status)
+        form = CriterionForm(criterion=criterion)
+    else:
+        form = CriterionForm(request.POST, criterion=criterion)
+    return CRITERIA.edit(request, request.user, contest, criterion, form)
 
 
 @login_required
@@ -146,14 +149,7 @@ def criterion_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
     contest = get_contest_for_organiser(request.user, slug=slug, permission="judging.manage_judging")
     criterion = get_object_or_404(Criterion.objects.select_related("rubric"), rubric__contest=contest, pk=pk)
     criterion.rubric.contest = contest
-    name = criterion.name
-    try:
-        rubric_criterion_delete(actor=request.user, criterion=criterion)
-    except BaigeError as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("The criterion “%(name)s” is deleted.") % {"name": name})
-    return redirect("frontend:organiser_rubric", slug=contest.slug)
+    return CRITERIA.remove(request, request.user, contest, criterion)
 
 
 # --- Rounds ----------------------------------------------------------------------------------

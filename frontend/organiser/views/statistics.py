@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from contest.selectors import get_contest_for_organiser
 from contest.statistics import nomination_table, participant_columns
 from frontend.http import AuthenticatedHttpRequest
-from frontend.platform_table import platform_context
+from frontend.organiser.platform_table import platform_context
 from judging.api_exports import export_file_response
 from judging.exports import ALL_FORMATS, export_table
 from judging.models import Round

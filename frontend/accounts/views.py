@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from api_tokens.selectors import api_tokens_of
 from api_tokens.services import api_token_create, api_token_revoke
 from config.exceptions import BaigeError
-from frontend.forms_tokens import ApiTokenForm
+from frontend.accounts.forms import ApiTokenForm
 from frontend.http import AuthenticatedHttpRequest
 
 #: Where the token just made waits for the page that shows it once.

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.exceptions import BaigeError
-from frontend.forms_publication import PublishForm
 from frontend.http import AuthenticatedHttpRequest
+from frontend.organiser.forms.publication import PublishForm
 from judging.models import Results, Round
 from judging.publication import PublishPreview, results_publish, results_publish_preview
 from judging.selectors import entries_without_round, get_round_for_organiser

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from contest.models import Contest, Entry
 from contest.services import TEXT_LANGUAGES
-from frontend.forms_organiser import WallClockDateTimeField, on_clock_of, wall_clock
+from frontend.organiser.forms.contests import WallClockDateTimeField, on_clock_of, wall_clock
 from judging.enums import RoundStatus
 from judging.models import MAX_SCALE, Criterion, Juror, Round
 
