@@ -33,11 +33,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from blog.models import Post, PostStatus
-from blog.services import TEXT_LANGUAGES, post_publish, post_unpublish, post_upsert
+from blog.services import post_publish, post_unpublish, post_upsert
 from config.exceptions import BaigeError
 from contest.enums import EntryStatus
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
+from contest.texts import TEXT_LANGUAGES
 from judging import tasks
 from judging.coverage import unjudged_ensure_confirmed
 from judging.models import Award, Results, Round

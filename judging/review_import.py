@@ -24,10 +24,11 @@ from config.exceptions import BaigeError, NotAllowed
 from contest.importing import FILE_LINE, HEADER_LINE, ImportRefused, LineError, SheetImportResult, SheetRow, sheet_read
 from contest.models import Entry
 from contest.services import Actor
+from contest.texts import TEXT_LANGUAGES
 from judging.enums import ReviewStatus
 from judging.models import Assignment, Criterion, Juror, Review, Round
 from judging.selectors import criteria_of, entrant_pairs
-from judging.services import TEXT_LANGUAGES, RoundNotOpen, review_submit
+from judging.services import RoundNotOpen, review_submit
 
 JUROR_COLUMN = "juror_email"
 ENTRY_COLUMN = "entry_code"

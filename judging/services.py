@@ -25,6 +25,7 @@ from contest.enums import EntryStatus, Language, Role
 from contest.models import Contest, ContestRole, Entry, ParticipantProfile, University
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
 from contest.slugs import unique_slug
+from contest.texts import TEXT_LANGUAGES
 from judging.assignment import AssignmentRun, assignment_fill, assignment_run
 from judging.coverage import round_follow_shortlist, round_members_take, unjudged_ensure_confirmed
 from judging.enums import AssignmentOrigin, ReviewChangeKind, ReviewStatus, RoundStatus
@@ -44,8 +45,6 @@ from judging.models import (
     Score,
 )
 from judging.selectors import entrant_condition, juror_conflict_reason
-
-TEXT_LANGUAGES = ("kk", "ru", "en")
 
 
 class RoundNotOpen(BaigeError):

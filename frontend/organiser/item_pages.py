@@ -9,27 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import Promise
 
 from config.exceptions import BaigeError
-from contest.models import Contest
+from contest.models import Contest, Nomination, Platform
+from judging.models import Criterion
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
-class Named(Protocol):
-    """An item the pages name in their messages."""
-
-    @property
-    def name(self) -> str: ...
-
-
-Item = TypeVar("Item", bound=Named)
+#: The kinds of item these pages serve; each has a ``name`` to say in messages.
+Item = TypeVar("Item", Platform, Nomination, Criterion)
 ItemForm = TypeVar("ItemForm", bound=forms.Form)
 
 
@@ -46,9 +43,9 @@ class ItemPages(Generic[Item, ItemForm]):
     form_template: str
     #: The URL name of the list, where every change goes back to.
     list_url_name: str
-    added: str | Promise
-    saved: str | Promise
-    deleted: str | Promise
+    added: StrOrPromise
+    saved: StrOrPromise
+    deleted: StrOrPromise
     #: Saves the form's values: ``save(actor, contest, item or None, form)``; raises ``BaigeError`` when refused.
     save: Callable[[User, Contest, Item | None, ItemForm], Item]
     #: Deletes the item: ``delete(actor, item)``; raises ``BaigeError`` when refused.

@@ -1,6 +1,6 @@
 """The organiser's pages, included under ``organise/`` in the ``frontend`` namespace: one tree under ``c/<slug>/``."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from frontend.organiser.views import (
     contests,
@@ -71,7 +71,7 @@ results_patterns = [
     path("publish/", publication.results_publish_view, name="organiser_results_publish"),
 ]
 
-round_patterns = [
+round_patterns: list[URLPattern | URLResolver] = [
     path("", judging.round_edit, name="organiser_round_edit"),
     path("open/", judging.round_open_view, name="organiser_round_open"),
     path("close/", judging.round_close_view, name="organiser_round_close"),
@@ -83,7 +83,7 @@ round_patterns = [
     path("results/", include(results_patterns)),
 ]
 
-contest_patterns = [
+contest_patterns: list[URLPattern | URLResolver] = [
     path("", contests.dashboard, name="organiser_dashboard"),
     path("settings/", contests.contest_settings, name="organiser_settings"),
     path("platforms/", include(platform_patterns)),

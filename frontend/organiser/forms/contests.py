@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from contest.enums import EntryStatus
 from contest.models import Contest, Entry, Nomination, Platform, University
 from contest.selectors import entry_university_of_author, universities_of_contest
-from contest.services import CONTEST_TIMES, MIB, TEXT_LANGUAGES
+from contest.services import CONTEST_TIMES, MIB
+from contest.texts import TEXT_LANGUAGES, text_field_names
 from contest.validators import validate_timezone
+from frontend.text_fields import NamesForm
 
 #: Offered in the time zone field; any other IANA name can be typed in.
 COMMON_TIMEZONES = (
@@ -46,7 +48,7 @@ DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_FILE_MB = 1024 * 1024
 MAX_VIDEO_MINUTES = 24 * 60
 MAX_PAGES = 10_000
-TEXT_FIELDS = tuple(f"{text}_{language}" for text in ("name", "description", "rules") for language in TEXT_LANGUAGES)
+TEXT_FIELDS = text_field_names("name", "description", "rules")
 
 
 class WallClockDateTimeField(forms.DateTimeField):
@@ -88,12 +90,11 @@ def on_clock_of(local: datetime, zone: zoneinfo.ZoneInfo) -> datetime | None:
     return moment
 
 
-class ContestSettingsForm(forms.Form):
+class ContestSettingsForm(NamesForm):
     """A contest's texts, time zone, timeline on the contest's own clock, and file limits."""
 
-    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=255, required=False)
-    name_ru = forms.CharField(label=_("Name in Russian"), max_length=255, required=False)
-    name_en = forms.CharField(label=_("Name in English"), max_length=255, required=False)
+    name_required = _("Give the contest's name in at least one language.")
+
     description_kk = forms.CharField(
         label=_("Description in Kazakh"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -141,8 +142,6 @@ class ContestSettingsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not any(data.get(f"name_{language}") for language in TEXT_LANGUAGES):
-            self.add_error("name_en", _("Give the contest's name in at least one language."))
         zone_name = data.get("timezone")
         if not zone_name:
             return data
@@ -192,8 +191,10 @@ class ContestSettingsForm(forms.Form):
         return fields
 
 
-class _NamedForm(forms.Form):
+class _NamedForm(NamesForm):
     """Names in the three languages, a short name for links and files, and the place in the list."""
+
+    name_required = _("Give the name in at least one language.")
 
     slug = forms.SlugField(
         label=_("Short name"),
@@ -207,17 +208,13 @@ class _NamedForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not any(data.get(f"name_{language}") for language in TEXT_LANGUAGES):
-            self.add_error("name_en", _("Give the name in at least one language."))
         if data.get("order") is None:
             data["order"] = 0
         return data
 
 
 class PlatformForm(_NamedForm):
-    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=120, required=False)
-    name_ru = forms.CharField(label=_("Name in Russian"), max_length=120, required=False)
-    name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
+    name_max_length = 120
     is_other = forms.BooleanField(
         label=_("Stands for other platforms"),
         required=False,
@@ -240,9 +237,6 @@ class PlatformForm(_NamedForm):
 
 
 class NominationForm(_NamedForm):
-    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=255, required=False)
-    name_ru = forms.CharField(label=_("Name in Russian"), max_length=255, required=False)
-    name_en = forms.CharField(label=_("Name in English"), max_length=255, required=False)
     description_kk = forms.CharField(
         label=_("Description in Kazakh"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

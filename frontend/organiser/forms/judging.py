@@ -11,20 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from contest.models import Contest, Entry
-from contest.services import TEXT_LANGUAGES
+from contest.texts import TEXT_LANGUAGES
 from frontend.organiser.forms.contests import WallClockDateTimeField, on_clock_of, wall_clock
+from frontend.text_fields import LANGUAGE_LABELS, NamesForm
 from judging.enums import RoundStatus
 from judging.models import MAX_SCALE, Criterion, Juror, Round
 
-LANGUAGE_LABELS = {"kk": _("Kazakh"), "ru": _("Russian"), "en": _("English")}
 #: A new criterion starts with this scale, and its descriptor fields with it.
 DEFAULT_SCALE = 5
 #: The value of the entries choice that takes every submitted entry.
 EVERY_SUBMITTED_ENTRY = "submitted"
-
-
-def _has_name(data: dict[str, Any]) -> bool:
-    return any((data.get(f"name_{language}") or "").strip() for language in TEXT_LANGUAGES)
 
 
 def _rows_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
@@ -45,7 +41,7 @@ def level_field(score: int, language: str) -> str:
     return f"level_{score}_{language}"
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(NamesForm):
     """A criterion's names, description, weight and scale, and a descriptor per level in each language.
 
     The form has descriptor fields for the levels 0..M of the criterion's scale (or the default); the
@@ -53,9 +49,7 @@ class CriterionForm(forms.Form):
     shown again with fields for its new levels.
     """
 
-    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=255, required=False)
-    name_ru = forms.CharField(label=_("Name in Russian"), max_length=255, required=False)
-    name_en = forms.CharField(label=_("Name in English"), max_length=255, required=False)
+    name_required = _("Give the criterion's name in at least one language.")
     description_kk = forms.CharField(
         label=_("Description in Kazakh"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -130,8 +124,6 @@ class CriterionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not _has_name(data):
-            self.add_error("name_en", _("Give the criterion's name in at least one language."))
         if data.get("order") is None:
             data["order"] = 0
         return data
@@ -161,12 +153,10 @@ class JurorChoiceField(forms.ModelMultipleChoiceField):
         return f"{juror}{university}"
 
 
-class RoundForm(forms.Form):
+class RoundForm(NamesForm):
     """A round's names, reviews per entry, blindness, times on the contest's clock, jurors and (new) entries."""
 
-    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=255, required=False)
-    name_ru = forms.CharField(label=_("Name in Russian"), max_length=255, required=False)
-    name_en = forms.CharField(label=_("Name in English"), max_length=255, required=False)
+    name_required = _("Give the round's name in at least one language.")
     every_juror = forms.BooleanField(
         label=_("Every juror scores every entry"),
         required=False,
@@ -226,8 +216,6 @@ class RoundForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not _has_name(data):
-            self.add_error("name_en", _("Give the round's name in at least one language."))
         if data.get("every_juror"):
             data["reviews_per_entry"] = None
         elif not data.get("reviews_per_entry") and "reviews_per_entry" not in self.errors:

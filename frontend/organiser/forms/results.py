@@ -8,9 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contest.models import Entry
+from contest.texts import TEXT_LANGUAGES, texts_of
+from frontend.text_fields import NamesForm, name_fields
 from judging.enums import RankingMethod, TieBreaker
 from judging.models import Award, Round, RoundEntry
-from judging.results import AWARDED_PLACES, NAME_LANGUAGES, SpecialAwardData
+from judging.results import AWARDED_PLACES, SpecialAwardData
 
 #: One numbered choice per tie-breaker: without a script, an order is chosen slot by slot.
 TIE_BREAKER_SLOTS = len(TieBreaker.choices)
@@ -75,29 +77,9 @@ class _RoundEntryCodeField(forms.CharField):
         return link.entry
 
 
-class _NamesMixin:
-    """The name of a special award in the three languages, at least one of them."""
-
-    cleaned_data: dict[str, Any]
-
-    def names(self) -> dict[str, str]:
-        return {language: (self.cleaned_data.get(f"name_{language}") or "").strip() for language in NAME_LANGUAGES}
-
-
-def _name_fields() -> dict[str, forms.CharField]:
-    return {
-        "name_kk": forms.CharField(label=_("Name in Kazakh"), max_length=255, required=False),
-        "name_ru": forms.CharField(label=_("Name in Russian"), max_length=255, required=False),
-        "name_en": forms.CharField(label=_("Name in English"), max_length=255, required=False),
-    }
-
-
-class SpecialAwardForm(_NamesMixin, forms.Form):
+class SpecialAwardForm(NamesForm):
     """A named award for one entry of the round; a row left empty is no award."""
 
-    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=255, required=False)
-    name_ru = forms.CharField(label=_("Name in Russian"), max_length=255, required=False)
-    name_en = forms.CharField(label=_("Name in English"), max_length=255, required=False)
     entry = _RoundEntryCodeField(label=_("Entry code"), required=False)
 
     def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
@@ -148,7 +130,7 @@ class FinaliseForm(forms.Form):
     )
 
 
-class AwardChangeForm(_NamesMixin, forms.Form):
+class AwardChangeForm(forms.Form):
     """Another entry, place or name for a finalised award, and why."""
 
     entry = _RoundEntryCodeField(label=_("Entry code"), required=True)
@@ -156,7 +138,7 @@ class AwardChangeForm(_NamesMixin, forms.Form):
 
     def __init__(self, *args: Any, award: Award, round: Round, **kwargs: Any) -> None:
         initial = {"entry": award.entry.code, "place": award.place}
-        for language in NAME_LANGUAGES:
+        for language in TEXT_LANGUAGES:
             initial[f"name_{language}"] = getattr(award, f"name_{language}") or ""
         kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
         kwargs.setdefault("prefix", f"award-{award.pk}")
@@ -170,7 +152,11 @@ class AwardChangeForm(_NamesMixin, forms.Form):
                 label=_("Place"), choices=[(p, p) for p in range(1, AWARDED_PLACES + 1)], coerce=int
             )
         else:
-            self.fields.update(_name_fields())
+            self.fields.update(name_fields())
+
+    def names(self) -> dict[str, str]:
+        """The cleaned name of a special award in each language."""
+        return texts_of(self.cleaned_data, "name")
 
     def service_fields(self) -> dict[str, Any]:
         fields: dict[str, Any] = {"entry": self.cleaned_data["entry"], "reason": self.cleaned_data["reason"]}
