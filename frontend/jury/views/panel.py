@@ -8,27 +8,22 @@ jurors' API and the same form works as a plain post without it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from config.exceptions import BaigeError
-from contest.models import Contest, Nomination, Platform
 from frontend.context_processors import panels_of
 from frontend.http import AuthenticatedHttpRequest
+from frontend.jury.forms import WorklistFilter
 from judging.models import Assignment, Criterion, Review, Round
 from judging.selectors import (
-    Narrowing,
     entry_for_jury,
     get_assignment_for_panel,
     get_round_for_juror,
@@ -38,117 +33,12 @@ from judging.selectors import (
     rubric_criteria,
     worklist_place,
 )
-from judging.serializers import NO_REVIEW, REVIEW_STATES
+from judging.serializers import NO_REVIEW
 from judging.services import review_save_draft, review_submit
-from media_pipeline.enums import MediaKind
 from media_pipeline.selectors import asset_preview
 
 #: Up to this highest score a criterion is scored with one button per level; wider scales take a number.
 MOST_LEVELS_AS_BUTTONS = 10
-
-KIND_VIDEO = "video"
-KIND_PRESENTATION = "presentation"
-#: A PDF is shown to the jury exactly like a presentation: as slides.
-KINDS = {KIND_VIDEO: [MediaKind.VIDEO], KIND_PRESENTATION: [MediaKind.PRESENTATION, MediaKind.PDF]}
-
-
-#: Each filter applies as soon as it is chosen (baige.js); without a script the form has a button.
-AUTOSUBMIT = forms.Select(attrs={"data-autosubmit": ""})
-
-
-class ReadChoices(forms.models.ModelChoiceIterator):
-    """The choices of a filter read with one plain query, kept for every later pass.
-
-    Django's own iterator streams the rows through a server-side cursor on PostgreSQL, which
-    costs round trips of its own; a contest has only a handful of nominations and platforms.
-    """
-
-    def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-    def __len__(self) -> int:
-        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
-
-    def __bool__(self) -> bool:
-        return self.field.empty_label is not None or bool(self.queryset)
-
-
-class ContestChoiceField(forms.ModelChoiceField):
-    """A filter among the contest's own nominations or platforms."""
-
-    iterator = ReadChoices
-
-
-class WorklistFilter(forms.Form):
-    """The filters of a juror's list of entries, read from the query string."""
-
-    status = forms.ChoiceField(
-        label=pgettext_lazy("jury review", "Review"),
-        required=False,
-        choices=[("", gettext_lazy("All")), *REVIEW_STATES],
-        widget=AUTOSUBMIT,
-    )
-    nomination = ContestChoiceField(
-        label=gettext_lazy("Nomination"),
-        required=False,
-        queryset=Nomination.objects.none(),
-        empty_label=gettext_lazy("All"),
-        widget=AUTOSUBMIT,
-    )
-    platform = ContestChoiceField(
-        label=gettext_lazy("Platform"),
-        required=False,
-        queryset=Platform.objects.none(),
-        empty_label=gettext_lazy("All"),
-        widget=AUTOSUBMIT,
-    )
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("All")),
-            (KIND_VIDEO, pgettext_lazy("kind of entry", "Video")),
-            (KIND_PRESENTATION, pgettext_lazy("kind of entry", "Presentation")),
-        ],
-        widget=AUTOSUBMIT,
-    )
-
-    def __init__(self, data: Mapping[str, Any], *, contest: Contest) -> None:
-        super().__init__(data)
-        nominations = self.fields["nomination"]
-        platforms = self.fields["platform"]
-        assert isinstance(nominations, forms.ModelChoiceField) and isinstance(platforms, forms.ModelChoiceField)
-        nominations.queryset = Nomination.objects.filter(contest=contest)
-        platforms.queryset = Platform.objects.filter(contest=contest)
-
-    def apply(self, worklist: QuerySet[Assignment]) -> QuerySet[Assignment]:
-        """The assignments that pass the chosen filters; an invalid choice filters nothing."""
-        if not self.is_valid():
-            return worklist
-        chosen = self.cleaned_data
-        if chosen["status"] == NO_REVIEW:
-            worklist = worklist.filter(Q(review_status__isnull=True))
-        elif chosen["status"]:
-            worklist = worklist.filter(Q(review_status=chosen["status"]))
-        if chosen["nomination"] is not None:
-            worklist = worklist.filter(entry__nomination=chosen["nomination"])
-        if chosen["platform"] is not None:
-            worklist = worklist.filter(entry__platforms=chosen["platform"])
-        if chosen["kind"]:
-            worklist = worklist.filter(entry__media__kind__in=KINDS[chosen["kind"]])
-        return worklist
-
-    @property
-    def active(self) -> bool:
-        return self.is_valid() and any(self.cleaned_data.values())
-
-    @property
-    def narrowing(self) -> Narrowing | None:
-        """What the chosen filters keep of a worklist; ``None`` when they keep it all."""
-        return self.apply if self.active else None
 
 
 @dataclass
