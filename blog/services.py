@@ -20,8 +20,8 @@ from config.exceptions import BaigeError
 from contest.models import Contest, Entry, Nomination, Platform
 from contest.services import Actor, contest_ensure_organiser
 from contest.slugs import slug_in_contest
+from contest.texts import TEXT_LANGUAGES, has_text
 
-TEXT_LANGUAGES = ("kk", "ru", "en")
 #: Fields written per language; each takes ``{"kk": ..., "ru": ..., "en": ...}``.
 POST_TEXTS = ("title", "summary", "body", "award")
 POST_FIELDS = frozenset(
@@ -54,10 +54,6 @@ def _set_texts(post: Post, field: str, texts: Mapping[str, str]) -> None:
     for language in TEXT_LANGUAGES:
         if language in texts:
             setattr(post, f"{field}_{language}", (texts[language] or "").strip())
-
-
-def _has_title(post: Post) -> bool:
-    return any((getattr(post, f"title_{language}") or "").strip() for language in TEXT_LANGUAGES)
 
 
 def _check_in_contest(contest: Contest, fields: Mapping[str, Any]) -> None:
@@ -103,7 +99,7 @@ def _write(contest: Contest, key: str, fields: Mapping[str, Any]) -> tuple[Post,
                 _set_texts(post, name, value)
             elif name not in ("slug", "platforms"):
                 setattr(post, name, value.strip() if isinstance(value, str) else value)
-        if not _has_title(post):
+        if not has_text(post, "title"):
             raise BaigeError(_("Give the post's title in at least one language."))
         if not post.show_authors:
             # Without the authors' consent their names are never written, whatever the caller passed.

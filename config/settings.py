@@ -188,12 +188,12 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_SIGNUP_FORM_CLASS = "frontend.forms.ParticipantSignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "frontend.participant.forms.ParticipantSignupForm"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Client addresses behind a proxy, and failed logins counted per address and account (tight), per address
 # (moderate) and per account (generous), so that a stranger cannot keep a person locked out: see
-# frontend/accounts.py. The other limits are allauth's defaults.
-ACCOUNT_ADAPTER = "frontend.accounts.AccountAdapter"
+# frontend/accounts/adapter.py. The other limits are allauth's defaults.
+ACCOUNT_ADAPTER = "frontend.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed_pair": "5/5m/key", "login_failed": "20/5m/ip,50/h/key"}
 # The proxies (addresses or networks, comma-separated) in front of Baige that always append the address
 # they see to X-Forwarded-For; behind them the client is the right-most address that is not one of them.

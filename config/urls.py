@@ -10,8 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.converters import DatabaseIdConverter
 from config.health import healthz, readyz
-from frontend.views.accounts import admin_login
-from frontend.views.language import switch_language
+from frontend.accounts.admin_login import admin_login
+from frontend.language import switch_language
 
 # Django admin has no login form of its own: people log in through allauth's, and its limits on failures.
 admin.site.login = admin_login  # type: ignore[method-assign]

@@ -22,6 +22,7 @@ from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProf
 from contest.rules import contest_accepts_entries, is_entry_author
 from contest.signals import entries_status_changed
 from contest.slugs import slug_in_contest, slug_taken
+from contest.texts import TEXT_LANGUAGES, has_text
 from contest.validators import validate_timezone
 
 #: Who acts: a signed-in user (Baige keeps Django's own user model) or an anonymous visitor.
@@ -269,7 +270,6 @@ def entry_withdraw(*, actor: Actor, entry: Entry, now: datetime | None = None) -
 # The organiser's writes: the contest's settings, its platforms and its nominations.
 
 MIB = 1024 * 1024
-TEXT_LANGUAGES = ("kk", "ru", "en")
 CONTEST_SETTINGS_FIELDS = (
     *(f"{text}_{language}" for text in ("name", "description", "rules") for language in TEXT_LANGUAGES),
     "timezone",
@@ -290,10 +290,6 @@ def contest_ensure_organiser(actor: Actor, contest: Contest, *, refusal: str = "
         raise NotAllowed(refusal or _("Only the contest's organisers can change it."))
 
 
-def _has_name(obj: Any) -> bool:
-    return any((getattr(obj, f"name_{language}") or "").strip() for language in TEXT_LANGUAGES)
-
-
 def _clean_or_refuse(obj: Any) -> None:
     """Run the model's own checks; what they refuse becomes one message for the organiser."""
     try:
@@ -303,7 +299,7 @@ def _clean_or_refuse(obj: Any) -> None:
 
 
 def _check_contest_settings(contest: Contest) -> None:
-    if not _has_name(contest):
+    if not has_text(contest, "name"):
         raise BaigeError(_("Give the contest's name in at least one language."))
     try:
         validate_timezone(contest.timezone)
@@ -388,7 +384,7 @@ def platform_save(
     platform = Platform(contest=contest) if platform is None else _locked_in_contest(Platform, platform, contest)
     names = {"kk": name_kk.strip(), "ru": name_ru.strip(), "en": name_en.strip()}
     _set_names(platform, names)
-    if not _has_name(platform):
+    if not has_text(platform, "name"):
         raise BaigeError(_("Give the name in at least one language."))
     siblings = Platform.objects.filter(contest=contest).exclude(pk=platform.pk)
     platform.slug = _slug_in_contest(siblings, slug=slug, names=names, fallback="platform")
@@ -446,7 +442,7 @@ def nomination_save(
         nomination = _locked_in_contest(Nomination, nomination, contest)
     names = {"kk": name_kk.strip(), "ru": name_ru.strip(), "en": name_en.strip()}
     _set_names(nomination, names)
-    if not _has_name(nomination):
+    if not has_text(nomination, "name"):
         raise BaigeError(_("Give the name in at least one language."))
     descriptions = {"kk": description_kk.strip(), "ru": description_ru.strip(), "en": description_en.strip()}
     _set_names(nomination, descriptions, field="description")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import BaigeError, NotAllowed
 from contest.models import Entry
 from contest.services import Actor
+from contest.texts import TEXT_LANGUAGES
 from exchange.sheets import FILE_LINE, HEADER_LINE, ImportRefused, LineError, SheetImportResult, SheetRow, sheet_read
 from judging.enums import ReviewStatus
 from judging.models import Assignment, Criterion, Juror, Review, Round
@@ -30,7 +31,6 @@ from judging.selectors.jury import entrant_pairs
 from judging.selectors.rubric import criteria_of
 from judging.services.reviews import review_submit
 from judging.services.rounds import RoundNotOpen
-from judging.services.rubric import TEXT_LANGUAGES
 
 JUROR_COLUMN = "juror_email"
 ENTRY_COLUMN = "entry_code"

@@ -27,12 +27,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from blog.models import Post, PostStatus
-from blog.services import TEXT_LANGUAGES, post_publish, post_unpublish, post_upsert, posts_ensure_may_publish
+from blog.services import post_publish, post_unpublish, post_upsert, posts_ensure_may_publish
 from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError
 from contest.enums import EntryStatus
 from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
 from contest.services import Actor, contest_format_time
+from contest.texts import TEXT_LANGUAGES
 from judging.coverage import unjudged_ensure_confirmed
 from judging.models import Award, Results, Round
 

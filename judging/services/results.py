@@ -27,6 +27,7 @@ from config.exceptions import BaigeError
 from contest.models import Entry, Nomination
 from contest.services import Actor, contest_ensure_organiser
 from contest.slugs import unique_slug
+from contest.texts import TEXT_LANGUAGES
 from judging.coverage import unjudged_ensure_confirmed
 from judging.enums import RankingMethod, ReviewStatus, RoundStatus, TieBreaker
 from judging.models import Award, AwardChange, Criterion, Results, Round, RoundEntry, Score
@@ -34,8 +35,6 @@ from judging.ranking import RoundRanking, round_ranking
 
 #: Places 1 to this one of each nomination become awards.
 AWARDED_PLACES = 3
-#: The languages an award's name is written in.
-NAME_LANGUAGES = ("kk", "ru", "en")
 #: Longest slug of a special award's key (``special/<slug>`` fits the key's 200 characters).
 SPECIAL_SLUG_LENGTH = 80
 #: The histogram of review totals: bins of this width over 0–100, the last one including 100.
@@ -59,7 +58,7 @@ class SpecialAwardData:
     name_en: str = ""
 
     def names(self) -> dict[str, str]:
-        return {language: getattr(self, f"name_{language}").strip() for language in NAME_LANGUAGES}
+        return {language: getattr(self, f"name_{language}").strip() for language in TEXT_LANGUAGES}
 
 
 # --- Reads --------------------------------------------------------------------------------------
@@ -180,7 +179,7 @@ def round_ranking_configure(*, actor: Actor, round: Round, method: str, tie_brea
 
 
 def _special_key(names: Mapping[str, str], taken: set[str]) -> str:
-    text = names["en"] or next((names[language] for language in NAME_LANGUAGES if names[language]), "")
+    text = names["en"] or next((names[language] for language in TEXT_LANGUAGES if names[language]), "")
     return "special/" + unique_slug(text, taken=taken, max_length=SPECIAL_SLUG_LENGTH, fallback="award")
 
 
@@ -284,7 +283,7 @@ def results_finalise(
 def award_snapshot(award: Award) -> dict[str, Any]:
     """What an award gives to whom, as kept in its history: ``{"entry", "place", "name", "name_kk", …}``."""
     snapshot: dict[str, Any] = {"entry": award.entry.code, "place": award.place, "name": award.name or ""}
-    for language in NAME_LANGUAGES:
+    for language in TEXT_LANGUAGES:
         snapshot[f"name_{language}"] = getattr(award, f"name_{language}") or ""
     return snapshot
 
@@ -351,7 +350,7 @@ def award_change(
             raise BaigeError(_("A place is 1, 2 or 3."), code="place_range")
         award.place = place
     if name is not None and award.place is None:
-        names = {language: (name.get(language) or "").strip() for language in NAME_LANGUAGES}
+        names = {language: (name.get(language) or "").strip() for language in TEXT_LANGUAGES}
         _check_names(names)
         for language, text in names.items():
             setattr(award, f"name_{language}", text)
@@ -359,7 +358,7 @@ def award_change(
     after = award_snapshot(award)
     if after == before:
         raise BaigeError(_("Nothing changes: the award already is like that."), code="unchanged")
-    award.save(update_fields=["entry", "place", "name", *(f"name_{language}" for language in NAME_LANGUAGES)])
+    award.save(update_fields=["entry", "place", "name", *(f"name_{language}" for language in TEXT_LANGUAGES)])
     AwardChange.objects.create(award=award, changed_by=_user(actor), reason=reason, old=before, new=after)
     _queue_publication(results)
     return award

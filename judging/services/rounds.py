@@ -19,11 +19,11 @@ from config.exceptions import BaigeError, NotAllowed
 from contest.enums import EntryStatus
 from contest.models import Contest, Entry
 from contest.services import Actor, contest_ensure_organiser
+from contest.texts import TEXT_LANGUAGES, has_text, texts_set
 from judging.assignment import assignment_fill
 from judging.coverage import round_follow_shortlist, round_members_take, unjudged_ensure_confirmed
 from judging.enums import RoundStatus
 from judging.models import Assignment, Criterion, Juror, Review, Round, RoundEntry, RoundJuror
-from judging.services.rubric import TEXT_LANGUAGES, texts_given, texts_set
 
 
 class RoundNotOpen(BaigeError):
@@ -56,7 +56,7 @@ def _check_round_members(contest: Contest, entries: Sequence[Entry], jurors: Seq
 
 
 def _check_round_settings(round: Round) -> None:
-    if not texts_given(round, "name"):
+    if not has_text(round, "name"):
         raise BaigeError(_("Give the round's name in at least one language."))
     if round.reviews_per_entry is not None and round.reviews_per_entry < 1:
         raise BaigeError(_("Each entry needs at least one review."))

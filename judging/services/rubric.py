@@ -17,20 +17,8 @@ from config.exceptions import BaigeError, NotAllowed
 from contest.models import Contest
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
 from contest.slugs import unique_slug
+from contest.texts import has_text, texts_set
 from judging.models import MAX_SCALE, Criterion, CriterionLevel, Rubric
-
-TEXT_LANGUAGES = ("kk", "ru", "en")
-
-
-def texts_set(obj: Any, field: str, texts: Mapping[str, str]) -> None:
-    """Set ``<field>_kk``, ``_ru`` and ``_en`` of ``obj`` from ``texts`` by language, stripped (missing: empty)."""
-    for language in TEXT_LANGUAGES:
-        setattr(obj, f"{field}_{language}", (texts.get(language) or "").strip())
-
-
-def texts_given(obj: Any, field: str) -> bool:
-    """Whether ``obj`` has its ``field`` in at least one language."""
-    return any((getattr(obj, f"{field}_{language}") or "").strip() for language in TEXT_LANGUAGES)
 
 
 def _clean_or_refuse(obj: Any, *, exclude: Sequence[str] = ()) -> None:
@@ -94,7 +82,7 @@ def rubric_criterion_save(
         criterion = locked
     names = {"kk": name_kk, "ru": name_ru, "en": name_en}
     texts_set(criterion, "name", names)
-    if not texts_given(criterion, "name"):
+    if not has_text(criterion, "name"):
         raise BaigeError(_("Give the criterion's name in at least one language."))
     texts_set(criterion, "description", {"kk": description_kk, "ru": description_ru, "en": description_en})
     try:
@@ -127,7 +115,7 @@ def rubric_criterion_save(
         for score, texts in sorted(levels.items()):
             level = CriterionLevel(criterion=criterion, score=score)
             texts_set(level, "descriptor", texts)
-            if texts_given(level, "descriptor"):
+            if has_text(level, "descriptor"):
                 made.append(level)
         CriterionLevel.objects.bulk_create(made)
     else:

@@ -150,7 +150,7 @@ def test_blog_list_offers_only_tags_of_published_posts(client, winners, contest)
 
 
 def test_blog_list_is_paginated(client, contest, monkeypatch):
-    monkeypatch.setattr("frontend.views.blog.POSTS_PER_PAGE", 2)
+    monkeypatch.setattr("frontend.blog.views.POSTS_PER_PAGE", 2)
     for number in range(5):
         winner_post(contest, key=f"award-{number}", title=f"Post {number}")
     first = client.get(url("blog"))
@@ -161,7 +161,7 @@ def test_blog_list_is_paginated(client, contest, monkeypatch):
 
 
 def test_blog_list_keeps_the_filter_in_page_links(client, contest, platforms, monkeypatch):
-    monkeypatch.setattr("frontend.views.blog.POSTS_PER_PAGE", 1)
+    monkeypatch.setattr("frontend.blog.views.POSTS_PER_PAGE", 1)
     for number in range(2):
         winner_post(contest, key=f"award-{number}", title=f"Post {number}", platforms=platforms)
     response = client.get(url("blog"), {"platform": platforms[0].slug})

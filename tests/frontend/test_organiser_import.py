@@ -10,7 +10,7 @@ from django.utils import translation
 from contest.enums import EntryStatus, Role
 from contest.models import Entry, ParticipantProfile, University
 from exchange.entries_import import ALL_COLUMNS
-from frontend.views.organiser import PENDING_KEY
+from frontend.organiser.views.importing import PENDING_KEY
 from tests.factories import ContestFactory, ContestRoleFactory, NominationFactory, UserFactory
 from tests.outsiders import KINDS, account_state, outsider
 

@@ -1,0 +1,250 @@
+"""The participant's pages: contest, my entries, create/edit, upload, submit, withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.exceptions import BaigeError
+from contest.models import Contest, Entry, ParticipantProfile
+from contest.selectors import contest_current, entries_of_author, get_entry_for_author
+from contest.services import contest_ensure_accepting, entry_create, entry_submit, entry_update, entry_withdraw
+from frontend.http import AuthenticatedHttpRequest
+from frontend.participant.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm, coauthor_universities
+from media_pipeline.reasons import reason_text
+from media_pipeline.selectors import asset_latest, asset_preview
+from media_pipeline.services import asset_attach_upload, asset_check_size
+
+#: Room for the multipart boundaries and form fields around the file itself.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The current contest's page, or the list of contests when there is none."""
+    contest = contest_current()
+    if contest is None:
+        return render(request, "frontend/no_contest.html")
+    return redirect("frontend:contest", slug=contest.slug)
+
+
+def contest_page(request: HttpRequest, slug: str) -> HttpResponse:
+    contest = get_object_or_404(Contest.objects.prefetch_related("nominations", "platforms", "universities"), slug=slug)
+    # The page only says how many entries the person has here: a count, not the entries themselves.
+    my_entry_count = entries_of_author(request.user, contest=contest).count() if request.user.is_authenticated else 0
+    return render(
+        request,
+        "frontend/contest.html",
+        {"contest": contest, "window": contest.submission_window(), "my_entry_count": my_entry_count},
+    )
+
+
+@login_required
+def my_entries(request: AuthenticatedHttpRequest) -> HttpResponse:
+    entries = list(entries_of_author(request.user))
+    return render(request, "frontend/my_entries.html", {"entries": entries, "contest": contest_current()})
+
+
+def _coauthor_initial(entry: Entry) -> list[dict[str, Any]]:
+    return [{"full_name": c.full_name, "email": c.email, "university": c.university} for c in entry.coauthors.all()]
+
+
+def _entry_form_page(request: HttpRequest, contest: Contest, entry: Entry | None) -> HttpResponse:
+    """Shared by create and edit: the same form, the same rules, one service call."""
+    choices = {"universities": coauthor_universities(contest, entry)}
+    if request.method == "POST":
+        form = EntryForm(request.POST, contest=contest)
+        coauthors = CoAuthorFormSet(request.POST, prefix="coauthors", form_kwargs=choices)
+        try:
+            contest_ensure_accepting(contest)
+        except BaigeError as closed:
+            form.add_error(None, str(closed))
+            return _render_entry_form(request, contest, entry, form, coauthors, status=closed.status_code)
+        if form.is_valid() and coauthors.is_valid():
+            data = form.cleaned_data
+            people = [c for c in (f.to_data() for f in coauthors.forms) if c]
+            fields = {
+                "title": data["title"],
+                "description": data["description"],
+                "nomination": data["nomination"],
+                "other_platform": data["other_platform"],
+                "live_url": data["live_url"],
+                "consent_to_publish": data["consent_to_publish"],
+            }
+            try:
+                if entry is None:
+                    entry = entry_create(
+                        actor=request.user,
+                        contest=contest,
+                        platforms=list(data["platforms"]),
+                        coauthors=people,
+                        **fields,
+                    )
+                    messages.success(request, _("Your entry is saved as a draft. Now upload its file."))
+                else:
+                    entry = entry_update(
+                        actor=request.user, entry=entry, platforms=list(data["platforms"]), coauthors=people, **fields
+                    )
+                    messages.success(request, _("Your changes are saved."))
+            except BaigeError as error:
+                form.add_error(None, str(error))
+                return _render_entry_form(request, contest, entry, form, coauthors, status=error.status_code)
+            return redirect("frontend:entry_detail", slug=contest.slug, code=entry.code)
+        return _render_entry_form(request, contest, entry, form, coauthors, status=400)
+    if entry is None:
+        form = EntryForm(contest=contest)
+        coauthors = CoAuthorFormSet(prefix="coauthors", form_kwargs=choices)
+    else:
+        form = EntryForm(
+            contest=contest,
+            initial={
+                "title": entry.title,
+                "description": entry.description,
+                "nomination": entry.nomination,
+                "platforms": list(entry.platforms.all()),
+                "other_platform": entry.other_platform,
+                "live_url": entry.live_url,
+                "consent_to_publish": entry.consent_to_publish,
+            },
+        )
+        coauthors = CoAuthorFormSet(prefix="coauthors", initial=_coauthor_initial(entry), form_kwargs=choices)
+    return _render_entry_form(request, contest, entry, form, coauthors)
+
+
+def _render_entry_form(
+    request: HttpRequest, contest: Contest, entry: Entry | None, form: EntryForm, coauthors: Any, status: int = 200
+) -> HttpResponse:
+    context = {
+        "contest": contest,
+        "entry": entry,
+        "form": form,
+        "coauthors": coauthors,
+        "open": contest.accepts_submissions(),
+    }
+    return render(request, "frontend/entry_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    contest = get_object_or_404(Contest, slug=slug)
+    return _entry_form_page(request, contest, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
+    entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
+    return _entry_form_page(request, entry.contest, entry)
+
+
+@login_required
+def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
+    entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
+    latest = asset_latest(entry.pk)
+    context = {
+        "entry": entry,
+        "contest": entry.contest,
+        "open": entry.contest.accepts_submissions(),
+        "upload_form": UploadForm(),
+        "latest": latest,
+        "latest_reason": reason_text(latest.reason_code, latest.reason_params) if latest and latest.reason_code else "",
+        "preview": asset_preview(entry.media),
+    }
+    return render(request, "frontend/entry_detail.html", context)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def entry_upload(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
+    """Receive the entry's file; a refused file leaves the previous one in place."""
+    entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
+    try:
+        # Refuse an oversized body before reading it: the size is known from the request's header.
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > entry.contest.max_file_size + MULTIPART_OVERHEAD:
+            asset_check_size(contest=entry.contest, size=declared - MULTIPART_OVERHEAD)
+    except BaigeError as refused:
+        return _upload_answer(request, entry, error=str(refused), status=refused.status_code)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        error = _("Choose a file to upload.")
+        status = 400
+    else:
+        upload = form.cleaned_data["file"]
+        try:
+            asset_attach_upload(actor=request.user, entry=entry, stream=upload.file, name=upload.name, size=upload.size)
+        except BaigeError as refused:
+            error, status = str(refused), refused.status_code
+        else:
+            return _upload_answer(request, entry)
+    return _upload_answer(request, entry, error=error, status=status)
+
+
+def _upload_answer(request: HttpRequest, entry: Entry, *, error: str = "", status: int = 200) -> HttpResponse:
+    """JSON for the page's script, a message and a redirect for a plain form."""
+    if _wants_json(request):
+        if error:
+            return JsonResponse({"ok": False, "error": error}, status=status)
+        return JsonResponse({"ok": True, "message": _("The file is uploaded.")})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The file is uploaded."))
+    return redirect("frontend:entry_detail", slug=entry.contest.slug, code=entry.code)
+
+
+def _entry_action(request: HttpRequest, slug: str, code: str, action: Any, done: str) -> HttpResponse:
+    entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
+    try:
+        action(actor=request.user, entry=entry)
+    except BaigeError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done)
+    return redirect("frontend:entry_detail", slug=slug, code=code)
+
+
+@login_required
+@require_POST
+def entry_submit_view(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
+    return _entry_action(request, slug, code, entry_submit, _("Your entry is submitted. Good luck!"))
+
+
+@login_required
+@require_POST
+def entry_withdraw_view(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
+    return _entry_action(
+        request, slug, code, entry_withdraw, _("Your entry is withdrawn. You can submit it again before the deadline.")
+    )
+
+
+@login_required
+def entry_file(request: AuthenticatedHttpRequest, slug: str, code: str) -> FileResponse:
+    """The entry's original file, for its author only."""
+    entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
+    if entry.media is None:
+        raise Http404
+    asset = entry.media
+    return FileResponse(asset.original.open("rb"), as_attachment=True, filename=f"{entry.code}.{asset.extension}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    instance = ParticipantProfile.objects.filter(user=request.user).first() or ParticipantProfile(user=request.user)
+    form = ProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("frontend:profile")
+    return render(request, "frontend/profile.html", {"form": form})
