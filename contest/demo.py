@@ -46,7 +46,7 @@ from contest.models import (
     University,
 )
 from judging.demo import judging_demo_seed
-from media_pipeline.services import asset_attach_upload
+from media_pipeline.services import asset_store_imported
 
 DEMO_DEFINITION = Path(__file__).resolve().parent / "fixtures" / "demo_contest.yaml"
 DEMO_PASSWORD = "baige-demo"  # noqa: S105 - printed for people trying the demo
@@ -595,13 +595,11 @@ def _attach_media(plan: DemoPlan, entries: dict[str, Entry], users: dict[str, An
         else:
             data = demo_pdf(title=f"Baige demo - entry {item.code}", pages=3 + number % 4)
         entry = entries[item.code]
-        asset_attach_upload(
-            actor=users[item.author],
+        asset_store_imported(
             entry=entry,
             stream=io.BytesIO(data),
             name=MEDIA_FILE_NAMES[item.media][languages[item.author]],
             size=len(data),
-            check_deadline=False,
         )
         summary.media_added += 1
 

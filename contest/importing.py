@@ -41,7 +41,7 @@ from contest.slugs import unique_slug
 from contest.spreadsheets import csv_writer
 from contest.validators import validate_http_url
 from media_pipeline.models import MediaAsset
-from media_pipeline.services import asset_attach_upload, asset_check_upload, file_sha256
+from media_pipeline.services import asset_check_upload, asset_store_imported, file_sha256
 
 User = get_user_model()
 
@@ -859,13 +859,8 @@ class _Import:
                 if dry_run:
                     continue
                 try:
-                    asset = asset_attach_upload(
-                        actor=entry.author,
-                        entry=entry,
-                        stream=stream,
-                        name=item.media.name,
-                        size=item.media.stat().st_size,
-                        check_deadline=False,
+                    asset = asset_store_imported(
+                        entry=entry, stream=stream, name=item.media.name, size=item.media.stat().st_size
                     )
                 except FileRefused as refused:
                     self.error(item.line, "media", str(refused))

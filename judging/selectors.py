@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -321,11 +320,6 @@ def review_total(scores: Mapping[int, int], criteria: Iterable[Criterion]) -> De
 
 
 # --- The jury panel ----------------------------------------------------------------------------
-
-#: The renditions a juror may open: what the player and slide viewer show. Never the original upload
-#: nor the ``pdf`` rendition, whose document properties may still name the author.
-JURY_RENDITIONS = re.compile(r"^(video-720|video-360|poster|strip|cover|page-\d{1,6})$")
-
 
 @dataclass(frozen=True)
 class Panels:

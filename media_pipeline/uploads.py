@@ -604,10 +604,11 @@ def upload_complete(
                     locked.status = UploadStatus.COMPLETED
                     locked.asset = asset
                     locked.save(update_fields=["status", "asset", "updated_at"])
+                    # Its first bytes choose the queue: a file that cannot be read is not kept.
+                    asset_enqueue(asset)
             except Exception:
                 backend.delete(name)
                 raise
-            asset_enqueue(asset)
     if refusal is not None:
         raise refusal
     if locked.backend == UploadBackend.LOCAL:

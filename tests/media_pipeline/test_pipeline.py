@@ -173,7 +173,7 @@ def test_broker_visibility_timeout_outlasts_the_longest_task():
 
 
 def test_progress_written_at_most_once_a_second(entry, django_assert_max_num_queries):
-    from media_pipeline.pipeline import _Progress
+    from media_pipeline.pipeline import ProgressWriter as _Progress
 
     asset = add_asset(entry, corpus_file("pdf/unstructured_fake_memo.pdf"))
     report = _Progress(asset.pk)
