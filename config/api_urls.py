@@ -3,7 +3,8 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("contest.urls")),
+    # Contests and a participant's entries (shown with their file): the ``contest_api`` namespace.
+    path("", include("media_pipeline.entry_urls")),
     path("", include("media_pipeline.urls")),
     path("", include("judging.urls")),
     path("", include("monitoring.urls")),

@@ -321,6 +321,7 @@ def review_total(scores: Mapping[int, int], criteria: Iterable[Criterion]) -> De
 
 # --- The jury panel ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Panels:
     """The panels a person may open beside the participant's pages: the links of the menu."""

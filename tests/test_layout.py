@@ -50,9 +50,6 @@ LAYER_EXCEPTIONS: set[tuple[str, str]] = {
     ("contest.demo", "media_pipeline.services"),
     ("contest.importing", "media_pipeline.models"),
     ("contest.importing", "media_pipeline.services"),
-    ("contest.serializers", "media_pipeline.enums"),
-    ("contest.serializers", "media_pipeline.models"),
-    ("contest.serializers", "media_pipeline.reasons"),
 }
 
 #: Imports that close a cycle still to be taken out, as (importer, imported).

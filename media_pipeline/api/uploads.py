@@ -150,7 +150,7 @@ class SignedPartAuthentication(SessionAuthentication):
 class SignedPartScheme(SessionScheme):
     """Describes ``SignedPartAuthentication`` in the API schema: the browser's session cookie."""
 
-    target_class = "media_pipeline.api.SignedPartAuthentication"
+    target_class = "media_pipeline.api.uploads.SignedPartAuthentication"
     name = "partCookieAuth"
 
 
