@@ -65,7 +65,6 @@ LONG_MODULES_PENDING: set[str] = {
     "contest/definitions.py",
     "contest/demo.py",
     "contest/importing.py",
-    "media_pipeline/uploads.py",
     "judging/exports.py",
     "judging/publication.py",
     "judging/services.py",

@@ -28,9 +28,8 @@ from contest.selectors import get_entry_for_author
 from contest.serializers import ErrorSerializer
 from media_pipeline import uploads
 from media_pipeline.models import UploadSession
+from media_pipeline.upload_parts import PART_URL_SECONDS, UploadedPart
 from media_pipeline.uploads import (
-    PART_URL_SECONDS,
-    UploadedPart,
     get_upload_for_author,
     upload_abort,
     upload_complete,
