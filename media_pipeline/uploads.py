@@ -93,14 +93,6 @@ def get_upload_for_author(user: Any, *, upload_id: uuid.UUID | str) -> UploadSes
     return upload
 
 
-def asset_pending(entry: Entry) -> MediaAsset | None:
-    """The entry's newest file when it is not its current one yet: received, being checked, or refused."""
-    asset = MediaAsset.objects.filter(entry=entry).order_by("-created_at", "-pk").first()
-    if asset is None or asset.pk == entry.media_id or asset.status == AssetStatus.READY:
-        return None
-    return asset
-
-
 def upload_key(entry: Entry, upload_id: uuid.UUID) -> str:
     """Where an upload is assembled: beside the originals, named by content later, never by the client's name."""
     return f"entries/{entry.contest.slug}/{entry.code}/{upload_id}/original.upload"
