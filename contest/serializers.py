@@ -1,4 +1,7 @@
-"""API v1 shapes of contests and entries: output shapes, and input shapes that only check form."""
+"""API v1 shapes of contests and entries: output shapes, and input shapes that only check form.
+
+The entry as a whole is shown with its file, so ``media_pipeline.serializers`` puts it together from these parts.
+"""
 
 from __future__ import annotations
 
@@ -96,7 +99,7 @@ class PlatformSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-# Entries: output ------------------------------------------------------------------------------------------------
+# Entries: the parts of their output -----------------------------------------------------------------------------
 
 
 class EntryNominationSerializer(serializers.ModelSerializer):
