@@ -13,14 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from blog.models import Post, PostStatus
 from contest.models import Nomination, Platform
 from contest.selectors import platforms_in_order
-from judging.selectors.media import JURY_RENDITIONS
 from media_pipeline.models import Rendition
+from media_pipeline.renditions import PUBLIC_RENDITIONS
 
 #: What stands for a post in lists and link previews: a video's poster frame or a presentation's cover.
 THUMBNAILS = ("poster", "cover")
-#: The files of a published winner anyone may open: those the player and slide viewer show. Never the
-#: original upload nor the ``pdf`` rendition, whose document properties may name an author who did not consent.
-PUBLIC_RENDITIONS = JURY_RENDITIONS
 
 
 def posts_published() -> QuerySet[Post]:

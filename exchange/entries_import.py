@@ -42,7 +42,7 @@ from exchange.sheets import (
     sheet_read,
 )
 from media_pipeline.models import MediaAsset
-from media_pipeline.services import asset_attach_upload, file_sha256
+from media_pipeline.services import asset_store_imported, file_sha256
 
 User = get_user_model()
 
@@ -323,13 +323,8 @@ class _Import(EntriesCheck):
                 if dry_run:
                     continue
                 try:
-                    asset = asset_attach_upload(
-                        actor=entry.author,
-                        entry=entry,
-                        stream=stream,
-                        name=item.media.name,
-                        size=item.media.stat().st_size,
-                        check_deadline=False,
+                    asset = asset_store_imported(
+                        entry=entry, stream=stream, name=item.media.name, size=item.media.stat().st_size
                     )
                 except FileRefused as refused:
                     self.error(item.line, "media", str(refused))

@@ -18,10 +18,11 @@ from django.http.response import HttpResponseBase
 from blog.selectors import get_public_rendition
 from contest.selectors import get_entry_for_author
 from frontend.http import AuthenticatedHttpRequest
-from judging.selectors.media import JURY_RENDITIONS, get_entry_for_jury_media
+from judging.selectors.media import get_entry_for_jury_media
 from media_pipeline import files
 from media_pipeline.models import Rendition
 from media_pipeline.reasons import reason_text
+from media_pipeline.renditions import JURY_RENDITIONS
 from media_pipeline.selectors import asset_latest
 
 

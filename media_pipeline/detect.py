@@ -20,6 +20,7 @@ ODP_MIMETYPES = {
     b"application/vnd.oasis.opendocument.presentation",
     b"application/vnd.oasis.opendocument.presentation-template",
 }
+ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ASF_MAGIC = bytes.fromhex("3026B2758E66CF11")
 POWERPOINT_STREAM = "PowerPoint Document".encode("utf-16-le")
@@ -41,6 +42,15 @@ class Detected:
 UNKNOWN = Detected(MediaKind.UNKNOWN, "bin", "unknown")
 
 
+def _is_pdf(head: bytes) -> bool:
+    return b"%PDF-" in head[:1024]
+
+
+def head_is_document(head: bytes) -> bool:
+    """Whether a file's first bytes are those of a document (a PDF, zip or OLE2 container) rather than a video."""
+    return _is_pdf(head) or head.startswith(ZIP_MAGIC) or head.startswith(OLE2_MAGIC)
+
+
 def detect(stream: BinaryIO) -> Detected:
     """What ``stream`` holds: a video container, a presentation, a PDF, or unknown.
 
@@ -52,9 +62,9 @@ def detect(stream: BinaryIO) -> Detected:
     stream.seek(0)
     if not head:
         return UNKNOWN
-    if b"%PDF-" in head[:1024]:
+    if _is_pdf(head):
         return Detected(MediaKind.PDF, "pdf", "pdf")
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(ZIP_MAGIC):
         return _detect_zip(stream)
     if head.startswith(OLE2_MAGIC):
         return _detect_ole2(stream)

@@ -23,10 +23,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.enqueue import enqueue_on_commit
 from contest.models import Entry
 from media_pipeline import files
-from media_pipeline.detect import OLE2_MAGIC
-from media_pipeline.enums import AssetStatus
+from media_pipeline.detect import HEAD_BYTES, head_is_document
+from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset, Rendition
 from media_pipeline.processing import Limits, Output, ProcessingFailed, inspect_file, process_file
 
@@ -45,26 +46,35 @@ def stale_after() -> timedelta:
 QUEUED_STALE_AFTER = timedelta(hours=1)
 #: Attempts before an asset fails for good.
 MAX_ATTEMPTS = 3
-HEAD_BYTES = 64 * 1024
+#: The task that processes an asset on each queue: transcodes on ``media``, LibreOffice on ``office``.
+PROCESS_TASKS = {"media": "media_pipeline.media.process", "office": "media_pipeline.office.process"}
 
 
 def asset_enqueue(asset: MediaAsset) -> None:
-    """Queue an uploaded asset for verification and processing once the transaction commits."""
-    from media_pipeline.tasks import process_asset
-
+    """Queue an asset for checking and processing, on the queue its type needs, once the transaction commits."""
+    task = asset_process_task(asset)
     now = timezone.now()
     MediaAsset.objects.filter(pk=asset.pk).update(status=AssetStatus.QUEUED, queued_at=now, progress=0)
     asset.status = AssetStatus.QUEUED
-    asset_id = asset.pk
-    transaction.on_commit(lambda: process_asset.delay(asset_id=asset_id))
+    enqueue_on_commit(task, asset_id=asset.pk)
 
 
 def asset_queue_name(asset: MediaAsset) -> str:
-    """``office`` for documents (PDF, zip or OLE2 containers), ``media`` for anything ffprobe must judge."""
-    head = files.read_head(files.name_of(asset.original), HEAD_BYTES)
-    if b"%PDF-" in head[:1024] or head.startswith(b"PK\x03\x04") or head.startswith(OLE2_MAGIC):
+    """``office`` for documents (PDF, zip or OLE2 containers), ``media`` for anything ffprobe must judge.
+
+    The type detected when the file was received decides; a file received in parts and not looked at yet
+    is told by its first bytes.
+    """
+    if asset.kind == MediaKind.VIDEO:
+        return "media"
+    if asset.kind in (MediaKind.PRESENTATION, MediaKind.PDF):
         return "office"
-    return "media"
+    return "office" if head_is_document(files.read_head(files.name_of(asset.original), HEAD_BYTES)) else "media"
+
+
+def asset_process_task(asset: MediaAsset) -> str:
+    """The name of the task that processes ``asset`` on the queue that fits it."""
+    return PROCESS_TASKS[asset_queue_name(asset)]
 
 
 def asset_claim(asset_id: int, *, now: datetime | None = None) -> MediaAsset | None:
@@ -110,8 +120,8 @@ def _heartbeat(asset_id: int) -> Iterator[None]:
         thread.join(timeout=5)
 
 
-class _Progress:
-    """Writes the percent to the database at most once a second."""
+class ProgressWriter:
+    """Writes an asset's percent done to the database at most once a second."""
 
     def __init__(self, asset_id: int) -> None:
         self.asset_id = asset_id
@@ -217,7 +227,7 @@ def _process(asset: MediaAsset) -> None:
             workdir,
             limits=limits,
             skip=stored,
-            on_progress=_Progress(asset.pk),
+            on_progress=ProgressWriter(asset.pk),
             on_output=lambda output: _store_output(asset, output),
         )
     MediaAsset.objects.filter(pk=asset.pk).update(
@@ -233,8 +243,6 @@ def _process(asset: MediaAsset) -> None:
 
 def asset_fail(asset: MediaAsset, *, code: str, params: dict[str, Any] | None = None, detail: str = "") -> None:
     """Mark an asset failed for good and tell its author by e-mail."""
-    from media_pipeline.tasks import send_asset_failed_email
-
     MediaAsset.objects.filter(pk=asset.pk).update(
         status=AssetStatus.FAILED,
         reason_code=code,
@@ -242,8 +250,7 @@ def asset_fail(asset: MediaAsset, *, code: str, params: dict[str, Any] | None = 
         reason=detail[-4000:],
         heartbeat_at=None,
     )
-    asset_id = asset.pk
-    transaction.on_commit(lambda: send_asset_failed_email.delay(asset_id=asset_id))
+    enqueue_on_commit("media_pipeline.send_asset_failed_email", asset_id=asset.pk)
 
 
 def assets_reap(*, now: datetime | None = None) -> list[int]:

@@ -1,10 +1,13 @@
-"""Reads of media assets: what a page needs to show an asset's player or slide viewer."""
+"""Reads of media assets: an entry's files, and what a page needs to show an asset's player or slide viewer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from contest.models import Entry
+from media_pipeline.enums import AssetStatus
 from media_pipeline.models import MediaAsset, Rendition
+from media_pipeline.reasons import reason_text
 
 
 @dataclass
@@ -48,3 +51,35 @@ def asset_preview(asset: MediaAsset | None) -> Preview | None:
 def asset_latest(entry_id: int) -> MediaAsset | None:
     """The entry's newest upload, current or still being checked."""
     return MediaAsset.objects.filter(entry_id=entry_id).order_by("-created_at").first()
+
+
+def asset_pending(entry: Entry) -> MediaAsset | None:
+    """The entry's newest file when it is not its current one yet: received, being checked, or refused."""
+    asset = MediaAsset.objects.filter(entry=entry).order_by("-created_at", "-pk").first()
+    if asset is None or asset.pk == entry.media_id or asset.status == AssetStatus.READY:
+        return None
+    return asset
+
+
+@dataclass(frozen=True)
+class EntryFiles:
+    """What the entry's page shows of its files."""
+
+    #: The newest upload, current or still being checked, and why it failed in the reader's language.
+    latest: MediaAsset | None
+    latest_reason: str
+    #: The newest upload while it is not the entry's file yet.
+    pending: MediaAsset | None
+    #: The player's and slide viewer's files of the entry's current file.
+    preview: Preview | None
+
+
+def entry_files(entry: Entry) -> EntryFiles:
+    """The entry's files as its author's page shows them."""
+    latest = asset_latest(entry.pk)
+    return EntryFiles(
+        latest=latest,
+        latest_reason=reason_text(latest.reason_code, latest.reason_params) if latest and latest.reason_code else "",
+        pending=asset_pending(entry),
+        preview=asset_preview(entry.media),
+    )

@@ -1,24 +1,27 @@
-"""Writes to media assets: storing an uploaded original and making it an entry's current file."""
+"""Writes to media assets: storing an uploaded original, making it an entry's current file, telling a failure."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from typing import BinaryIO
 
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from config.exceptions import FileRefused
+from contest.mail import mail_person
 from contest.models import Contest, Entry
 from contest.services import Actor, contest_ensure_accepting, entry_ensure_author
 from media_pipeline.detect import detect
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
 from media_pipeline.pipeline import asset_enqueue
-from media_pipeline.reasons import ProcessingFailed
+from media_pipeline.reasons import ProcessingFailed, reason_text
 
 CHUNK = 1024 * 1024
 
@@ -70,16 +73,43 @@ def asset_attach_upload(
     name: str,
     size: int,
     now: datetime | None = None,
-    check_deadline: bool = True,
 ) -> MediaAsset:
-    """Store an uploaded file and make it the entry's current one.
+    """Store a file its author uploads before the deadline and make it the entry's current one.
 
     The previous file stays the entry's file until the new one is stored and
     checked: a refused upload changes nothing.
     """
-    if check_deadline:
-        entry_ensure_author(actor, entry)
-        contest_ensure_accepting(entry.contest, now=now)
+    entry_ensure_author(actor, entry)
+    contest_ensure_accepting(entry.contest, now=now)
+    return _asset_store(
+        entry=entry,
+        stream=stream,
+        name=name,
+        size=size,
+        uploaded_by=actor if actor.is_authenticated else None,
+        # Storing a large file takes time: the deadline may pass meanwhile.
+        check_locked=lambda: contest_ensure_accepting(entry.contest, now=now),
+    )
+
+
+def asset_store_imported(*, entry: Entry, stream: BinaryIO, name: str, size: int) -> MediaAsset:
+    """Store a file brought by an import of entries (or the demo) as the entry's current one, at any time.
+
+    The author is recorded as its uploader; the file is checked like any upload.
+    """
+    return _asset_store(entry=entry, stream=stream, name=name, size=size, uploaded_by=entry.author)
+
+
+def _asset_store(
+    *,
+    entry: Entry,
+    stream: BinaryIO,
+    name: str,
+    size: int,
+    uploaded_by: User | None,
+    check_locked: Callable[[], None] | None = None,
+) -> MediaAsset:
+    """Check and store a file, make it the entry's current one and queue it; ``check_locked`` runs under the lock."""
     kind, extension = asset_check_upload(entry=entry, stream=stream, size=size)
     checksum = file_sha256(stream)
     asset = MediaAsset(
@@ -90,7 +120,7 @@ def asset_attach_upload(
         size=size,
         sha256=checksum,
         status=AssetStatus.UPLOADED,
-        uploaded_by=actor if actor.is_authenticated else None,
+        uploaded_by=uploaded_by,
     )
     # The storage name comes from the detected type, never from the uploaded name.
     asset.original.save(f"original.{extension}", File(stream), save=False)
@@ -98,8 +128,8 @@ def asset_attach_upload(
         with transaction.atomic():
             asset.save()
             locked = Entry.objects.select_for_update().get(pk=entry.pk)
-            if check_deadline:
-                contest_ensure_accepting(entry.contest, now=now)
+            if check_locked is not None:
+                check_locked()
             locked.media = asset
             locked.save(update_fields=["media", "updated_at"])
             asset_enqueue(asset)
@@ -108,3 +138,18 @@ def asset_attach_upload(
         raise
     entry.media = asset
     return asset
+
+
+def asset_failure_mail(*, asset: MediaAsset) -> None:
+    """Tell the author, in their language, that their file could not be processed and why."""
+    entry = asset.entry
+    mail_person(
+        entry.author,
+        "media_pipeline/email/asset_failed",
+        lambda: {
+            "asset": asset,
+            "entry": entry,
+            "contest": entry.contest,
+            "reason": reason_text(asset.reason_code, asset.reason_params),
+        },
+    )

@@ -1,18 +1,21 @@
-"""Celery tasks of the media pipeline: a light dispatcher, the heavy work per queue, the reaper, e-mails."""
+"""Celery tasks of the media pipeline: the heavy work per queue, the reaper, e-mails.
+
+Each task loads its row and calls a service; services queue these tasks by name, never importing this module.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from celery import Task, shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
 
+from config.enqueue import task_send
+from contest.mail import mail_task
 from media_pipeline.models import MediaAsset
-from media_pipeline.pipeline import asset_process, asset_queue_name, assets_reap
+from media_pipeline.pipeline import asset_process, asset_process_task, assets_reap
 from media_pipeline.processing import ProcessingFailed
+from media_pipeline.services import asset_failure_mail
+from media_pipeline.uploads import uploads_discard_stale
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +26,15 @@ OFFICE_TIME_LIMIT = 20 * 60
 
 @shared_task(name="media_pipeline.process_asset")
 def process_asset(*, asset_id: int) -> None:
-    """Send an asset to the queue that fits it: ``media`` for videos, ``office`` for documents."""
+    """Send an asset to the task of the queue that fits it; uploads now queue that task themselves.
+
+    Kept for messages queued before that, which a broker may still hold.
+    """
     asset = MediaAsset.objects.filter(pk=asset_id).first()
     if asset is None:
         logger.info("asset %s is gone", asset_id)
         return
-    queue = asset_queue_name(asset)
-    task = process_office if queue == "office" else process_media
-    task.apply_async(kwargs={"asset_id": asset_id}, queue=queue)
+    task_send(asset_process_task(asset), asset_id=asset_id)
 
 
 def _run(task: Task, asset_id: int) -> None:
@@ -77,30 +81,14 @@ def reap_stuck_assets() -> list[int]:
 @shared_task(name="media_pipeline.discard_stale_uploads")
 def discard_stale_uploads() -> int:
     """Throw away the parts of uploads left unfinished for days (run by Celery beat)."""
-    from media_pipeline.uploads import uploads_discard_stale
-
     return uploads_discard_stale()
 
 
-@shared_task(name="media_pipeline.send_asset_failed_email")
+@mail_task("media_pipeline.send_asset_failed_email")
 def send_asset_failed_email(*, asset_id: int) -> None:
     """Tell the author, in their language, that their file could not be processed and why."""
-    from media_pipeline.reasons import reason_text
-
     asset = MediaAsset.objects.select_related("entry__contest", "entry__author__profile").filter(pk=asset_id).first()
     if asset is None:
+        logger.info("asset %s is gone", asset_id)
         return
-    author = asset.entry.author
-    profile = getattr(author, "profile", None)
-    language = profile.preferred_language if profile else settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
-            "asset": asset,
-            "entry": asset.entry,
-            "contest": asset.entry.contest,
-            "reason": reason_text(asset.reason_code, asset.reason_params),
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("media_pipeline/email/asset_failed_subject.txt", context).strip()
-        body = render_to_string("media_pipeline/email/asset_failed.txt", context)
-    send_mail(subject, body, None, [author.email])
+    asset_failure_mail(asset=asset)

@@ -9,34 +9,27 @@ create, sign a part, list the parts received, complete, abort.
   streamed to ``<BAIGE_DATA_DIR>/uploads/<upload>/part-00001`` and completing joins the parts, streamed, into the
   default storage.
 
-A completed upload becomes a new ``MediaAsset`` of the entry, queued for the pipeline. The entry keeps its
-current file until the pipeline has verified the new one, so a refused or broken upload never changes it.
+The two backends are in ``upload_parts.py``. A completed upload becomes a new ``MediaAsset`` of the entry,
+queued for the pipeline. The entry keeps its current file until the pipeline has verified the new one, so a
+refused or broken upload never changes it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import io
 import re
 import shutil
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.core import signing
-from django.core.files import File
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError, FileRefused, NotAllowed
@@ -46,6 +39,15 @@ from media_pipeline.enums import AssetStatus, UploadBackend, UploadStatus
 from media_pipeline.models import MediaAsset, UploadReservation, UploadSession
 from media_pipeline.pipeline import asset_enqueue
 from media_pipeline.services import asset_check_size
+from media_pipeline.upload_parts import (
+    LocalParts,
+    UploadClosed,
+    UploadedPart,
+    backend_kind,
+    etag_unquote,
+    parts_of,
+    upload_part_signed,
+)
 
 MIB = 1024 * 1024
 #: The part size offered to clients. Uppy never makes parts under 5 MiB, which is also S3's minimum for every
@@ -53,26 +55,12 @@ MIB = 1024 * 1024
 PART_SIZE = 8 * MIB
 #: S3's limit on the number of parts of one upload; Baige's disk keeps the same.
 MAX_PARTS = 10_000
-#: How long a part URL may be used. A part is a few MiB, so this is ample even on a slow line.
-PART_URL_SECONDS = 10 * 60
-#: Request bodies are read in pieces of this size: a part is never held in memory.
-STREAM_CHUNK = 64 * 1024
 #: An open upload untouched this long is abandoned; ``uploads_discard_stale`` removes its parts.
 STALE_AFTER = timedelta(days=2)
 #: Parts of one upload received at the same time on Baige's disk; Baige's own client sends one at a time.
 MAX_PARTS_IN_FLIGHT = 4
 #: A part still being received after this long was cut off with its web process: its bytes count no more.
 RESERVATION_STALE_AFTER = timedelta(hours=1)
-
-_PART_SIGNER_SALT = "baige.media_pipeline.upload-part"
-_PART_FILE = re.compile(r"^part-(\d{5})$")
-
-
-class UploadClosed(BaigeError):
-    """The upload was completed, cancelled, or replaced by a newer one: nothing more can be added to it."""
-
-    status_code = 409
-    code = "upload_closed"
 
 
 class UploadCompleted(UploadClosed):
@@ -86,15 +74,6 @@ class PartsInFlight(BaigeError):
 
     status_code = 429
     code = "parts_in_flight"
-
-
-@dataclass(frozen=True)
-class UploadedPart:
-    """A part as stored: its number (from 1), its ETag (the MD5 of its bytes, without quotes) and its size."""
-
-    number: int
-    etag: str
-    size: int
 
 
 # Reads -------------------------------------------------------------------------------------------------------------
@@ -114,222 +93,9 @@ def get_upload_for_author(user: Any, *, upload_id: uuid.UUID | str) -> UploadSes
     return upload
 
 
-def asset_pending(entry: Entry) -> MediaAsset | None:
-    """The entry's newest file when it is not its current one yet: received, being checked, or refused."""
-    asset = MediaAsset.objects.filter(entry=entry).order_by("-created_at", "-pk").first()
-    if asset is None or asset.pk == entry.media_id or asset.status == AssetStatus.READY:
-        return None
-    return asset
-
-
 def upload_key(entry: Entry, upload_id: uuid.UUID) -> str:
     """Where an upload is assembled: beside the originals, named by content later, never by the client's name."""
     return f"entries/{entry.contest.slug}/{entry.code}/{upload_id}/original.upload"
-
-
-def upload_part_signature(upload: UploadSession, part_number: int) -> str:
-    """The signature that lets a part be sent to Baige's own part endpoint for a while."""
-    return signing.TimestampSigner(salt=_PART_SIGNER_SALT).sign(f"{upload.uuid}:{part_number}")
-
-
-# Backends ----------------------------------------------------------------------------------------------------------
-
-
-def _s3_parts(storage: Storage) -> _S3Parts | None:
-    """The S3 side of ``storage`` when it is django-storages' S3 backend, else None."""
-    connection = getattr(storage, "connection", None)
-    bucket_name = getattr(storage, "bucket_name", None)
-    normalize = getattr(storage, "_normalize_name", None)
-    if connection is None or not bucket_name or normalize is None:
-        return None
-    return _S3Parts(client=connection.meta.client, bucket=bucket_name, object_key=normalize)
-
-
-def _backend_kind(storage: Storage) -> UploadBackend:
-    return UploadBackend.S3 if _s3_parts(storage) is not None else UploadBackend.LOCAL
-
-
-def _parts_of(upload: UploadSession) -> _S3Parts | _LocalParts:
-    """The backend that holds an upload's parts; an upload never changes backend."""
-    if upload.backend == UploadBackend.S3:
-        s3 = _s3_parts(default_storage)
-        if s3 is None:
-            raise UploadClosed(_("This upload was started on another storage. Choose the file and upload it again."))
-        return s3
-    return _LocalParts(storage=default_storage)
-
-
-@dataclass(frozen=True)
-class _S3Parts:
-    """Parts kept by S3 in a multipart upload; the browser sends them to the bucket with presigned URLs."""
-
-    client: Any
-    bucket: str
-    object_key: Any  # the storage's own name → S3 key mapping (it adds the storage's location prefix)
-
-    def start(self, upload: UploadSession) -> None:
-        answer = self.client.create_multipart_upload(
-            Bucket=self.bucket, Key=self.object_key(upload.key), ContentType="application/octet-stream"
-        )
-        upload.upload_id = answer["UploadId"]
-
-    def sign(self, upload: UploadSession, part_number: int, size: int) -> str:
-        # Content-Length is a signed header of the URL: S3 refuses a part of any other size.
-        params = {
-            "Bucket": self.bucket,
-            "Key": self.object_key(upload.key),
-            "UploadId": upload.upload_id,
-            "PartNumber": part_number,
-            "ContentLength": size,
-        }
-        return str(self.client.generate_presigned_url("upload_part", Params=params, ExpiresIn=PART_URL_SECONDS))
-
-    def list(self, upload: UploadSession) -> list[UploadedPart]:
-        parts = []
-        pages = self.client.get_paginator("list_parts").paginate(
-            Bucket=self.bucket, Key=self.object_key(upload.key), UploadId=upload.upload_id
-        )
-        try:
-            for page in pages:
-                for part in page.get("Parts", []):
-                    parts.append(UploadedPart(int(part["PartNumber"]), _unquote(part["ETag"]), int(part["Size"])))
-        except self.client.exceptions.NoSuchUpload as gone:
-            raise UploadClosed(_("This upload no longer exists. Choose the file and upload it again.")) from gone
-        return sorted(parts, key=lambda part: part.number)
-
-    def assemble(self, upload: UploadSession, parts: Sequence[UploadedPart]) -> tuple[str, int]:
-        key = self.object_key(upload.key)
-        try:
-            self.client.complete_multipart_upload(
-                Bucket=self.bucket,
-                Key=key,
-                UploadId=upload.upload_id,
-                MultipartUpload={"Parts": [{"PartNumber": p.number, "ETag": f'"{p.etag}"'} for p in parts]},
-            )
-        except self.client.exceptions.ClientError as refused:
-            # For instance a part under S3's 5 MiB minimum: the parts stay, a fixed client can finish the upload.
-            raise BaigeError(
-                _("The storage could not put the parts of this file together. Upload the file again."),
-                code="upload_incomplete",
-            ) from refused
-        return upload.key, int(self.client.head_object(Bucket=self.bucket, Key=key)["ContentLength"])
-
-    def discard(self, upload: UploadSession) -> None:
-        # Already completed or aborted: nothing left to discard.
-        with contextlib.suppress(self.client.exceptions.NoSuchUpload):
-            self.client.abort_multipart_upload(
-                Bucket=self.bucket, Key=self.object_key(upload.key), UploadId=upload.upload_id
-            )
-
-    def delete(self, name: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self.object_key(name))
-
-
-@dataclass(frozen=True)
-class _LocalParts:
-    """Parts kept on Baige's own disk, one file each, joined into the default storage at the end."""
-
-    storage: Storage
-
-    @staticmethod
-    def folder(upload: UploadSession) -> Path:
-        return Path(settings.DATA_DIR) / "uploads" / str(upload.uuid)
-
-    def start(self, upload: UploadSession) -> None:
-        self.folder(upload).mkdir(parents=True, exist_ok=True)
-
-    def sign(self, upload: UploadSession, part_number: int) -> str:
-        url = reverse("uploads_api:part", kwargs={"upload_id": upload.uuid, "part_number": part_number})
-        return f"{url}?{urlencode({'signature': upload_part_signature(upload, part_number)})}"
-
-    def list(self, upload: UploadSession) -> list[UploadedPart]:
-        folder = self.folder(upload)
-        if not folder.is_dir():
-            raise UploadClosed(_("This upload no longer exists. Choose the file and upload it again."))
-        parts = []
-        for path in folder.iterdir():
-            match = _PART_FILE.match(path.name)
-            if match:
-                etag = path.with_name(path.name + ".md5").read_text().strip()
-                parts.append(UploadedPart(int(match.group(1)), etag, path.stat().st_size))
-        return sorted(parts, key=lambda part: part.number)
-
-    def receive(self, upload: UploadSession, part_number: int, stream: BinaryIO, budget: int) -> UploadedPart:
-        """Stream one part to disk; refuse it once it is larger than ``budget`` bytes."""
-        folder = self.folder(upload)
-        if not folder.is_dir():
-            raise UploadClosed(_("This upload no longer exists. Choose the file and upload it again."))
-        name = f"part-{part_number:05d}"
-        # A part sent twice at once (a retry racing the original) writes to its own file; the last one kept wins.
-        partial = folder / f"{name}.{uuid.uuid4().hex}.partial"
-        digest = hashlib.md5(usedforsecurity=False)
-        size = 0
-        try:
-            with partial.open("wb") as out:
-                for chunk in iter(lambda: stream.read(STREAM_CHUNK), b""):
-                    size += len(chunk)
-                    if size > budget:
-                        raise FileRefused(
-                            _("The parts sent are larger than the file announced (%(size)s). Upload the file again.")
-                            % {"size": filesizeformat(upload.size)}
-                        )
-                    digest.update(chunk)
-                    out.write(chunk)
-            if size == 0:
-                raise FileRefused(_("This part of the file is empty."))
-            etag = digest.hexdigest()
-            (folder / f"{name}.md5").write_text(etag)
-            partial.replace(folder / name)
-        finally:
-            partial.unlink(missing_ok=True)
-        return UploadedPart(part_number, etag, size)
-
-    def assemble(self, upload: UploadSession, parts: Sequence[UploadedPart]) -> tuple[str, int]:
-        folder = self.folder(upload)
-        with _JoinedFiles([folder / f"part-{part.number:05d}" for part in parts]) as joined:
-            stream = io.BufferedReader(joined, buffer_size=STREAM_CHUNK)
-            name = self.storage.save(upload.key, File(stream, name="original.upload"))
-        return name, int(self.storage.size(name))
-
-    def discard(self, upload: UploadSession) -> None:
-        shutil.rmtree(self.folder(upload), ignore_errors=True)
-
-    def delete(self, name: str) -> None:
-        self.storage.delete(name)
-
-
-class _JoinedFiles(io.RawIOBase):
-    """Several files read one after the other as one stream, without copying them first."""
-
-    def __init__(self, paths: Iterable[Path]) -> None:
-        super().__init__()
-        self._paths = list(paths)
-        self._current: io.BufferedReader | None = None
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while True:
-            if self._current is None:
-                if not self._paths:
-                    return 0
-                self._current = self._paths.pop(0).open("rb")
-            count = self._current.readinto(buffer)
-            if count:
-                return count
-            self._current.close()
-            self._current = None
-
-    def close(self) -> None:
-        if self._current is not None:
-            self._current.close()
-            self._current = None
-        super().close()
-
-
-def _unquote(etag: str) -> str:
-    return etag.strip().strip('"')
 
 
 # Writes ------------------------------------------------------------------------------------------------------------
@@ -369,7 +135,7 @@ def _discard(upload: UploadSession) -> None:
     """Throw away what an open upload received and mark it aborted."""
     # When its storage is gone, nothing of it can be reached any more.
     with contextlib.suppress(UploadClosed):
-        _parts_of(upload).discard(upload)
+        parts_of(upload).discard(upload)
     upload.status = UploadStatus.ABORTED
     upload.save(update_fields=["status", "updated_at"])
 
@@ -386,13 +152,13 @@ def upload_create(
         user=entry.author,
         filename=_clean_filename(filename),
         size=size,
-        backend=_backend_kind(default_storage),
+        backend=backend_kind(default_storage),
     )
     upload.key = upload_key(entry, upload.uuid)
     # One upload at a time per entry: what an abandoned one received would only take space.
     for previous in UploadSession.objects.filter(entry=entry, status=UploadStatus.OPEN):
         _discard(previous)
-    _parts_of(upload).start(upload)
+    parts_of(upload).start(upload)
     upload.save()
     return upload
 
@@ -411,8 +177,8 @@ def upload_sign_part(
     _ensure_part_number(part_number)
     # Past the deadline the file could not be completed: say so before more of it is sent.
     contest_ensure_accepting(upload.entry.contest, now=now)
-    backend = _parts_of(upload)
-    if isinstance(backend, _LocalParts):
+    backend = parts_of(upload)
+    if isinstance(backend, LocalParts):
         if size is not None:
             _ensure_part_size(upload, size)
         return backend.sign(upload, part_number)
@@ -462,7 +228,7 @@ def _reserve(upload: UploadSession, part_number: int, declared: int | None) -> U
     The upload's row is locked, so parts received at once by any number of web processes never take more
     than the size announced between them. ``declared`` is the part's Content-Length, when the client said it.
     """
-    parts = _LocalParts(storage=default_storage)
+    parts = LocalParts(storage=default_storage)
     with transaction.atomic():
         locked = UploadSession.objects.select_for_update().get(pk=upload.pk)
         _ensure_open(locked)
@@ -505,7 +271,7 @@ def upload_receive_part(
     """
     _ensure_owner(actor, upload)
     try:
-        signed = signing.TimestampSigner(salt=_PART_SIGNER_SALT).unsign(signature, max_age=PART_URL_SECONDS)
+        signed = upload_part_signed(signature)
     except signing.SignatureExpired as expired:
         raise NotAllowed(_("This upload link has expired. The upload will ask for a new one.")) from expired
     except signing.BadSignature:
@@ -518,7 +284,7 @@ def upload_receive_part(
         raise FileRefused(_("This part of the file is empty."))
     reservation = _reserve(upload, part_number, declared)
     try:
-        return _LocalParts(storage=default_storage).receive(upload, part_number, stream, budget=reservation.size)
+        return LocalParts(storage=default_storage).receive(upload, part_number, stream, budget=reservation.size)
     finally:
         # The part is in place (or refused) before its bytes stop counting as reserved.
         UploadReservation.objects.filter(pk=reservation.pk).delete()
@@ -528,7 +294,7 @@ def upload_list_parts(*, actor: Actor, upload: UploadSession) -> list[UploadedPa
     """The parts received so far, so that an interrupted upload continues where it stopped."""
     _ensure_owner(actor, upload)
     _ensure_open(upload)
-    return _parts_of(upload).list(upload)
+    return parts_of(upload).list(upload)
 
 
 def _check_parts(stored: Sequence[UploadedPart], sent: Sequence[tuple[int, str]] | None) -> None:
@@ -537,7 +303,7 @@ def _check_parts(stored: Sequence[UploadedPart], sent: Sequence[tuple[int, str]]
         raise BaigeError(_("No part of the file has arrived yet."), code="upload_incomplete")
     if [part.number for part in stored] != list(range(1, len(stored) + 1)):
         raise BaigeError(_("Some parts of the file are missing. Continue the upload."), code="upload_incomplete")
-    if sent is not None and [(p.number, p.etag) for p in stored] != [(n, _unquote(etag)) for n, etag in sent]:
+    if sent is not None and [(p.number, p.etag) for p in stored] != [(n, etag_unquote(etag)) for n, etag in sent]:
         raise BaigeError(
             _("The parts received differ from the parts sent. Continue the upload."), code="upload_incomplete"
         )
@@ -572,7 +338,7 @@ def upload_complete(
             upload=locked, created_at__gte=timezone.now() - RESERVATION_STALE_AFTER
         ).exists():
             raise _parts_in_flight(completing=True)
-        backend = _parts_of(locked)
+        backend = parts_of(locked)
         stored = backend.list(locked)
         _check_parts(stored, parts)
         received = sum(part.size for part in stored)
@@ -604,15 +370,16 @@ def upload_complete(
                     locked.status = UploadStatus.COMPLETED
                     locked.asset = asset
                     locked.save(update_fields=["status", "asset", "updated_at"])
+                    # Its first bytes choose the queue: a file that cannot be read is not kept.
+                    asset_enqueue(asset)
             except Exception:
                 backend.delete(name)
                 raise
-            asset_enqueue(asset)
     if refusal is not None:
         raise refusal
     if locked.backend == UploadBackend.LOCAL:
         # The file is stored: its parts are no longer needed.
-        shutil.rmtree(_LocalParts.folder(locked), ignore_errors=True)
+        shutil.rmtree(LocalParts.folder(locked), ignore_errors=True)
     upload.status, upload.asset = locked.status, asset
     return asset
 

@@ -6,7 +6,13 @@ trailing slash.
 
 from django.urls import path
 
-from media_pipeline.api import UploadCompleteView, UploadCreateView, UploadPartSignView, UploadPartView, UploadView
+from media_pipeline.api.uploads import (
+    UploadCompleteView,
+    UploadCreateView,
+    UploadPartSignView,
+    UploadPartView,
+    UploadView,
+)
 
 app_name = "uploads_api"
 urlpatterns = [

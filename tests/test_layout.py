@@ -44,32 +44,9 @@ FORBIDDEN = {
 #: The modules of ``config`` that tie the apps together; the rest of ``config`` is below every app.
 CONFIG_TIES = {"config.urls", "config.api_urls", "config.settings"}
 
-#: Imports against the layers still to be taken out, as (importer, imported).
-LAYER_EXCEPTIONS: set[tuple[str, str]] = {
-    ("blog.selectors", "judging.selectors.media"),
-    ("contest.serializers", "media_pipeline.enums"),
-    ("contest.serializers", "media_pipeline.models"),
-    ("contest.serializers", "media_pipeline.reasons"),
-}
-
-#: Imports that close a cycle still to be taken out, as (importer, imported).
-CYCLE_EXCEPTIONS: set[tuple[str, str]] = {
-    ("media_pipeline.pipeline", "media_pipeline.tasks"),
-    ("media_pipeline.uploads", "media_pipeline.services"),
-    ("media_pipeline.tasks", "media_pipeline.uploads"),
-}
-
 #: The one module allowed past the limit: the assignment algorithm reads best whole.
 LONG_MODULES_ALLOWED = {"judging/assignment.py"}
-LONG_MODULES_PENDING: set[str] = {
-    "media_pipeline/uploads.py",
-}
 MAX_LINES = 600
-
-#: Private names still imported from another module, as (importer path, module, name).
-PRIVATE_IMPORTS_PENDING: set[tuple[str, str, str]] = {
-    ("tests/media_pipeline/test_pipeline.py", "media_pipeline.pipeline", "_Progress"),
-}
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +74,7 @@ def test_layout_imports_flow_one_way(graph: grimp.ImportGraph) -> None:
         for imported in graph.find_modules_directly_imported_by(module):
             if _package(imported) in forbidden:
                 found.add((module, imported))
-    assert sorted(found - LAYER_EXCEPTIONS) == []
-    assert sorted(LAYER_EXCEPTIONS - found) == [], "an exception no longer needed: take it out of the list"
+    assert sorted(found) == []
 
 
 def _strongly_connected(edges: dict[str, set[str]]) -> list[set[str]]:
@@ -150,8 +126,6 @@ def _strongly_connected(edges: dict[str, set[str]]) -> list[set[str]]:
 def test_layout_has_no_import_cycle(graph: grimp.ImportGraph) -> None:
     """No chain of imports leads from a module back to itself."""
     edges = {module: set(graph.find_modules_directly_imported_by(module)) for module in graph.modules}
-    for importer, imported in CYCLE_EXCEPTIONS:
-        edges[importer].discard(imported)
     assert [sorted(cycle) for cycle in _strongly_connected(edges)] == []
 
 
@@ -175,8 +149,7 @@ def test_layout_modules_stay_short() -> None:
         for path in _source_files()
         if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES
     }
-    assert sorted(long - LONG_MODULES_ALLOWED - LONG_MODULES_PENDING) == []
-    assert sorted(LONG_MODULES_PENDING - long) == [], "a module is short now: take it out of the list"
+    assert sorted(long - LONG_MODULES_ALLOWED) == []
 
 
 def _private_imports(path: Path) -> Iterator[tuple[str, str, str]]:
@@ -200,5 +173,4 @@ def test_layout_no_private_name_imported_from_another_module() -> None:
         if "migrations" not in path.parts
         for found in _private_imports(path)
     }
-    assert sorted(found - PRIVATE_IMPORTS_PENDING) == []
-    assert sorted(PRIVATE_IMPORTS_PENDING - found) == [], "a private import is gone: take it out of the list"
+    assert sorted(found) == []

@@ -11,7 +11,7 @@ from typing import Any
 
 from contest.models import Entry
 from exchange.demo.plan import DemoPlan
-from media_pipeline.services import asset_attach_upload
+from media_pipeline.services import asset_store_imported
 
 MEDIA_FILE_NAMES = {
     "pdf": {"en": "lesson-slides.pdf", "ru": "презентация-урока.pdf", "kk": "сабақ-презентациясы.pdf"},
@@ -98,13 +98,11 @@ def demo_media_attach(*, plan: DemoPlan, entries: dict[str, Entry], users: dict[
         else:
             data = demo_pdf(title=f"Baige demo - entry {item.code}", pages=3 + number % 4)
         entry = entries[item.code]
-        asset_attach_upload(
-            actor=users[item.author],
+        asset_store_imported(
             entry=entry,
             stream=io.BytesIO(data),
             name=MEDIA_FILE_NAMES[item.media][languages[item.author]],
             size=len(data),
-            check_deadline=False,
         )
         added += 1
     return added, video_skipped

@@ -17,8 +17,7 @@ from contest.selectors import contest_current, entries_of_author, get_entry_for_
 from contest.services import contest_ensure_accepting, entry_create, entry_submit, entry_update, entry_withdraw
 from frontend.http import AuthenticatedHttpRequest
 from frontend.participant.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm, coauthor_universities
-from media_pipeline.reasons import reason_text
-from media_pipeline.selectors import asset_latest, asset_preview
+from media_pipeline.selectors import entry_files
 from media_pipeline.services import asset_attach_upload, asset_check_size
 
 #: Room for the multipart boundaries and form fields around the file itself.
@@ -146,15 +145,16 @@ def entry_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpR
 @login_required
 def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
     entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
-    latest = asset_latest(entry.pk)
+    files = entry_files(entry)
     context = {
         "entry": entry,
         "contest": entry.contest,
         "open": entry.contest.accepts_submissions(),
         "upload_form": UploadForm(),
-        "latest": latest,
-        "latest_reason": reason_text(latest.reason_code, latest.reason_params) if latest and latest.reason_code else "",
-        "preview": asset_preview(entry.media),
+        "latest": files.latest,
+        "latest_reason": files.latest_reason,
+        "pending": files.pending,
+        "preview": files.preview,
     }
     return render(request, "frontend/entry_detail.html", context)
 

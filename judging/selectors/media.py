@@ -1,8 +1,7 @@
-"""The media a juror may watch: which renditions, and the entry reached through the juror's assignment."""
+"""The entry whose media a juror may watch, reached through their assignment (which renditions: media_pipeline)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.http import Http404
@@ -11,10 +10,6 @@ from contest.models import Entry
 from judging.enums import RoundStatus
 from judging.models import Round
 from judging.selectors.panel import get_assignment_for_juror
-
-#: The renditions a juror may open: what the player and slide viewer show. Never the original upload
-#: nor the ``pdf`` rendition, whose document properties may still name the author.
-JURY_RENDITIONS = re.compile(r"^(video-720|video-360|poster|strip|cover|page-\d{1,6})$")
 
 
 def get_entry_for_jury_media(user: Any, *, round_id: int, entry_code: str) -> Entry:

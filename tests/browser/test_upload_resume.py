@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from config.celery import app
 from config.exceptions import DeadlinePassed
 from contest.services import contest_ensure_accepting
-from media_pipeline import uploads
+from media_pipeline import upload_parts, uploads
 from media_pipeline.enums import UploadStatus
 from media_pipeline.models import MediaAsset, UploadSession
 from tests.factories import EntryFactory
@@ -173,7 +173,7 @@ def test_upload_resumes_after_a_reload(
     page.locator("input[type=file]").set_input_files(str(lesson))
     page.locator("form[data-resumable-upload] button[type=submit]").click()
     upload = wait_for(page, lambda: UploadSession.objects.filter(entry=entry).first())
-    first_part = uploads._LocalParts.folder(upload) / "part-00001"
+    first_part = upload_parts.LocalParts.folder(upload) / "part-00001"
     wait_for(page, first_part.exists)
     wait_for(page, lambda: held)
     page.wait_for_timeout(1500)  # the browser notes the upload's state at most twice a second

@@ -58,6 +58,7 @@ MAIL_TASKS = (
     "judging.send_juror_reminder",
     "judging.send_result_email",
     "judging.send_coauthor_result_email",
+    "media_pipeline.send_asset_failed_email",
 )
 
 

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from media_pipeline.enums import AssetStatus
+from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset, Rendition
-from media_pipeline.pipeline import MAX_ATTEMPTS, asset_claim, asset_process, assets_reap
+from media_pipeline.pipeline import MAX_ATTEMPTS, asset_claim, asset_process, asset_process_task, assets_reap
 from tests.factories import EntryFactory, ProfileFactory
 from tests.media_pipeline.helpers import add_asset, corpus_file, ffprobe
 
@@ -173,7 +173,7 @@ def test_broker_visibility_timeout_outlasts_the_longest_task():
 
 
 def test_progress_written_at_most_once_a_second(entry, django_assert_max_num_queries):
-    from media_pipeline.pipeline import _Progress
+    from media_pipeline.pipeline import ProgressWriter as _Progress
 
     asset = add_asset(entry, corpus_file("pdf/unstructured_fake_memo.pdf"))
     report = _Progress(asset.pk)
@@ -206,3 +206,17 @@ def test_reaper_when_lease_shortened_requeues_asset_silent_past_it(entry, settin
         assert assets_reap() == []
         settings.MEDIA_STALE_AFTER_SECONDS = 45
         assert assets_reap() == [asset.pk]
+
+
+def test_process_task_when_kind_detected_or_not(entry):
+    """The kind detected at upload chooses the queue; a file received in parts is told by its first bytes."""
+    pdf = add_asset(entry, corpus_file("pdf/unstructured_fake_memo.pdf"))
+    video = add_asset(entry, corpus_file("videos/exoplayer_sample_h264_aac.mp4"))
+    deck = add_asset(entry, corpus_file("presentations/python_pptx_tbl_cell.pptx"))
+    assert [asset_process_task(asset) for asset in (pdf, video, deck)] == [
+        "media_pipeline.office.process",
+        "media_pipeline.media.process",
+        "media_pipeline.office.process",
+    ]
+    video.kind = MediaKind.PRESENTATION
+    assert asset_process_task(video) == "media_pipeline.office.process"

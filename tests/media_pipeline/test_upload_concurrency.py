@@ -25,7 +25,8 @@ from django.db import connection
 from api_tokens.services import api_token_create
 from media_pipeline import uploads
 from media_pipeline.models import UploadReservation, UploadSession
-from media_pipeline.uploads import upload_create, upload_part_signature
+from media_pipeline.upload_parts import upload_part_signature
+from media_pipeline.uploads import upload_create
 from tests.factories import EntryFactory
 
 pytestmark = pytest.mark.services

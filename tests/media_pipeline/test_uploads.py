@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from config.exceptions import DeadlinePassed
 from contest.services import contest_ensure_accepting
-from media_pipeline import uploads
+from media_pipeline import upload_parts, uploads
 from media_pipeline.enums import AssetStatus, UploadBackend, UploadStatus
 from media_pipeline.models import MediaAsset, UploadSession
 from tests.factories import EntryFactory
@@ -121,7 +121,7 @@ def abort(client, upload):  # type: ignore[no-untyped-def]
 
 
 def part_files(upload: UploadSession) -> list[str]:
-    folder = uploads._LocalParts.folder(upload)
+    folder = upload_parts.LocalParts.folder(upload)
     return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
 
 
@@ -150,7 +150,7 @@ def test_upload_create(author_api, entry, video):
         UploadStatus.OPEN,
         UploadBackend.LOCAL,
     )
-    assert uploads._LocalParts.folder(upload).is_dir()
+    assert upload_parts.LocalParts.folder(upload).is_dir()
 
 
 @pytest.mark.parametrize(("role", "status"), REFUSED_ROLES)
@@ -217,10 +217,10 @@ def test_upload_sign_part(author_api, entry):
     response = sign(author_api, upload, 3)
     assert response.status_code == 200
     body = response.json()
-    signature = uploads.upload_part_signature(upload, 3)
+    signature = upload_parts.upload_part_signature(upload, 3)
     assert body == {
         "url": f"http://testserver/api/v1/uploads/{upload.uuid}/parts/3/?signature={signature.replace(':', '%3A')}",
-        "expires": uploads.PART_URL_SECONDS,
+        "expires": upload_parts.PART_URL_SECONDS,
     }
 
 
@@ -258,7 +258,7 @@ def test_upload_part_streams_to_disk(author_api, entry, video, settings):
     assert response.status_code == 200
     assert response["ETag"] == f'"{md5(piece)}"'
     assert response.json() == {"PartNumber": 2, "ETag": md5(piece), "Size": len(piece)}
-    folder = uploads._LocalParts.folder(upload)
+    folder = upload_parts.LocalParts.folder(upload)
     assert part_files(upload) == ["part-00002", "part-00002.md5"]
     assert (folder / "part-00002").read_bytes() == piece
 
@@ -286,7 +286,7 @@ def test_upload_part_refused(request, author_api, entry, role, status):
 def test_upload_part_when_signature_wrong(author_api, entry, query, status):
     upload = start(author_api, entry, b"x" * 1000)
     if query == "?signature=OTHER":
-        query = f"?signature={uploads.upload_part_signature(upload, 2)}"  # signed for another part
+        query = f"?signature={upload_parts.upload_part_signature(upload, 2)}"  # signed for another part
     url = reverse("uploads_api:part", kwargs={"upload_id": upload.uuid, "part_number": 1}) + query
     response = put(author_api, url, b"x" * 1000)
     assert response.status_code == status
@@ -297,7 +297,7 @@ def test_upload_part_when_signature_wrong(author_api, entry, query, status):
 def test_upload_part_when_link_expired(author_api, entry):
     upload = start(author_api, entry, b"x" * 1000)
     url = sign(author_api, upload, 1).json()["url"]
-    with time_machine.travel(timedelta(seconds=uploads.PART_URL_SECONDS + 1)):
+    with time_machine.travel(timedelta(seconds=upload_parts.PART_URL_SECONDS + 1)):
         response = put(author_api, url, b"x" * 1000)
     assert response.status_code == 403
     assert response.json() == {
@@ -452,7 +452,7 @@ def test_upload_complete(author_api, entry, video, django_capture_on_commit_call
     assert (upload.status, upload.asset) == (UploadStatus.COMPLETED, asset)
     entry.refresh_from_db()
     assert entry.media == previous  # the pipeline switches it once the new file is checked
-    assert not uploads._LocalParts.folder(upload).exists()
+    assert not upload_parts.LocalParts.folder(upload).exists()
 
 
 def test_upload_complete_without_parts_list(author_api, entry):
@@ -527,7 +527,7 @@ def test_upload_complete_when_size_differs_keeps_nothing(author_api, entry):
     entry.refresh_from_db()
     assert (upload.status, entry.media) == (UploadStatus.ABORTED, previous)
     assert MediaAsset.objects.filter(uuid=upload.uuid).count() == 0
-    assert not uploads._LocalParts.folder(upload).exists()
+    assert not upload_parts.LocalParts.folder(upload).exists()
     assert not default_storage.exists(upload.key)
     assert complete(author_api, upload, etags).status_code == 409
 
@@ -576,7 +576,7 @@ def test_upload_abort(author_api, entry):
     assert abort(author_api, upload).status_code == 204
     upload.refresh_from_db()
     assert upload.status == UploadStatus.ABORTED
-    assert not uploads._LocalParts.folder(upload).exists()
+    assert not upload_parts.LocalParts.folder(upload).exists()
     assert abort(author_api, upload).status_code == 204
 
 
@@ -628,7 +628,7 @@ def test_uploads_discard_stale(author_api, entry, contest, participant):
     old.refresh_from_db()
     fresh.refresh_from_db()
     assert (old.status, fresh.status) == (UploadStatus.ABORTED, UploadStatus.OPEN)
-    assert not uploads._LocalParts.folder(old).exists()
+    assert not upload_parts.LocalParts.folder(old).exists()
 
 
 # The entry's page ----------------------------------------------------------------------------------------------------

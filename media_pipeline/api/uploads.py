@@ -28,9 +28,8 @@ from contest.selectors import get_entry_for_author
 from contest.serializers import ErrorSerializer
 from media_pipeline import uploads
 from media_pipeline.models import UploadSession
+from media_pipeline.upload_parts import PART_URL_SECONDS, UploadedPart
 from media_pipeline.uploads import (
-    PART_URL_SECONDS,
-    UploadedPart,
     get_upload_for_author,
     upload_abort,
     upload_complete,
@@ -150,7 +149,7 @@ class SignedPartAuthentication(SessionAuthentication):
 class SignedPartScheme(SessionScheme):
     """Describes ``SignedPartAuthentication`` in the API schema: the browser's session cookie."""
 
-    target_class = "media_pipeline.api.SignedPartAuthentication"
+    target_class = "media_pipeline.api.uploads.SignedPartAuthentication"
     name = "partCookieAuth"
 
 
