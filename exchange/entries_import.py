@@ -24,11 +24,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.exceptions import FileRefused, NotAllowed
+from config.exceptions import FileRefused
 from contest.enums import Country, EntryStatus, Language
 from contest.models import Contest, Entry, Platform, University, new_entry_code
 from contest.people import NewPerson, people_create
-from contest.services import Actor
+from contest.services import Actor, contest_ensure_organiser
 from contest.signals import entries_status_changed
 from contest.slugs import unique_slug
 from exchange.entries_check import EntriesCheck, EntryLine
@@ -353,8 +353,8 @@ def entries_import(
     A dry run checks everything and counts what would change, then rolls back.
     """
     started = time.monotonic()
-    if actor is not None and not actor.has_perm("contest.manage_contest", contest):
-        raise NotAllowed(_("Only the contest's organisers can import entries."))
+    if actor is not None:
+        contest_ensure_organiser(actor, contest, refusal=_("Only the contest's organisers can import entries."))
     result = ImportResult(dry_run=dry_run)
     try:
         sheet = sheet_read(stream=stream, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)

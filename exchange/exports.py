@@ -25,9 +25,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from config.exceptions import BaigeError, NotAllowed
+from config.exceptions import BaigeError
 from contest.models import Contest, Entry, Platform
-from contest.services import Actor
+from contest.services import Actor, contest_ensure_organiser
 from contest.statistics import (
     Column,
     NominationTable,
@@ -100,8 +100,8 @@ def export_file_name(*, contest: Contest, what: str, round_number: int | None, f
 
 def export_table(*, actor: Actor | None, contest: Contest, what: str, round_number: int | None = None) -> Table:
     """The table of export ``what`` for the contest, or one round of it; ``actor`` None is the server's operator."""
-    if actor is not None and not actor.has_perm("contest.manage_contest", contest):
-        raise NotAllowed(_("Only the contest's organisers can download its exports."))
+    if actor is not None:
+        contest_ensure_organiser(actor, contest, refusal=_("Only the contest's organisers can download its exports."))
     exporter = EXPORTERS.get(what)
     if exporter is None:
         raise ExportRefused(

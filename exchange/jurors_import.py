@@ -11,33 +11,33 @@ page does (judging.services.jury).
 from __future__ import annotations
 
 import io
-import re
 import time
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from config.exceptions import NotAllowed
-from contest.enums import Language
 from contest.models import Contest, University
 from contest.names import name_key, names_lookup
 from contest.people import NewPerson, people_create, people_find
-from contest.services import Actor
+from contest.services import Actor, contest_ensure_organiser
 from exchange.sheet_writers import csv_writer
 from exchange.sheets import FILE_LINE, PREVIEW_ROWS, ImportRefused, LineError, SheetImportResult, SheetRow, sheet_read
 from judging.models import Juror
 from judging.services.invitations import juror_invitation_queue
-from judging.services.jury import juror_seat
+from judging.services.jury import (
+    juror_email_check,
+    juror_full_name_check,
+    juror_languages_check,
+    juror_max_load_check,
+    juror_seat,
+)
 
 User = get_user_model()
 
 JUROR_COLUMNS = ("email", "full_name", "university", "languages", "max_load")
-LANGUAGE_SEPARATORS = re.compile(r"[,;]")
 
 
 def jurors_template_csv() -> str:
@@ -150,24 +150,16 @@ class JuryImport:
         )
 
     def check_email(self, line: int, email: str) -> str | None:
-        if not email:
-            self.error(line, "email", _("The e-mail is empty."))
-            return None
-        try:
-            validate_email(email)
-            if len(email) > 254:
-                raise ValidationError("too long")
-        except ValidationError:
-            self.error(line, "email", _("“%(email)s” is not an e-mail address.") % {"email": email})
-            return None
-        return email
+        checked, problem = juror_email_check(email)
+        if problem:
+            self.error(line, "email", problem)
+        return checked
 
     def check_full_name(self, line: int, text: str, email: str | None) -> str:
-        full_name = " ".join(text.split())
-        if len(full_name) > 255:
-            self.error(line, "full_name", _("The full name is longer than 255 characters."))
-        elif not full_name and email is not None and email.lower() not in self.users:
-            self.error(line, "full_name", _("A new juror needs a full name."))
+        new_account = email is not None and email.lower() not in self.users
+        full_name, problem = juror_full_name_check(text, new_account=new_account)
+        if problem:
+            self.error(line, "full_name", problem)
         return full_name
 
     def check_university(self, line: int, text: str) -> University | None:
@@ -185,34 +177,17 @@ class JuryImport:
         return university
 
     def check_languages(self, line: int, text: str) -> list[str] | None:
-        codes = [part.strip().lower() for part in LANGUAGE_SEPARATORS.split(text) if part.strip()]
-        unknown = [code for code in codes if code not in Language.values]
-        if unknown:
-            self.error(
-                line,
-                "languages",
-                _("Unknown languages: %(unknown)s; use %(allowed)s.")
-                % {"unknown": ", ".join(unknown), "allowed": ", ".join(Language.values)},
-            )
-            return None
-        if not codes:
-            self.error(
-                line,
-                "languages",
-                _("Name at least one language the juror reads (%(allowed)s).")
-                % {"allowed": ", ".join(Language.values)},
-            )
-            return None
-        return list(dict.fromkeys(codes))
+        languages, problem = juror_languages_check(text)
+        if problem:
+            self.error(line, "languages", problem)
+        return languages
 
     def check_max_load(self, line: int, text: str) -> int | None | bool:
         """The cap, ``None`` for no cap, or ``False`` when the cell is wrong."""
-        if not text:
-            return None
-        if not text.isascii() or not text.isdigit() or int(text) < 1:
-            self.error(line, "max_load", _("Write a whole number above zero, or leave it empty for no limit."))
-            return False
-        return int(text)
+        cap, problem = juror_max_load_check(text)
+        if problem:
+            self.error(line, "max_load", problem)
+        return cap
 
     # Writing -----------------------------------------------------------------------------------
 
@@ -286,8 +261,8 @@ def jurors_import(
     invited by e-mail once the import commits; a dry run checks and counts, then rolls back.
     """
     started = time.monotonic()
-    if actor is not None and not actor.has_perm("contest.manage_contest", contest):
-        raise NotAllowed(_("Only the contest's organisers can import jurors."))
+    if actor is not None:
+        contest_ensure_organiser(actor, contest, refusal=_("Only the contest's organisers can import jurors."))
     result = JurorImportResult(dry_run=dry_run)
     try:
         sheet = sheet_read(stream=stream, required=JUROR_COLUMNS, optional=())

@@ -6,6 +6,7 @@ object does.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import rules
@@ -46,10 +47,13 @@ def is_assigned_juror(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def round_is_open(user: Any, obj: Any) -> bool:
-    """The round (of a round, an assignment or a review) takes reviews now."""
+def round_is_open(user: Any, obj: Any, *, now: datetime | None = None) -> bool:
+    """The round (of a round, an assignment or a review) takes reviews at ``now`` (this instant by default).
+
+    The review services pass their own ``now``, so that the opening hours are judged on their clock.
+    """
     round = _round_of(obj)
-    return round is not None and round.accepts_reviews()
+    return round is not None and round.accepts_reviews(now)
 
 
 @rules.predicate

@@ -160,10 +160,14 @@ def _store_output(asset: MediaAsset, output: Output) -> None:
     )
 
 
-def _make_current(asset: MediaAsset) -> None:
-    """A verified file becomes the entry's file, unless a newer one already did."""
+def asset_make_current(asset: MediaAsset, *, locked: Entry | None = None) -> None:
+    """A verified file becomes the entry's file, unless a newer one already did: the one writer of ``Entry.media``.
+
+    An upload checked as it arrives is verified at once; a resumable upload once its worker has checked it.
+    ``locked`` is the entry when the caller already holds its row lock.
+    """
     with transaction.atomic():
-        entry = Entry.objects.select_for_update().get(pk=asset.entry_id)
+        entry = locked or Entry.objects.select_for_update().get(pk=asset.entry_id)
         current = entry.media
         if current is None or current.pk == asset.pk or current.created_at <= asset.created_at:
             entry.media = asset
@@ -211,7 +215,7 @@ def _process(asset: MediaAsset) -> None:
         asset.save(
             update_fields=["kind", "extension", "size", "sha256", "duration", "width", "height", "pages", "updated_at"]
         )
-        _make_current(asset)
+        asset_make_current(asset)
 
         workdir = Path(tmp) / "out"
         workdir.mkdir()

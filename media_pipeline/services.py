@@ -20,7 +20,7 @@ from contest.services import Actor, contest_ensure_accepting, entry_ensure_autho
 from media_pipeline.detect import detect
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
-from media_pipeline.pipeline import asset_enqueue
+from media_pipeline.pipeline import asset_enqueue, asset_make_current
 from media_pipeline.reasons import ProcessingFailed, reason_text
 
 CHUNK = 1024 * 1024
@@ -130,8 +130,7 @@ def _asset_store(
             locked = Entry.objects.select_for_update().get(pk=entry.pk)
             if check_locked is not None:
                 check_locked()
-            locked.media = asset
-            locked.save(update_fields=["media", "updated_at"])
+            asset_make_current(asset, locked=locked)
             asset_enqueue(asset)
     except Exception:
         asset.original.delete(save=False)

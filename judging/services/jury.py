@@ -103,55 +103,57 @@ def juror_add(
 LANGUAGE_SEPARATORS = re.compile(r"[,;]")
 
 
-def _invitee_email(email: str, problems: list[str]) -> str | None:
+#: What a check of one fact about a juror gives: the value as kept (or ``None``/``False`` when wrong) and the
+#: problem to show, if any. The organiser's invitation form and a jury file's lines are checked alike.
+Checked = tuple[Any, str | None]
+
+
+def juror_email_check(email: str) -> Checked:
+    """The e-mail address of a juror to be, or the problem with it."""
     if not email:
-        problems.append(_("The e-mail is empty."))
-        return None
+        return None, _("The e-mail is empty.")
     try:
         validate_email(email)
         if len(email) > 254:
             raise ValidationError("too long")
     except ValidationError:
-        problems.append(_("“%(email)s” is not an e-mail address.") % {"email": email})
-        return None
-    return email
+        return None, _("“%(email)s” is not an e-mail address.") % {"email": email}
+    return email, None
 
 
-def _invitee_full_name(text: str, *, new_account: bool, problems: list[str]) -> str:
+def juror_full_name_check(text: str, *, new_account: bool) -> Checked:
+    """The full name with its spaces tidied, or the problem with it (a new account needs one)."""
     full_name = " ".join(text.split())
     if len(full_name) > 255:
-        problems.append(_("The full name is longer than 255 characters."))
-    elif not full_name and new_account:
-        problems.append(_("A new juror needs a full name."))
-    return full_name
+        return full_name, _("The full name is longer than 255 characters.")
+    if not full_name and new_account:
+        return full_name, _("A new juror needs a full name.")
+    return full_name, None
 
 
-def _invitee_languages(languages: Sequence[str], problems: list[str]) -> list[str] | None:
-    codes = [part.strip().lower() for part in LANGUAGE_SEPARATORS.split(",".join(languages)) if part.strip()]
+def juror_languages_check(text: str) -> Checked:
+    """The languages a juror reads, from "kk,ru" or "kk;ru", each once; or the problem with them."""
+    codes = [part.strip().lower() for part in LANGUAGE_SEPARATORS.split(text) if part.strip()]
     unknown = [code for code in codes if code not in Language.values]
     if unknown:
-        problems.append(
-            _("Unknown languages: %(unknown)s; use %(allowed)s.")
-            % {"unknown": ", ".join(unknown), "allowed": ", ".join(Language.values)}
-        )
-        return None
+        return None, _("Unknown languages: %(unknown)s; use %(allowed)s.") % {
+            "unknown": ", ".join(unknown),
+            "allowed": ", ".join(Language.values),
+        }
     if not codes:
-        problems.append(
-            _("Name at least one language the juror reads (%(allowed)s).") % {"allowed": ", ".join(Language.values)}
-        )
-        return None
-    return list(dict.fromkeys(codes))
+        return None, _("Name at least one language the juror reads (%(allowed)s).") % {
+            "allowed": ", ".join(Language.values)
+        }
+    return list(dict.fromkeys(codes)), None
 
 
-def _invitee_max_load(max_load: int | None, problems: list[str]) -> int | None | bool:
-    """The cap, ``None`` for no cap, or ``False`` when it is wrong (as a jury file's cell is read)."""
-    text = "" if max_load is None else str(max_load)
+def juror_max_load_check(text: str) -> Checked:
+    """The most entries per round as written: ``None`` for no limit, ``False`` with the problem when wrong."""
     if not text:
-        return None
+        return None, None
     if not text.isascii() or not text.isdigit() or int(text) < 1:
-        problems.append(_("Write a whole number above zero, or leave it empty for no limit."))
-        return False
-    return int(text)
+        return False, _("Write a whole number above zero, or leave it empty for no limit.")
+    return int(text), None
 
 
 def juror_invite(
@@ -178,13 +180,13 @@ def juror_invite(
             # The same lock as a jury file's import: both create people and seats for this contest.
             Contest.objects.select_for_update().only("pk").get(pk=contest.pk)
             existing = people_find([email]).get(email.lower())
-            problems: list[str] = []
-            checked_email = _invitee_email(email, problems)
-            checked_name = _invitee_full_name(
-                full_name, new_account=checked_email is not None and existing is None, problems=problems
+            checked_email, email_problem = juror_email_check(email)
+            checked_name, name_problem = juror_full_name_check(
+                full_name, new_account=checked_email is not None and existing is None
             )
-            checked_languages = _invitee_languages(languages, problems)
-            cap = _invitee_max_load(max_load, problems)
+            checked_languages, languages_problem = juror_languages_check(",".join(languages))
+            cap, cap_problem = juror_max_load_check("" if max_load is None else str(max_load))
+            problems = [problem for problem in (email_problem, name_problem, languages_problem, cap_problem) if problem]
             if problems or checked_email is None or checked_languages is None or cap is False:
                 raise BaigeError(" ".join(problems))
             if existing is not None and Juror.objects.filter(contest=contest, user=existing).exists():

@@ -16,6 +16,7 @@ from contest.models import Entry
 from contest.services import Actor, contest_format_time
 from judging.enums import ReviewChangeKind, ReviewStatus, RoundStatus
 from judging.models import Assignment, Criterion, Review, ReviewChange, Round, Rubric, Score
+from judging.rules import round_is_open
 from judging.selectors.jury import entrant_condition
 from judging.services.rounds import RoundNotOpen
 
@@ -23,6 +24,9 @@ Scores = Mapping[int, int | None]
 
 
 def _ensure_accepts_reviews(round: Round, now: datetime) -> None:
+    """Refuse, saying why, unless the round takes reviews at ``now`` (``round_is_open``, of ``judging.review_entry``)."""
+    if round_is_open(None, round, now=now):
+        return
     if round.status == RoundStatus.CLOSED:
         raise RoundNotOpen(_("Round “%(round)s” is closed: its reviews can no longer change.") % {"round": round})
     if round.status == RoundStatus.DRAFT or (round.opens_at is not None and now < round.opens_at):
