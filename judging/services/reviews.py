@@ -24,7 +24,7 @@ Scores = Mapping[int, int | None]
 
 
 def _ensure_accepts_reviews(round: Round, now: datetime) -> None:
-    """Refuse, saying why, unless the round takes reviews at ``now`` (``round_is_open``, of ``judging.review_entry``)."""
+    """Refuse, saying why, unless the round takes reviews at ``now`` (``round_is_open``)."""
     if round_is_open(None, round, now=now):
         return
     if round.status == RoundStatus.CLOSED:
