@@ -10,13 +10,12 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blog.models import Post, PostStatus
-from config.exceptions import BaigeError
+from config.exceptions import BaigeError, full_clean_or_refuse
 from contest.models import Contest, Entry, Nomination, Platform
 from contest.services import Actor, contest_ensure_organiser
 from contest.slugs import slug_in_contest
@@ -80,13 +79,6 @@ def _choose_slug(post: Post, contest: Contest, requested: str | None) -> None:
         post.slug = slug_in_contest(requested, taken=taken, names=titles, max_length=max_length, fallback="post")
 
 
-def _clean_or_refuse(post: Post) -> None:
-    try:
-        post.full_clean(exclude=["contest"], validate_unique=False, validate_constraints=False)
-    except ValidationError as invalid:
-        raise BaigeError(" ".join(invalid.messages)) from invalid
-
-
 def _write(contest: Contest, key: str, fields: Mapping[str, Any]) -> tuple[Post, bool]:
     """One attempt, in its own transaction: lock the award's post or add it, then write what was given."""
     with transaction.atomic():
@@ -106,7 +98,7 @@ def _write(contest: Contest, key: str, fields: Mapping[str, Any]) -> tuple[Post,
             post.authors_text = ""
             post.university_text = ""
         _choose_slug(post, contest, fields.get("slug"))
-        _clean_or_refuse(post)
+        full_clean_or_refuse(post, exclude=["contest"], validate_unique=False, validate_constraints=False)
         post.save()
         if "platforms" in fields:
             post.platforms.set(fields["platforms"])

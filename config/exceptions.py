@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 
 
@@ -39,3 +42,11 @@ class NotAllowed(BaigeError):
 
     status_code = 403
     code = "not_allowed"
+
+
+def full_clean_or_refuse(obj: Any, **options: Any) -> None:
+    """Run a model's own checks (``full_clean(**options)``); what they refuse becomes one :class:`BaigeError`."""
+    try:
+        obj.full_clean(**options)
+    except ValidationError as invalid:
+        raise BaigeError(" ".join(invalid.messages)) from invalid

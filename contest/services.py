@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from config.enqueue import enqueue_on_commit
-from config.exceptions import BaigeError, DeadlinePassed, NotAllowed
+from config.exceptions import BaigeError, DeadlinePassed, NotAllowed, full_clean_or_refuse
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
 from contest.rules import contest_accepts_entries, is_entry_author
@@ -290,14 +290,6 @@ def contest_ensure_organiser(actor: Actor, contest: Contest, *, refusal: str = "
         raise NotAllowed(refusal or _("Only the contest's organisers can change it."))
 
 
-def _clean_or_refuse(obj: Any) -> None:
-    """Run the model's own checks; what they refuse becomes one message for the organiser."""
-    try:
-        obj.full_clean()
-    except ValidationError as invalid:
-        raise BaigeError(" ".join(invalid.messages)) from invalid
-
-
 def _check_contest_settings(contest: Contest) -> None:
     if not has_text(contest, "name"):
         raise BaigeError(_("Give the contest's name in at least one language."))
@@ -331,7 +323,7 @@ def contest_update(*, actor: Actor, contest: Contest, **fields: Any) -> Contest:
     for name, value in fields.items():
         setattr(contest, name, value.strip() if isinstance(value, str) else value)
     _check_contest_settings(contest)
-    _clean_or_refuse(contest)
+    full_clean_or_refuse(contest)
     contest.save()
     return contest
 
@@ -344,7 +336,7 @@ def _slug_in_contest(siblings: QuerySet[Any], *, slug: str, names: dict[str, str
 
 
 def _save_in_contest(obj: Platform | Nomination) -> None:
-    _clean_or_refuse(obj)
+    full_clean_or_refuse(obj)
     try:
         with transaction.atomic():
             obj.save()

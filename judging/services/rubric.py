@@ -5,28 +5,18 @@ The texts of Baige's three languages are filled and checked here for the other j
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.exceptions import BaigeError, NotAllowed
+from config.exceptions import BaigeError, NotAllowed, full_clean_or_refuse
 from contest.models import Contest
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
 from contest.slugs import unique_slug
 from contest.texts import has_text, texts_set
 from judging.models import MAX_SCALE, Criterion, CriterionLevel, Rubric
-
-
-def _clean_or_refuse(obj: Any, *, exclude: Sequence[str] = ()) -> None:
-    """Run the model's own checks; what they refuse becomes one message."""
-    try:
-        obj.full_clean(exclude=list(exclude), validate_constraints=False)
-    except ValidationError as invalid:
-        raise BaigeError(" ".join(invalid.messages)) from invalid
 
 
 def _rubric_locked(contest: Contest) -> Rubric:
@@ -103,7 +93,7 @@ def rubric_criterion_save(
     elif not criterion.slug:
         source = names["en"].strip() or names["ru"].strip() or names["kk"].strip()
         criterion.slug = unique_slug(source, taken=taken, max_length=80, fallback="criterion")
-    _clean_or_refuse(criterion, exclude=["rubric"])
+    full_clean_or_refuse(criterion, exclude=["rubric"], validate_constraints=False)
     criterion.save()
     if levels is not None:
         if any(not isinstance(score, int) or not 0 <= score <= max_score for score in levels):
