@@ -1,7 +1,8 @@
 """The organiser's view of a round's judging: progress per juror and per entry, reminders, reassignment.
 
-Every page loads the round through :func:`_round_for_organiser`, which refuses anyone who may not manage
-the contest's judging; every change goes through one service of :mod:`judging.services.reminders`.
+Every page loads the round through :func:`~judging.selectors.rounds.get_round_for_organiser`, which refuses
+anyone who may not manage the contest's judging; every change goes through one service of
+:mod:`judging.services.reminders`.
 """
 
 from __future__ import annotations
