@@ -15,6 +15,7 @@ from contest.models import Nomination, Platform
 from contest.selectors import platforms_in_order
 from media_pipeline.models import Rendition
 from media_pipeline.renditions import PUBLIC_RENDITIONS
+from media_pipeline.selectors import get_current_rendition
 
 #: What stands for a post in lists and link previews: a video's poster frame or a presentation's cover.
 THUMBNAILS = ("poster", "cover")
@@ -92,7 +93,4 @@ def get_public_rendition(*, contest_slug: str, slug: str, asset: uuid.UUID, name
     if post is None or post.entry is None or post.entry.media_id is None:
         raise Http404
     # Only the entry's current file: an older upload may still carry what the author replaced.
-    rendition = Rendition.objects.filter(asset_id=post.entry.media_id, asset__uuid=asset, name=name).first()
-    if rendition is None:
-        raise Http404
-    return post, rendition
+    return post, get_current_rendition(post.entry, asset=asset, name=name)

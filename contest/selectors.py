@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from config.exceptions import NotAllowed
 from contest.enums import EntryStatus, Role
-from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
+from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
 
 
 def platforms_in_order() -> Prefetch[Any]:
@@ -65,6 +65,11 @@ def get_entry_for_author(user: Any, *, contest_slug: str, code: str) -> Entry:
     return entry
 
 
+def get_contest(slug: str) -> Contest:
+    """The contest with this slug, or 404."""
+    return get_object_or_404(Contest, slug=slug)
+
+
 def get_contest_for_organiser(
     user: Any, *, slug: str, permission: str = "contest.manage_contest", refusal: str = ""
 ) -> Contest:
@@ -73,10 +78,20 @@ def get_contest_for_organiser(
     Pages are refused with Django's 403 page; the API gives ``refusal``, the reason in the person's
     language, as a ``not_allowed`` error.
     """
-    contest = get_object_or_404(Contest, slug=slug)
+    contest = get_contest(slug)
     if not user.has_perm(permission, contest):
         raise NotAllowed(refusal) if refusal else PermissionDenied
     return contest
+
+
+def get_contest_with_choices(slug: str) -> Contest:
+    """The contest with its nominations, platforms and listed universities (what its page shows), or 404."""
+    return get_object_or_404(Contest.objects.prefetch_related("nominations", "platforms", "universities"), slug=slug)
+
+
+def profile_of(user: Any) -> ParticipantProfile | None:
+    """The person's participant profile, if they have one."""
+    return ParticipantProfile.objects.filter(user=user).first()
 
 
 def contests_organised_by(user: Any) -> QuerySet[Contest]:
@@ -143,3 +158,13 @@ def platforms_with_usage(contest: Contest) -> QuerySet[Platform]:
 def nominations_with_usage(contest: Contest) -> QuerySet[Nomination]:
     """The contest's nominations, each with ``entry_count``: how many entries use it."""
     return Nomination.objects.filter(contest=contest).annotate(entry_count=Count("entries")).order_by("order", "pk")
+
+
+def get_platform_for_organiser(contest: Contest, pk: int) -> Platform:
+    """A platform of the contest (with its contest); 404 for another contest's."""
+    return get_object_or_404(Platform.objects.select_related("contest"), contest=contest, pk=pk)
+
+
+def get_nomination_for_organiser(contest: Contest, pk: int) -> Nomination:
+    """A nomination of the contest (with its contest); 404 for another contest's."""
+    return get_object_or_404(Nomination.objects.select_related("contest"), contest=contest, pk=pk)

@@ -23,7 +23,7 @@ from media_pipeline import files
 from media_pipeline.models import Rendition
 from media_pipeline.reasons import reason_text
 from media_pipeline.renditions import JURY_RENDITIONS
-from media_pipeline.selectors import asset_latest
+from media_pipeline.selectors import asset_latest, get_current_rendition, get_entry_rendition
 
 
 @login_required
@@ -50,10 +50,7 @@ def rendition_file(
 ) -> HttpResponseBase:
     """One processed file of the entry: a signed redirect on S3, a checked download locally."""
     entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
-    rendition = Rendition.objects.filter(asset__entry=entry, asset__uuid=asset, name=name).first()
-    if rendition is None:
-        raise Http404
-    return _serve(rendition)
+    return _serve(get_entry_rendition(entry, asset=asset, name=name))
 
 
 @login_required
@@ -65,9 +62,7 @@ def jury_rendition_file(
     if not JURY_RENDITIONS.fullmatch(name):
         raise Http404
     # Only the entry's current file: an older upload may still carry what the author replaced.
-    rendition = Rendition.objects.filter(asset_id=entry.media_id, asset__uuid=asset, name=name).first()
-    if rendition is None:
-        raise Http404
+    rendition = get_current_rendition(entry, asset=asset, name=name)
     extension = files.name_of(rendition.file).rsplit(".", 1)[-1].lower()
     return _serve(rendition, download_name=f"{entry.code}-{rendition.name}.{extension}")
 

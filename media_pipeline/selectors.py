@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
+
+from django.http import Http404
 
 from contest.models import Entry
 from media_pipeline.enums import AssetStatus
@@ -51,6 +54,22 @@ def asset_preview(asset: MediaAsset | None) -> Preview | None:
 def asset_latest(entry_id: int) -> MediaAsset | None:
     """The entry's newest upload, current or still being checked."""
     return MediaAsset.objects.filter(entry_id=entry_id).order_by("-created_at").first()
+
+
+def get_entry_rendition(entry: Entry, *, asset: uuid.UUID, name: str) -> Rendition:
+    """A processed file of any of the entry's uploads, or 404."""
+    rendition = Rendition.objects.filter(asset__entry=entry, asset__uuid=asset, name=name).first()
+    if rendition is None:
+        raise Http404
+    return rendition
+
+
+def get_current_rendition(entry: Entry, *, asset: uuid.UUID, name: str) -> Rendition:
+    """A processed file of the entry's current file only, or 404: an older upload may still carry what was replaced."""
+    rendition = Rendition.objects.filter(asset_id=entry.media_id, asset__uuid=asset, name=name).first()
+    if rendition is None:
+        raise Http404
+    return rendition
 
 
 def asset_pending(entry: Entry) -> MediaAsset | None:

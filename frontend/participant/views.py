@@ -7,13 +7,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
 from contest.models import Contest, Entry, ParticipantProfile
-from contest.selectors import contest_current, entries_of_author, get_entry_for_author
+from contest.selectors import (
+    contest_current,
+    entries_of_author,
+    get_contest,
+    get_contest_with_choices,
+    get_entry_for_author,
+    profile_of,
+)
 from contest.services import contest_ensure_accepting, entry_create, entry_submit, entry_update, entry_withdraw
 from frontend.http import AuthenticatedHttpRequest
 from frontend.participant.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm, coauthor_universities
@@ -33,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def contest_page(request: HttpRequest, slug: str) -> HttpResponse:
-    contest = get_object_or_404(Contest.objects.prefetch_related("nominations", "platforms", "universities"), slug=slug)
+    contest = get_contest_with_choices(slug)
     # The page only says how many entries the person has here: a count, not the entries themselves.
     my_entry_count = entries_of_author(request.user, contest=contest).count() if request.user.is_authenticated else 0
     return render(
@@ -131,7 +138,7 @@ def _render_entry_form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    contest = get_object_or_404(Contest, slug=slug)
+    contest = get_contest(slug)
     return _entry_form_page(request, contest, None)
 
 
@@ -241,7 +248,7 @@ def entry_file(request: AuthenticatedHttpRequest, slug: str, code: str) -> FileR
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
-    instance = ParticipantProfile.objects.filter(user=request.user).first() or ParticipantProfile(user=request.user)
+    instance = profile_of(request.user) or ParticipantProfile(user=request.user)
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -9,12 +9,13 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from contest.models import CoAuthor, Contest, Entry
-from judging.models import Juror
+from judging.models import Conflict, Juror
 
 
 def juror_of(user: Any, contest: Contest) -> Juror | None:
@@ -157,3 +158,51 @@ def juror_conflict_reason(juror: Juror, entry: Entry) -> str | None:
     if declared.exists():
         return _("%(juror)s has declared a conflict of interest with this entry.") % {"juror": juror}
     return None
+
+
+def juror_has_accepted(juror: Juror) -> bool:
+    """Whether the juror has taken their seat: opened the jury's welcome page after the invitation."""
+    return juror.accepted_at is not None
+
+
+def jury_of(contest: Contest) -> QuerySet[Juror]:
+    """The contest's jurors with their person, university and declared conflicts, in the order they joined."""
+    return (
+        Juror.objects.filter(contest=contest)
+        .select_related("user__profile", "university", "contest")
+        .prefetch_related(
+            Prefetch("conflicts", queryset=Conflict.objects.select_related("entry", "university").order_by("id"))
+        )
+        .order_by("id")
+    )
+
+
+def get_juror_for_organiser(contest: Contest, pk: int) -> Juror:
+    """A juror of the contest as :func:`jury_of` reads them; 404 for a juror of another contest."""
+    juror = get_object_or_404(jury_of(contest), pk=pk)
+    juror.contest = contest
+    return juror
+
+
+def jurors_of_contest(contest: Contest) -> QuerySet[Juror]:
+    """The contest's jurors with their person and university, in the order they joined (no conflicts)."""
+    return Juror.objects.filter(contest=contest).select_related("user__profile", "university").order_by("pk")
+
+
+def get_conflict_for_organiser(contest: Contest, pk: int) -> Conflict:
+    """A declared conflict of a juror of the contest, with the juror's person; 404 for another contest's."""
+    return get_object_or_404(Conflict.objects.select_related("juror__user__profile"), pk=pk, juror__contest=contest)
+
+
+def seats_of(user: Any) -> list[Juror]:
+    """The person's seats on juries, with their contests and declared conflicts, newest contest first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Juror.objects.filter(user=user)
+        .select_related("contest", "university")
+        .prefetch_related(
+            Prefetch("conflicts", queryset=Conflict.objects.select_related("entry", "university").order_by("id"))
+        )
+        .order_by("-contest__submissions_open", "contest_id")
+    )

@@ -1,16 +1,18 @@
-"""Rounds as the organisers read them: their counts, the entries they lack jurors for, the jurors' loads."""
+"""Rounds as the organisers read them: counts, entries, assignments, the entries short of jurors, jurors' loads."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from contest.enums import EntryStatus
 from contest.models import Contest, Entry
 from contest.selectors import get_contest_for_organiser
-from judging.models import Juror, Round
+from judging.enums import ReviewStatus
+from judging.models import Assignment, Juror, Review, Round
 
 
 def rounds_of(contest: Contest) -> QuerySet[Round]:
@@ -24,6 +26,21 @@ def rounds_of(contest: Contest) -> QuerySet[Round]:
         )
         .order_by("number")
     )
+
+
+def rounds_in_order(contest: Contest) -> QuerySet[Round]:
+    """The contest's rounds by number, without counts."""
+    return Round.objects.filter(contest=contest).order_by("number")
+
+
+def entries_of_round(round: Round) -> QuerySet[Entry]:
+    """The round's entries by code."""
+    return Entry.objects.filter(round_links__round=round).order_by("code")
+
+
+def round_assignment_pairs(round: Round) -> list[tuple[int, int, str]]:
+    """Every assignment of the round as (entry id, juror id, origin), in one query."""
+    return list(Assignment.objects.filter(round=round).values_list("entry_id", "juror_id", "origin"))
 
 
 def entries_without_round(contest: Contest) -> list[Entry]:
@@ -63,3 +80,25 @@ def round_loads(round: Round) -> list[tuple[Juror, int]]:
         .order_by("id")
     )
     return [(juror, juror.load) for juror in jurors]
+
+
+def get_juror_of_round(round: Round, juror_id: int) -> Juror:
+    """A juror of the round with their person; 404 for anyone the round does not seat."""
+    juror = Juror.objects.filter(pk=juror_id, round_links__round=round).select_related("user__profile").first()
+    if juror is None:
+        raise Http404
+    return juror
+
+
+def juror_assignments_with_review_state(round: Round, juror: Juror) -> QuerySet[Assignment]:
+    """The juror's assignments in the round by entry code, each with ``submitted`` and ``drafted`` for its review."""
+    review = Review.objects.filter(round=round, juror=juror, entry=OuterRef("entry"))
+    return (
+        Assignment.objects.filter(round=round, juror=juror)
+        .select_related("entry")
+        .annotate(
+            submitted=Exists(review.filter(status=ReviewStatus.SUBMITTED)),
+            drafted=Exists(review.filter(status=ReviewStatus.DRAFT)),
+        )
+        .order_by("entry__code")
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from contest.models import Contest
 from judging.models import Criterion, CriterionLevel, Rubric
@@ -22,6 +23,22 @@ def rubric_of(contest: Contest) -> Rubric | None:
         )
         .first()
     )
+
+
+def rubric_without_criteria(contest: Contest) -> Rubric | None:
+    """The contest's rubric alone (its criteria not read), or ``None``; one query."""
+    return Rubric.objects.filter(contest=contest).first()
+
+
+def get_criterion_with_levels_for_organiser(contest: Contest, pk: int) -> Criterion:
+    """A criterion of the contest's rubric with its level descriptors by score; 404 for another contest's."""
+    levels = Prefetch("levels", queryset=CriterionLevel.objects.order_by("score"))
+    return get_object_or_404(Criterion.objects.prefetch_related(levels), rubric__contest=contest, pk=pk)
+
+
+def get_criterion_for_organiser(contest: Contest, pk: int) -> Criterion:
+    """A criterion of the contest's rubric with its rubric; 404 for another contest's."""
+    return get_object_or_404(Criterion.objects.select_related("rubric"), rubric__contest=contest, pk=pk)
 
 
 def criteria_of(contest: Contest) -> QuerySet[Criterion]:

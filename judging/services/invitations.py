@@ -1,4 +1,4 @@
-"""Joining a jury: the invitation e-mail and its one-time link, whether it was accepted, and declaring conflicts.
+"""Joining a jury: the invitation e-mail and its one-time link, and recording that the juror took their seat.
 
 A juror is invited with allauth's one-time password-reset link. The link carries ``next`` to the
 jury's welcome page, so that after choosing a password the juror lands there (after logging in),
@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,9 +22,8 @@ from django.utils.translation import gettext as _
 from config.enqueue import enqueue_on_commit
 from config.exceptions import NotAllowed
 from contest.mail import mail_person
-from contest.models import Contest
 from contest.services import Actor
-from judging.models import Conflict, Juror
+from judging.models import Juror
 
 
 def juror_language(juror: Juror) -> str:
@@ -74,11 +72,6 @@ def juror_invitation_resend(*, actor: Actor, juror: Juror) -> None:
     juror_invitation_queue(juror=juror)
 
 
-def juror_has_accepted(juror: Juror) -> bool:
-    """Whether the juror has taken their seat: opened the jury's welcome page after the invitation."""
-    return juror.accepted_at is not None
-
-
 def jurors_accept(*, actor: Actor, seats: Iterable[Juror]) -> None:
     """Record that the person took their seats on these juries (the first time only); nobody else can."""
     mine = [
@@ -90,29 +83,3 @@ def jurors_accept(*, actor: Actor, seats: Iterable[Juror]) -> None:
         for seat in seats:
             if seat.pk in mine:
                 seat.accepted_at = now
-
-
-def jury_of(contest: Contest) -> QuerySet[Juror]:
-    """The contest's jurors with their person, university and declared conflicts, in the order they joined."""
-    return (
-        Juror.objects.filter(contest=contest)
-        .select_related("user__profile", "university", "contest")
-        .prefetch_related(
-            Prefetch("conflicts", queryset=Conflict.objects.select_related("entry", "university").order_by("id"))
-        )
-        .order_by("id")
-    )
-
-
-def seats_of(user: Any) -> list[Juror]:
-    """The person's seats on juries, with their contests and declared conflicts, newest contest first."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        Juror.objects.filter(user=user)
-        .select_related("contest", "university")
-        .prefetch_related(
-            Prefetch("conflicts", queryset=Conflict.objects.select_related("entry", "university").order_by("id"))
-        )
-        .order_by("-contest__submissions_open", "contest_id")
-    )

@@ -13,32 +13,28 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.enqueue import task_send
 from config.exceptions import BaigeError
-from contest.models import Entry, Nomination
+from contest.models import Entry
 from contest.services import Actor, contest_ensure_organiser
 from contest.slugs import unique_slug
 from contest.texts import TEXT_LANGUAGES
 from judging.coverage import unjudged_ensure_confirmed
-from judging.enums import RankingMethod, ReviewStatus, RoundStatus, TieBreaker
-from judging.models import Award, AwardChange, Criterion, Results, Round, RoundEntry, Score
-from judging.ranking import RoundRanking, round_ranking
+from judging.enums import RankingMethod, RoundStatus, TieBreaker
+from judging.models import Award, AwardChange, Results, Round, RoundEntry
+from judging.ranking import round_ranking
 
 #: Places 1 to this one of each nomination become awards.
 AWARDED_PLACES = 3
 #: Longest slug of a special award's key (``special/<slug>`` fits the key's 200 characters).
 SPECIAL_SLUG_LENGTH = 80
-#: The histogram of review totals: bins of this width over 0–100, the last one including 100.
-BIN_WIDTH = 10
 
 
 class ResultsRefused(BaigeError):
@@ -59,83 +55,6 @@ class SpecialAwardData:
 
     def names(self) -> dict[str, str]:
         return {language: getattr(self, f"name_{language}").strip() for language in TEXT_LANGUAGES}
-
-
-# --- Reads --------------------------------------------------------------------------------------
-
-
-def round_results(round: Round) -> Results | None:
-    """The round's finalised results with their awards (entries, nominations, history), or ``None``; three queries."""
-    history = AwardChange.objects.select_related("changed_by__profile").order_by("changed_at", "id")
-    awards = Award.objects.select_related("entry", "nomination").prefetch_related(Prefetch("history", history))
-    return (
-        Results.objects.filter(round=round)
-        .select_related("finalised_by__profile")
-        .prefetch_related(Prefetch("awards", awards.order_by("order", "id")))
-        .first()
-    )
-
-
-@dataclass(frozen=True)
-class HistogramBin:
-    low: int
-    high: int
-    count: int
-
-
-@dataclass(frozen=True)
-class NominationHistogram:
-    """How the totals ``T`` of the submitted reviews of a nomination's entries spread over 0–100."""
-
-    nomination: Nomination
-    bins: list[HistogramBin]
-    reviews: int
-
-    @property
-    def tallest(self) -> int:
-        return max((item.count for item in self.bins), default=0)
-
-
-def _total(scores: Mapping[int, int], criteria: Sequence[Criterion]) -> Fraction | None:
-    """``T = 100 · Σ w·s/M / Σ w``; ``None`` when a criterion has no score (as the ranking leaves it out)."""
-    if not criteria or any(criterion.pk not in scores for criterion in criteria):
-        return None
-    weighted = sum((Fraction(c.weight) * Fraction(scores[c.pk], c.max_score) for c in criteria), Fraction(0))
-    return 100 * weighted / sum((Fraction(c.weight) for c in criteria), Fraction(0))
-
-
-def round_histograms(round: Round, ranking: RoundRanking) -> list[NominationHistogram]:
-    """The totals of the round's submitted reviews in bins of 10 points, per nomination of ``ranking``; one query."""
-    nomination_of = {row.entry_id: row.nomination_id for row in ranking.rows()}
-    scores: dict[int, dict[int, int]] = defaultdict(dict)
-    entry_of: dict[int, int] = {}
-    rows = (
-        Score.objects.filter(review__round=round, review__status=ReviewStatus.SUBMITTED)
-        .order_by()
-        .values_list("review_id", "review__entry_id", "criterion_id", "value")
-    )
-    for review_id, entry_id, criterion_id, value in rows:
-        scores[review_id][criterion_id] = value
-        entry_of[review_id] = entry_id
-    edges = list(range(0, 100, BIN_WIDTH))
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(edges))
-    for review_id, by_criterion in scores.items():
-        total = _total(by_criterion, ranking.criteria)
-        nomination_id = nomination_of.get(entry_of[review_id])
-        if total is None or nomination_id is None:
-            continue
-        counts[nomination_id][min(int(total // BIN_WIDTH), len(edges) - 1)] += 1
-    return [
-        NominationHistogram(
-            nomination=group.nomination,
-            bins=[
-                HistogramBin(low=low, high=low + BIN_WIDTH, count=count)
-                for low, count in zip(edges, counts[group.nomination.pk], strict=True)
-            ],
-            reviews=sum(counts[group.nomination.pk]),
-        )
-        for group in ranking.nominations
-    ]
 
 
 # --- Writes -------------------------------------------------------------------------------------

@@ -20,15 +20,14 @@ from contest.models import Contest, Entry, Nomination
 from judging.enums import RoundStatus
 from judging.models import Assignment, Award, AwardChange, Criterion, Results, Round
 from judging.ranking import round_ranking
+from judging.selectors.results import round_histograms, round_results
 from judging.services.results import (
     ResultsRefused,
     SpecialAwardData,
     award_add,
     award_change,
     results_finalise,
-    round_histograms,
     round_ranking_configure,
-    round_results,
 )
 from judging.services.reviews import review_submit
 from judging.services.rounds import round_close

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods
 from frontend.http import AuthenticatedHttpRequest
 from frontend.jury.forms import ConflictForm
 from judging.models import Juror
+from judging.selectors.jury import seats_of
 from judging.selectors.panel import rounds_of_juror
 from judging.selectors.rubric import rubric_of
-from judging.services.invitations import jurors_accept, seats_of
+from judging.services.invitations import jurors_accept
 
 
 def _seat_of(request: AuthenticatedHttpRequest, slug: str) -> Juror:

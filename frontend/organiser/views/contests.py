@@ -20,6 +20,8 @@ from contest.selectors import (
     contests_organised_by,
     entries_for_organiser,
     get_contest_for_organiser,
+    get_nomination_for_organiser,
+    get_platform_for_organiser,
     nominations_with_usage,
     platforms_with_usage,
 )
@@ -156,7 +158,7 @@ def platform_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None =
 def platform_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Delete a platform that no entry uses."""
     contest = get_contest_for_organiser(request.user, slug=slug)
-    platform: Platform = get_object_or_404(Platform.objects.select_related("contest"), contest=contest, pk=pk)
+    platform = get_platform_for_organiser(contest, pk)
     return PLATFORMS.remove(request, request.user, contest, platform)
 
 
@@ -186,5 +188,5 @@ def nomination_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None
 def nomination_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Delete a nomination that no entry uses."""
     contest = get_contest_for_organiser(request.user, slug=slug)
-    nomination: Nomination = get_object_or_404(Nomination.objects.select_related("contest"), contest=contest, pk=pk)
+    nomination = get_nomination_for_organiser(contest, pk)
     return NOMINATIONS.remove(request, request.user, contest, nomination)

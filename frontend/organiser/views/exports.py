@@ -23,6 +23,7 @@ from exchange.api import export_file_response
 from exchange.exports import EXPORTERS, FORMATS, ExportRefused, export_format_check, export_round_number, export_table
 from frontend.http import AuthenticatedHttpRequest
 from judging.models import Round
+from judging.selectors.rounds import rounds_in_order
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def _download_url(contest: Contest, what: str, file_format: str, round: Round | 
 
 
 def _exports_page(request: HttpRequest, contest: Contest, *, error: str = "", status: int = 200) -> HttpResponse:
-    rounds = list(Round.objects.filter(contest=contest).order_by("number"))
+    rounds = list(rounds_in_order(contest))
     downloads: list[_Download] = []
     for exporter in EXPORTERS.values():
         scopes: list[Round | None] = [None, *rounds] if exporter.by_round else [None]

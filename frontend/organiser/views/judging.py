@@ -13,9 +13,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -38,15 +37,23 @@ from frontend.organiser.item_pages import ItemPages
 from judging.assignment import Infeasible, assignment_run
 from judging.coverage import UnjudgedEntries
 from judging.enums import AssignmentOrigin, RoundStatus
-from judging.models import Assignment, Criterion, CriterionLevel, Juror, Round, Rubric
+from judging.models import Criterion, Juror, Round, Rubric
+from judging.selectors.jury import jurors_of_contest
 from judging.selectors.rounds import (
+    entries_of_round,
     entries_without_round,
     get_round_for_organiser,
+    round_assignment_pairs,
     round_entries_short,
     round_loads,
     rounds_of,
 )
-from judging.selectors.rubric import rubric_of
+from judging.selectors.rubric import (
+    get_criterion_for_organiser,
+    get_criterion_with_levels_for_organiser,
+    rubric_of,
+    rubric_without_criteria,
+)
 from judging.services.assignments import assignment_add, assignment_preview, assignment_remove
 from judging.services.rounds import round_close, round_configure, round_create, round_open, round_shortlist
 from judging.services.rubric import rubric_criterion_delete, rubric_criterion_save, rubric_ensure_editable
@@ -113,12 +120,8 @@ def criterion_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None 
     contest = get_contest_for_organiser(request.user, slug=slug, permission="judging.manage_judging")
     criterion: Criterion | None = None
     if pk is not None:
-        criterion = get_object_or_404(
-            Criterion.objects.prefetch_related(Prefetch("levels", queryset=CriterionLevel.objects.order_by("score"))),
-            rubric__contest=contest,
-            pk=pk,
-        )
-    current = Rubric.objects.filter(contest=contest).first()
+        criterion = get_criterion_with_levels_for_organiser(contest, pk)
+    current = rubric_without_criteria(contest)
     if current is not None:
         current.contest = contest
     frozen = _frozen_message(current)
@@ -137,16 +140,12 @@ def criterion_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None 
 def criterion_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Delete a criterion while the rubric is not frozen."""
     contest = get_contest_for_organiser(request.user, slug=slug, permission="judging.manage_judging")
-    criterion = get_object_or_404(Criterion.objects.select_related("rubric"), rubric__contest=contest, pk=pk)
+    criterion = get_criterion_for_organiser(contest, pk)
     criterion.rubric.contest = contest
     return CRITERIA.remove(request, request.user, contest, criterion)
 
 
 # --- Rounds ----------------------------------------------------------------------------------
-
-
-def _jury(contest: Contest) -> QuerySet[Juror]:
-    return Juror.objects.filter(contest=contest).select_related("user__profile", "university").order_by("pk")
 
 
 @login_required
@@ -172,7 +171,7 @@ def round_edit(request: AuthenticatedHttpRequest, slug: str, number: int | None 
         contest = round.contest
     else:
         contest = get_contest_for_organiser(request.user, slug=slug, permission="judging.manage_judging")
-    jury = _jury(contest)
+    jury = jurors_of_contest(contest)
     form = RoundForm(request.POST or None, contest=contest, round=round, jury=jury)
     if request.method == "GET":
         return _round_page(request, contest, round, form)
@@ -319,7 +318,7 @@ def _entry_jurors(
     by_hand: dict[int, set[int]] = {}
     for entry_id, juror_id in manual:
         by_hand.setdefault(entry_id, set()).add(juror_id)
-    entries = Entry.objects.filter(round_links__round=round).order_by("code")
+    entries = entries_of_round(round)
     return [
         EntryJurors(entry=entry, jurors=given.get(entry.pk, []), manual=frozenset(by_hand.get(entry.pk, ())))
         for entry in entries
@@ -335,7 +334,7 @@ def _assign_page(
     request: HttpRequest, round: Round, form: AssignmentRunForm, status: int = 200, **extra: Any
 ) -> HttpResponse:
     loads = round_loads(round)
-    pairs = list(Assignment.objects.filter(round=round).values_list("entry_id", "juror_id", "origin"))
+    pairs = round_assignment_pairs(round)
     context = {
         "contest": round.contest,
         "section": "rounds",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,13 +26,15 @@ from frontend.jury.forms import ConflictForm
 from frontend.organiser.forms.jury import ConflictResolveForm, JurorInviteForm, JurorSeatForm
 from frontend.organiser.spreadsheet_import import SpreadsheetImport
 from judging.conflicts import conflict_resolve, conflicts_pending
-from judging.models import Conflict, Juror
-from judging.selectors.jury import jurors_who_entered
-from judging.services.invitations import (
+from judging.models import Juror
+from judging.selectors.jury import (
+    get_conflict_for_organiser,
+    get_juror_for_organiser,
     juror_has_accepted,
-    juror_invitation_resend,
+    jurors_who_entered,
     jury_of,
 )
+from judging.services.invitations import juror_invitation_resend
 from judging.services.jury import juror_invite, juror_update
 
 PENDING_KEY = "baige_pending_jury_import"
@@ -40,10 +42,7 @@ PENDING_KEY = "baige_pending_jury_import"
 
 def _juror_for_organiser(request: HttpRequest, slug: str, pk: int) -> Juror:
     """A juror of the contest, if the person may manage it; 404 for a juror of another contest."""
-    contest = get_contest_for_organiser(request.user, slug=slug)
-    juror = get_object_or_404(jury_of(contest), pk=pk)
-    juror.contest = contest
-    return juror
+    return get_juror_for_organiser(get_contest_for_organiser(request.user, slug=slug), pk)
 
 
 def _with_state(jurors: list[Juror]) -> list[Juror]:
@@ -160,7 +159,7 @@ def juror_conflicts(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
 def conflict_resolve_view(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Resolve a pending declaration in one step; back to the page the organiser came from (jury or progress)."""
     contest = get_contest_for_organiser(request.user, slug=slug)
-    conflict = get_object_or_404(Conflict.objects.select_related("juror__user__profile"), pk=pk, juror__contest=contest)
+    conflict = get_conflict_for_organiser(contest, pk)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""

@@ -1,15 +1,15 @@
 """The organiser's view of a round's judging: progress per juror and per entry, reminders, reassignment.
 
-Every page loads the round through :func:`_round_for_organiser`, which refuses anyone who may not manage
-the contest's judging; every change goes through one service of :mod:`judging.services.reminders`.
+Every page loads the round through :func:`~judging.selectors.rounds.get_round_for_organiser`, which refuses
+anyone who may not manage the contest's judging; every change goes through one service of
+:mod:`judging.services.reminders`.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,18 +19,16 @@ from config.exceptions import BaigeError
 from frontend.http import AuthenticatedHttpRequest
 from frontend.organiser.forms.progress import ReassignForm, RemindForm
 from judging.conflicts import conflicts_pending
-from judging.enums import ReviewStatus, RoundStatus
-from judging.models import Assignment, Juror, Review, Round
+from judging.enums import RoundStatus
+from judging.models import Juror, Round
 from judging.progress import jurors_progress, round_progress
-from judging.selectors.rounds import entries_without_round, get_round_for_organiser
+from judging.selectors.rounds import (
+    entries_without_round,
+    get_juror_of_round,
+    get_round_for_organiser,
+    juror_assignments_with_review_state,
+)
 from judging.services.reminders import Reminders, assignment_reassign, jurors_remind
-
-
-def _juror_of_round(round: Round, juror_id: int) -> Juror:
-    juror = Juror.objects.filter(pk=juror_id, round_links__round=round).select_related("user__profile").first()
-    if juror is None:
-        raise Http404
-    return juror
 
 
 @login_required
@@ -81,7 +79,7 @@ def remind(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpRes
     round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
     form = RemindForm(request.POST)
     if form.is_valid() and form.cleaned_data["juror"] is not None:
-        jurors = [_juror_of_round(round, form.cleaned_data["juror"])]
+        jurors = [get_juror_of_round(round, form.cleaned_data["juror"])]
     else:
         jurors = [row.juror for row in jurors_progress(round) if row.behind]
     try:
@@ -97,23 +95,14 @@ def remind(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpRes
 def juror_page(request: AuthenticatedHttpRequest, slug: str, number: int, juror_id: int) -> HttpResponse:
     """One juror's entries in the round and their state; move the unfinished ones to other jurors."""
     round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
-    juror = _juror_of_round(round, juror_id)
+    juror = get_juror_of_round(round, juror_id)
     return _juror_page(request, round, juror, ReassignForm(round=round, juror=juror))
 
 
 def _juror_page(
     request: HttpRequest, round: Round, juror: Juror, form: ReassignForm, status: int = 200
 ) -> HttpResponse:
-    review = Review.objects.filter(round=round, juror=juror, entry=OuterRef("entry"))
-    assignments = (
-        Assignment.objects.filter(round=round, juror=juror)
-        .select_related("entry")
-        .annotate(
-            submitted=Exists(review.filter(status=ReviewStatus.SUBMITTED)),
-            drafted=Exists(review.filter(status=ReviewStatus.DRAFT)),
-        )
-        .order_by("entry__code")
-    )
+    assignments = juror_assignments_with_review_state(round, juror)
     context = {
         "contest": round.contest,
         "section": "rounds",
@@ -133,7 +122,7 @@ def _juror_page(
 def reassign(request: AuthenticatedHttpRequest, slug: str, number: int, juror_id: int) -> HttpResponse:
     """Move one unfinished entry, or all of them, from a juror to a chosen juror or the least loaded one who may."""
     round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
-    juror = _juror_of_round(round, juror_id)
+    juror = get_juror_of_round(round, juror_id)
     form = ReassignForm(request.POST, round=round, juror=juror)
     if not form.is_valid():
         return _juror_page(request, round, juror, form, status=400)

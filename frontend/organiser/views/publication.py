@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods
 from config.exceptions import BaigeError
 from frontend.http import AuthenticatedHttpRequest
 from frontend.organiser.forms.publication import PublishForm
-from judging.models import Results, Round
+from judging.models import Round
+from judging.selectors.results import finalised_results_of
 from judging.selectors.rounds import entries_without_round, get_round_for_organiser
 from judging.services.publication import PublishPreview, results_publish, results_publish_preview
 
@@ -54,7 +55,7 @@ def _page(
 def results_publish_view(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """GET: what publishing would make public and whom it would e-mail. POST: publish, once confirmed."""
     round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
-    results = Results.objects.filter(round=round, finalised_at__isnull=False).first()
+    results = finalised_results_of(round)
     if results is None:
         messages.error(request, _("Finalise the results of this round before publishing them."))
         return redirect("frontend:organiser_results", slug=round.contest.slug, number=round.number)

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,19 +29,18 @@ from frontend.organiser.forms.results import (
 )
 from judging.agreement import round_agreement
 from judging.enums import RankingMethod, RoundStatus, TieBreaker
-from judging.models import Award, Results, Round
+from judging.models import Award, Round
 from judging.ranking import METHODS, RankingRow, RoundRanking, round_ranking
-from judging.selectors.rounds import entries_without_round, get_round_for_organiser
-from judging.services.results import (
+from judging.selectors.results import (
     BIN_WIDTH,
     NominationHistogram,
-    award_add,
-    award_change,
-    results_finalise,
+    get_award_for_organiser,
+    results_of_round,
     round_histograms,
-    round_ranking_configure,
     round_results,
 )
+from judging.selectors.rounds import entries_without_round, get_round_for_organiser
+from judging.services.results import award_add, award_change, results_finalise, round_ranking_configure
 
 # The histogram's geometry, in SVG units: ten bars over 0–100, the count above each, the bins below.
 CHART_WIDTH = 440
@@ -250,20 +249,12 @@ def results_finalise_view(request: AuthenticatedHttpRequest, slug: str, number: 
     return _back(round)
 
 
-def _award_of(round: Round, pk: int) -> Award:
-    award = get_object_or_404(
-        Award.objects.select_related("results", "entry", "nomination"), pk=pk, results__round=round
-    )
-    award.results.round = round
-    return award
-
-
 @login_required
 @require_POST
 def results_award_change(request: AuthenticatedHttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
     """Give a finalised award to another entry, place or name, with the reason."""
     round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
-    award = _award_of(round, pk)
+    award = get_award_for_organiser(round, pk)
     form = AwardChangeForm(request.POST, award=award, round=round)
     if not form.is_valid():
         return _page(request, round, status=400, changed=form)
@@ -281,7 +272,7 @@ def results_award_change(request: AuthenticatedHttpRequest, slug: str, number: i
 def results_award_add(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """Add a special award to the round's final results, with the reason."""
     round = get_round_for_organiser(request.user, contest_slug=slug, number=number)
-    results: Results | None = Results.objects.filter(round=round).first()
+    results = results_of_round(round)
     form = AwardAddForm(request.POST, round=round)
     if results is None:
         messages.error(request, _("Finalise the results before adding awards to them."))

@@ -21,6 +21,7 @@ from exchange.exports import ALL_FORMATS, export_table
 from frontend.http import AuthenticatedHttpRequest
 from frontend.organiser.platform_table import platform_context
 from judging.models import Round
+from judging.selectors.rounds import rounds_in_order
 from judging.statistics import platform_scores, platform_winners
 
 WHAT = "platform-stats"
@@ -41,7 +42,7 @@ def _chosen_round(rounds: list[Round], text: str) -> Round | None:
 def statistics(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The contest's statistics: per platform, per nomination, and the scores per platform of a round."""
     contest = get_contest_for_organiser(request.user, slug=slug)
-    rounds = list(Round.objects.filter(contest=contest).order_by("number"))
+    rounds = list(rounds_in_order(contest))
     chosen = _chosen_round(rounds, request.GET.get("round", "").strip())
     columns = participant_columns(contest=contest)
     context = {
