@@ -174,3 +174,12 @@ def test_layout_no_private_name_imported_from_another_module() -> None:
         for found in _private_imports(path)
     }
     assert sorted(found) == []
+
+
+def test_layout_graph_sees_the_imports(graph: grimp.ImportGraph) -> None:
+    """The contract reads real imports: a known one is in the graph, and a forbidden one would be named."""
+    assert graph.direct_import_exists(importer="frontend.organiser.views.contests", imported="contest.selectors")
+    assert graph.direct_import_exists(importer="judging.services.jury", imported="contest.people")
+    assert {"media_pipeline", "judging", "exchange", "frontend"} <= _forbidden_for("contest.services")
+    assert _forbidden_for("config.urls") == set()
+    assert "frontend" in _forbidden_for("config.enqueue")
