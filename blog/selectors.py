@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,7 @@ THUMBNAILS = ("poster", "cover")
 
 
 def posts_published() -> QuerySet[Post]:
-    """Published posts, newest first, with their tags and thumbnail in a fixed number of queries."""
+    """Published posts, newest first (a publication's places in order), with their tags and thumbnail, in few queries."""
     return (
         Post.objects.filter(status=PostStatus.PUBLISHED)
         .select_related("contest", "nomination", "entry__media")
@@ -34,7 +34,8 @@ def posts_published() -> QuerySet[Post]:
                 to_attr="thumbnails",
             ),
         )
-        .order_by("-published_at", "-id")
+        # One publication gives its posts the same moment: there, 1st, 2nd, 3rd, then the special awards.
+        .order_by("-published_at", F("place").asc(nulls_last=True), "id")
     )
 
 

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from blog.models import Post
-from blog.services import post_upsert
+from blog.services import post_publish, post_upsert
 from contest.enums import Role
 from media_pipeline.enums import MediaKind
 from tests.blog import winner_post
@@ -403,3 +403,17 @@ def test_blog_pages_are_the_same_for_signed_in_people(client, winners, contest):
     response = client.get(url("blog"))
     assert [card.post.slug for card in response.context["cards"]] == [winners["slides"].slug, winners["video"].slug]
     assert client.get(media_url(winners["video"], "poster")).status_code == 200
+
+
+def test_blog_list_shows_the_places_of_one_publication_in_order(client, contest):
+    moment = timezone.now()
+    for key, place in (("special/best-design", None), ("n/place-3", 3), ("n/place-1", 1), ("n/place-2", 2)):
+        post, _created = post_upsert(actor=None, contest=contest, key=key, title={"en": key}, place=place)
+        post_publish(actor=None, post=post, now=moment)
+    response = client.get(url("blog", "en"))
+    assert [card.post.key for card in response.context["cards"]] == [
+        "n/place-1",
+        "n/place-2",
+        "n/place-3",
+        "special/best-design",
+    ]
