@@ -22,7 +22,7 @@ THUMBNAILS = ("poster", "cover")
 
 
 def posts_published() -> QuerySet[Post]:
-    """Published posts, newest first (a publication's places in order), with their tags and thumbnail, in few queries."""
+    """Published posts, newest first (a publication's places in order), with tags and thumbnail, in few queries."""
     return (
         Post.objects.filter(status=PostStatus.PUBLISHED)
         .select_related("contest", "nomination", "entry__media")
