@@ -223,16 +223,19 @@ def results_publish(
     now: datetime | None = None,
     confirm_early: bool = False,
     confirm_unjudged: bool = False,
+    by_hand: bool | None = None,
 ) -> PublishReport:
     """Publish one post per award of the finalised ``results`` and withdraw the round's posts of awards gone.
 
-    ``actor`` is an organiser, or ``None`` when Baige publishes at the announced time. Posts already
+    ``actor`` is an organiser, or ``None`` when Baige publishes on its own (at the announced time, or
+    after an award changes) or the operator publishes from the command line (``by_hand``). Posts already
     saying what they should are left alone. The first publication also e-mails every participant of
     the round their result, once the transaction commits. Nothing is published while submissions are
     open, and a first publication before the contest's announced results time needs ``confirm_early``.
-    An organiser publishing while a submitted entry of the contest is in no round is refused with their
-    list (:class:`judging.coverage.UnjudgedEntries`) unless ``confirm_unjudged``; Baige publishing at the
-    announced time goes on (the organiser confirmed when finalising).
+    Publishing by hand (``by_hand``, by default when there is an actor: an organiser, or the operator's
+    ``results_publish`` command) while a submitted entry of the contest is in no round is refused with their
+    list (:class:`judging.coverage.UnjudgedEntries`) unless ``confirm_unjudged``; Baige publishing on its
+    own goes on (the organiser confirmed when finalising).
     """
     now = now or timezone.now()
     results = Results.objects.select_related("round__contest").get(pk=results.pk)
@@ -245,7 +248,9 @@ def results_publish(
     _ensure_publishable_now(results, now=now, confirm_early=confirm_early)
     round = results.round
     contest = round.contest
-    if actor is not None:
+    if by_hand is None:
+        by_hand = actor is not None
+    if by_hand:
         unjudged_ensure_confirmed(contest, confirm_unjudged=confirm_unjudged)
     report = PublishReport()
     keys = set()

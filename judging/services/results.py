@@ -60,12 +60,14 @@ class SpecialAwardData:
 # --- Writes -------------------------------------------------------------------------------------
 
 
-def _user(actor: Actor) -> User | None:
+def _user(actor: Actor | None) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
-def _round_locked(actor: Actor, round: Round) -> Round:
-    contest_ensure_organiser(actor, round.contest)
+def _round_locked(actor: Actor | None, round: Round) -> Round:
+    # ``None``: the operator, from the command line.
+    if actor is not None:
+        contest_ensure_organiser(actor, round.contest)
     locked = Round.objects.select_for_update().get(pk=round.pk)
     locked.contest = round.contest
     return locked
@@ -138,7 +140,7 @@ def _special_award(results: Results, special: SpecialAwardData, entry: Entry, ta
 @transaction.atomic
 def results_finalise(
     *,
-    actor: Actor,
+    actor: Actor | None,
     round: Round,
     special_awards: Sequence[SpecialAwardData] = (),
     now: datetime | None = None,
@@ -146,7 +148,8 @@ def results_finalise(
 ) -> Results:
     """Fix the places 1–3 of each nomination from the round's ranking and the special awards, once, for good.
 
-    While a submitted entry of the contest is in no round, it is refused with their list
+    ``actor`` is an organiser, or ``None`` for the operator (the ``results_finalise`` command). While a
+    submitted entry of the contest is in no round, it is refused with their list
     (:class:`judging.coverage.UnjudgedEntries`) unless ``confirm_unjudged``.
     """
     round = _round_locked(actor, round)

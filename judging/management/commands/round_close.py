@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError
 from judging.coverage import UnjudgedEntries
+from judging.management.questions import answer_yes, may_ask
 from judging.management.round_lookup import round_by_number
 from judging.services.rounds import round_close
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("These submitted entries are in no round and would never be judged:"))
                 for entry in unjudged.entries:
                     self.stdout.write(f"  {entry.code} “{entry.title}”")
-                if not (options["interactive"] and sys.stdin.isatty() and self._yes()):
+                if not (may_ask(options) and answer_yes(_("Close the round all the same? [y/N] "))):
                     raise CommandError(
                         _("Round %(number)d is not closed. Add them to a round, or run again with --confirm.")
                         % {"number": round.number}
@@ -52,7 +52,3 @@ class Command(BaseCommand):
         except BaigeError as refused:
             raise CommandError(str(refused)) from refused
         self.stdout.write(_("Round %(number)d “%(name)s” is closed.") % {"number": round.number, "name": round.name})
-
-    def _yes(self) -> bool:
-        answer = input(_("Close the round all the same? [y/N] "))
-        return answer.strip().lower() in {"y", "yes", _("y"), _("yes")}
