@@ -10,7 +10,10 @@ from config.exceptions import BaigeError, DeadlinePassed, NotAllowed
 from contest.enums import EntryStatus
 from contest.models import Entry
 from contest.services import entry_delete
-from media_pipeline.models import MediaAsset, Rendition
+from media_pipeline.enums import UploadBackend
+from media_pipeline.models import MediaAsset, Rendition, UploadSession
+from media_pipeline.upload_parts import LocalParts
+from media_pipeline.uploads import upload_create
 from tests.factories import EntryFactory
 
 
@@ -59,3 +62,13 @@ def test_entry_delete_refused_after_deadline(participant, contest):
     with pytest.raises(DeadlinePassed):
         entry_delete(actor=participant, entry=entry, now=contest.submissions_close + timedelta(seconds=1))
     assert Entry.objects.filter(pk=entry.pk).count() == 1
+
+
+def test_entry_delete_discards_unfinished_upload(participant, contest, django_capture_on_commit_callbacks):
+    entry = EntryFactory(contest=contest, author=participant)
+    upload = upload_create(actor=participant, entry=entry, filename="lesson.mp4", size=1000)
+    assert (upload.backend, LocalParts.folder(upload).is_dir()) == (UploadBackend.LOCAL, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_delete(actor=participant, entry=entry)
+    assert UploadSession.objects.filter(pk=upload.pk).count() == 0
+    assert LocalParts.folder(upload).exists() is False
