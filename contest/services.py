@@ -20,7 +20,7 @@ from config.exceptions import BaigeError, DeadlinePassed, NotAllowed, full_clean
 from contest.enums import EntryStatus, SubmissionWindow
 from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
 from contest.rules import contest_accepts_entries, is_entry_author
-from contest.signals import entries_status_changed
+from contest.signals import entries_status_changed, entry_deleting
 from contest.slugs import slug_in_contest, slug_taken
 from contest.texts import TEXT_LANGUAGES, has_text
 from contest.validators import validate_timezone
@@ -265,6 +265,19 @@ def entry_withdraw(*, actor: Actor, entry: Entry, now: datetime | None = None) -
     entry.save(update_fields=["status", "updated_at"])
     entries_status_changed.send(sender=Entry, entry_ids=[entry.pk])
     return entry
+
+
+@transaction.atomic
+def entry_delete(*, actor: Actor, entry: Entry, now: datetime | None = None) -> None:
+    """Delete a draft that was never submitted, by its author, before the deadline; its files go with it."""
+    entry = _entry_locked_for_change(actor, entry, now=now)
+    if entry.status != EntryStatus.DRAFT or entry.submitted_at is not None:
+        raise BaigeError(
+            _("Only a draft that was never submitted can be deleted; a submitted entry can be withdrawn."),
+            code="not_a_draft",
+        )
+    entry_deleting.send(sender=Entry, entry=entry)
+    entry.delete()
 
 
 # The organiser's writes: the contest's settings, its platforms and its nominations.

@@ -8,3 +8,8 @@ from django.dispatch import Signal
 #: transaction with ``entry_ids``. Judging keeps the rounds that follow submissions in step
 #: (``judging.receivers``).
 entries_status_changed = Signal()
+
+#: A draft entry is about to be deleted; sent inside the deletion's transaction with ``entry`` (still in the
+#: database). The media pipeline removes the entry's stored files once the deletion commits
+#: (``media_pipeline.receivers``).
+entry_deleting = Signal()

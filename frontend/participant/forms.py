@@ -96,7 +96,11 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.contest = contest
-        _model_choice_field(self, "nomination").queryset = contest.nominations.all()
+        nominations = _model_choice_field(self, "nomination")
+        nominations.queryset = contest.nominations.all()
+        # With a choice to make, the person makes it: no nomination is preset for them.
+        if nominations.initial is None and "nomination" not in self.initial and contest.nominations.count() > 1:
+            nominations.empty_label = _("— choose —")
         _model_choice_field(self, "platforms").queryset = contest.platforms.all()
 
     def clean(self) -> dict[str, Any]:
@@ -141,6 +145,20 @@ def coauthor_universities(contest: Contest, entry: Entry | None = None) -> Query
     if entry is not None:
         chosen |= Q(pk__in=CoAuthor.objects.filter(entry=entry).values("university"))
     return University.objects.filter(chosen).order_by("name")
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing takes a ticked box, so that one tap on a phone does not take an entry out of the contest."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw it: a withdrawn entry is not judged unless I submit it again before the deadline.")
+    )
+
+
+class DeleteForm(forms.Form):
+    """Deleting a draft takes a ticked box: it cannot be undone."""
+
+    confirm = forms.BooleanField(label=_("Yes, delete this draft and its file for good."))
 
 
 class UploadForm(forms.Form):

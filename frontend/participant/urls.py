@@ -11,6 +11,7 @@ entry_patterns = [
     path("upload/", views.entry_upload, name="entry_upload"),
     path("submit/", views.entry_submit_view, name="entry_submit"),
     path("withdraw/", views.entry_withdraw_view, name="entry_withdraw"),
+    path("delete/", views.entry_delete_view, name="entry_delete"),
     path("file/", views.entry_file, name="entry_file"),
     path("media/status/", media.media_status, name="media_status"),
     path("media/<uuid:asset>/<str:name>/", media.rendition_file, name="rendition"),

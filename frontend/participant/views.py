@@ -21,9 +21,24 @@ from contest.selectors import (
     get_entry_for_author,
     profile_of,
 )
-from contest.services import contest_ensure_accepting, entry_create, entry_submit, entry_update, entry_withdraw
+from contest.services import (
+    contest_ensure_accepting,
+    entry_create,
+    entry_delete,
+    entry_submit,
+    entry_update,
+    entry_withdraw,
+)
 from frontend.http import AuthenticatedHttpRequest
-from frontend.participant.forms import CoAuthorFormSet, EntryForm, ProfileForm, UploadForm, coauthor_universities
+from frontend.participant.forms import (
+    CoAuthorFormSet,
+    DeleteForm,
+    EntryForm,
+    ProfileForm,
+    UploadForm,
+    WithdrawForm,
+    coauthor_universities,
+)
 from media_pipeline.selectors import entry_files
 from media_pipeline.services import asset_attach_upload, asset_check_size
 
@@ -158,6 +173,8 @@ def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
         "contest": entry.contest,
         "open": entry.contest.accepts_submissions(),
         "upload_form": UploadForm(),
+        "withdraw_form": WithdrawForm(auto_id="withdraw_%s"),
+        "delete_form": DeleteForm(auto_id="delete_%s"),
         "latest": files.latest,
         "latest_reason": files.latest_reason,
         "pending": files.pending,
@@ -199,6 +216,10 @@ def entry_upload(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
 
 def _upload_answer(request: HttpRequest, entry: Entry, *, error: str = "", status: int = 200) -> HttpResponse:
     """JSON for the page's script, a message and a redirect for a plain form."""
+    if error and entry.media_id is not None:
+        # A refused replacement changes nothing: say so, so that nobody fears their entry lost its file.
+        stays = _("Your current file stays as it was.")
+        error = f"{error} {stays}"
     if _wants_json(request):
         if error:
             return JsonResponse({"ok": False, "error": error}, status=status)
@@ -230,9 +251,32 @@ def entry_submit_view(request: AuthenticatedHttpRequest, slug: str, code: str) -
 @login_required
 @require_POST
 def entry_withdraw_view(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
+    """Withdraw a submitted entry once its author has ticked the confirmation."""
+    get_entry_for_author(request.user, contest_slug=slug, code=code)
+    if not WithdrawForm(request.POST).is_valid():
+        messages.error(request, _("The entry is not withdrawn: tick the box to confirm first."))
+        return redirect("frontend:entry_detail", slug=slug, code=code)
     return _entry_action(
         request, slug, code, entry_withdraw, _("Your entry is withdrawn. You can submit it again before the deadline.")
     )
+
+
+@login_required
+@require_POST
+def entry_delete_view(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
+    """Delete a draft once its author has ticked the confirmation."""
+    entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
+    if not DeleteForm(request.POST).is_valid():
+        messages.error(request, _("The draft is not deleted: tick the box to confirm first."))
+        return redirect("frontend:entry_detail", slug=slug, code=code)
+    title = entry.title
+    try:
+        entry_delete(actor=request.user, entry=entry)
+    except BaigeError as refused:
+        messages.error(request, str(refused))
+        return redirect("frontend:entry_detail", slug=slug, code=code)
+    messages.success(request, _("The draft “%(title)s” is deleted.") % {"title": title})
+    return redirect("frontend:my_entries")
 
 
 @login_required

@@ -227,6 +227,8 @@ def test_upload_refused_at_completion_says_why_in_the_page_language(live_server,
             contest_ensure_accepting(contest, now=moment["closed"] + timedelta(seconds=1))
         except DeadlinePassed as closed:
             expected = str(closed)
+        # The entry has a file already: the refusal says that it stays.
+        expected += " " + translation.gettext("Your current file stays as it was.")
     assert alert.inner_text() == expected
     assert (
         page.locator(".uppy-StatusBar-statusPrimary").inner_text().startswith("Загрузка не удалась")

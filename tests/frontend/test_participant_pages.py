@@ -364,6 +364,8 @@ def test_upload_refused_from_declared_size_before_reading(participant_client, pa
         HTTP_ACCEPT="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["error"] == "The file is 10.0\xa0MB; this contest accepts files up to 1.0\xa0MB."
+    assert response.json()["error"] == (
+        "The file is 10.0\xa0MB; this contest accepts files up to 1.0\xa0MB. Your current file stays as it was."
+    )
     entry.refresh_from_db()
     assert entry.media == previous

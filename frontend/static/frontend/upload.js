@@ -126,7 +126,10 @@
     uppy.use(Uppy.GoldenRetriever, { serviceWorker: false });
 
     function failed(message) {
-      say(message || gettext("The upload failed. Check your connection and try again."), true);
+      message = message || gettext("The upload failed. Check your connection and try again.");
+      // A refused replacement changes nothing: say so, so that nobody fears their entry lost its file.
+      if (form.dataset.hasFile) message += " " + gettext("Your current file stays as it was.");
+      say(message, true);
       button.disabled = false;
     }
 
