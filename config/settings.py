@@ -24,6 +24,7 @@ from config.environment import (
     secret_key_from_env,
     storages_from_env,
 )
+from config.translation import english_fallback_install
 
 # Secrets may come as files (``SECRET_KEY_FILE``...); from here on they read like any variable.
 ENV = env_with_secret_files(os.environ)
@@ -133,8 +134,11 @@ if env_bool(ENV, "FAST_PASSWORD_HASHER"):
 # Languages: Kazakh, Russian, English. Every page lives under /kk/, /ru/ or /en/.
 LANGUAGE_CODE = ENV.get("LANGUAGE_CODE", "ru")
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
-# Baige's own strings; then Kazakh for django-allauth's strings, which it does not ship.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-accounts"]
+# Earlier wins: Baige's own strings; Kazakh for the Django strings people meet (form errors, password rules);
+# Kazakh for django-allauth's strings, which it does not ship.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-django", BASE_DIR / "locale-accounts"]
+# A string missing in the visitor's language shows in English, not in LANGUAGE_CODE's language.
+english_fallback_install()
 USE_I18N = True
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
