@@ -34,6 +34,8 @@ DATA_DIR = Path(ENV.get("BAIGE_DATA_DIR", BASE_DIR / "var")).resolve()
 DEBUG = env_bool(ENV, "DEBUG", default=False)
 ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
+# A refused form says so in the site's layout and the visitor's language (Django's page is English only).
+CSRF_FAILURE_VIEW = "frontend.errors.csrf_failure"
 SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The platform's name in e-mails (allauth's subjects read "[<name>] ..."); set on the site at each migrate.
 SITE_NAME = ENV.get("SITE_NAME") or "Baige"
