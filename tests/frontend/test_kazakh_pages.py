@@ -219,3 +219,21 @@ def test_string_without_kazakh_when_kazakh_falls_back_to_english():
             "В отладочном режиме доступно больше информации.  Включить отладочный режим можно, установив значение "
             "переменной DEBUG=True."
         )
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/kk/accounts/confirm-email/", "Электрондық пошта мекенжайыңызды растаңыз"),
+        ("/kk/accounts/confirm-email/no-such-key/", "Электрондық пошта мекенжайын растау"),
+        ("/kk/accounts/password/reset/done/", "Құпиясөзді қалпына келтіру"),
+        ("/kk/accounts/password/reset/key/1-no-such-key/", "Жарамсыз токен"),
+        ("/kk/accounts/password/reset/key/done/", "Құпиясөзді өзгерту"),
+    ],
+)
+def test_confirmation_page_when_kazakh_has_no_russian(client, db, path, heading):
+    response = client.get(path, follow=True)
+
+    assert response.status_code == 200
+    assert re.search(r"<h1>\s*(.*?)\s*</h1>", response.content.decode(), re.S).group(1) == heading
+    _assert_no_russian(_text(response))
