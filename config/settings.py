@@ -24,6 +24,7 @@ from config.environment import (
     secret_key_from_env,
     storages_from_env,
 )
+from config.translation import english_fallback_install
 
 # Secrets may come as files (``SECRET_KEY_FILE``...); from here on they read like any variable.
 ENV = env_with_secret_files(os.environ)
@@ -33,6 +34,8 @@ DATA_DIR = Path(ENV.get("BAIGE_DATA_DIR", BASE_DIR / "var")).resolve()
 DEBUG = env_bool(ENV, "DEBUG", default=False)
 ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
+# A refused form says so in the site's layout and the visitor's language (Django's page is English only).
+CSRF_FAILURE_VIEW = "frontend.errors.csrf_failure"
 SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The platform's name in e-mails (allauth's subjects read "[<name>] ..."); set on the site at each migrate.
 SITE_NAME = ENV.get("SITE_NAME") or "Baige"
@@ -133,8 +136,11 @@ if env_bool(ENV, "FAST_PASSWORD_HASHER"):
 # Languages: Kazakh, Russian, English. Every page lives under /kk/, /ru/ or /en/.
 LANGUAGE_CODE = ENV.get("LANGUAGE_CODE", "ru")
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
-# Baige's own strings; then Kazakh for django-allauth's strings, which it does not ship.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-accounts"]
+# Earlier wins: Baige's own strings; Kazakh for the Django strings people meet (form errors, password rules);
+# Kazakh for django-allauth's strings, which it does not ship.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-django", BASE_DIR / "locale-accounts"]
+# A string missing in the visitor's language shows in English, not in LANGUAGE_CODE's language.
+english_fallback_install()
 USE_I18N = True
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True

@@ -43,3 +43,5 @@ urlpatterns += i18n_patterns(
 
 # Under /api/ a path that matches nothing answers the API's error shape, not an HTML page.
 handler404 = "config.api.page_not_found_or_api_error"
+# The 500 page in the site's layout, and never failing itself.
+handler500 = "frontend.errors.server_error"

@@ -43,6 +43,8 @@ def _entries(po: Path) -> list[tuple[str, str, bool]]:
 
 CATALOGUES = [
     *[("locale", domain, language) for domain in ("django", "djangojs") for language in LANGUAGES],
+    # Kazakh for the Django strings people meet, which Django's own kk catalogue lacks or words poorly.
+    ("locale-django", "django", "kk"),
     # django-allauth ships Russian and English; Baige adds Kazakh.
     ("locale-accounts", "django", "kk"),
 ]

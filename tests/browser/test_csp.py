@@ -233,3 +233,16 @@ def test_admin_and_api_docs_break_no_policy_when_staff_visits(live_server, brows
         assert staff.violations() == []
     finally:
         staff.close()
+
+
+@pytest.mark.browser
+def test_404_page_when_kazakh_on_a_phone_breaks_no_policy(live_server, browser, shoot, db):  # type: ignore[no-untyped-def]
+    visitor = Visitor(browser, live_server)
+    try:
+        assert visitor.visit("/kk/no-such-page/") == []
+        assert visitor.page.locator("main h1").inner_text() == "Бет табылмады"
+        shoot(visitor.page, "kk-404")
+        visitor.page.locator("main a[role=button]").click()
+        visitor.page.wait_for_url(f"{live_server.url}/kk/")
+    finally:
+        visitor.close()

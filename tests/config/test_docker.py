@@ -380,6 +380,7 @@ def test_dockerfile_runtime_when_copying_takes_translations_and_static_files_fro
     assert from_build == [
         "--from=build /opt/venv /opt/venv",
         "--from=build /app/locale /app/locale",
+        "--from=build /app/locale-django /app/locale-django",
         "--from=build /app/locale-accounts /app/locale-accounts",
         "--from=build --chown=baige:baige /data/static /data/static",
     ]
