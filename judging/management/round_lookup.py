@@ -1,8 +1,8 @@
-"""Finding the contest and the round a judging command names by the contest's slug and the round's number."""
+"""The contest and the round a judging command names by the contest's slug and the round's number: options, look-up."""
 
 from __future__ import annotations
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from contest.models import Contest
@@ -26,3 +26,21 @@ def round_by_number(contest_slug: str, number: int) -> Round:
             _("There is no round %(number)d in contest “%(slug)s”.") % {"number": number, "slug": contest_slug}
         )
     return round
+
+
+def round_arguments_add(parser: CommandParser) -> None:
+    """The ``--contest SLUG --round N`` of a command about one round."""
+    parser.add_argument("--contest", required=True, help="The contest's slug.")
+    parser.add_argument("--round", required=True, type=int, help="The round's number (1 for the first).")
+
+
+def unjudged_arguments_add(parser: CommandParser, *, doing: str) -> None:
+    """``--confirm`` (go on though submitted entries are in no round) and ``--no-input`` (never ask)."""
+    parser.add_argument(
+        "--confirm",
+        action="store_true",
+        help=f"{doing} even though submitted entries are in no round (they will not be judged).",
+    )
+    parser.add_argument(
+        "--no-input", action="store_false", dest="interactive", help="Never ask; refuse unless --confirm."
+    )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError
 from judging.assignment import AssignmentRun, assignment_run
-from judging.management.round_lookup import round_by_number
+from judging.management.round_lookup import round_arguments_add, round_by_number
 
 
 class Command(BaseCommand):
@@ -21,8 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--contest", required=True, help="The contest's slug.")
-        parser.add_argument("--round", required=True, type=int, help="The round's number (1 for the first).")
+        round_arguments_add(parser)
         parser.add_argument(
             "--k", type=int, default=None, help="Reviews per entry; by default the round's own setting."
         )

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from config.exceptions import BaigeError
 from judging.coverage import UnjudgedEntries
 from judging.management.questions import answer_yes, may_ask
-from judging.management.round_lookup import round_by_number
+from judging.management.round_lookup import round_arguments_add, round_by_number, unjudged_arguments_add
 from judging.models import Award, Results
 from judging.services.publication import award_name
 from judging.services.results import results_finalise
@@ -44,16 +44,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--contest", required=True, help="The contest's slug.")
-        parser.add_argument("--round", required=True, type=int, help="The round's number (1 for the first).")
-        parser.add_argument(
-            "--confirm",
-            action="store_true",
-            help="Finalise even though submitted entries are in no round (they will not be judged).",
-        )
-        parser.add_argument(
-            "--no-input", action="store_false", dest="interactive", help="Never ask; refuse unless --confirm."
-        )
+        round_arguments_add(parser)
+        unjudged_arguments_add(parser, doing="Finalise")
 
     def handle(self, *args: Any, **options: Any) -> None:
         round = round_by_number(options["contest"], options["round"])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from config.exceptions import BaigeError
-from judging.management.round_lookup import round_by_number
+from judging.management.round_lookup import round_arguments_add, round_by_number
 from judging.models import Assignment, RoundEntry, RoundJuror
 from judging.selectors.rounds import round_entries_short
 from judging.services.rounds import round_open
@@ -25,8 +25,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--contest", required=True, help="The contest's slug.")
-        parser.add_argument("--round", required=True, type=int, help="The round's number (1 for the first).")
+        round_arguments_add(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         round = round_by_number(options["contest"], options["round"])
