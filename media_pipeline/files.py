@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.core.files.utils import validate_file_name
 from django.db.models.fields.files import FieldFile
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 
@@ -94,3 +97,16 @@ def signed_url(name: str, *, storage: Storage = default_storage, download_name: 
     # django-storages' S3 storage signs extra request parameters; Django's base ``Storage.url`` takes none.
     sign: Any = storage.url
     return str(sign(name, parameters={"ResponseContentDisposition": f'inline; filename="{download_name}"'}))
+
+
+def remove(names: list[str], *, storage: Storage = default_storage) -> int:
+    """Delete stored files by name; one that cannot be removed now is logged and left behind. How many went."""
+    removed = 0
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not remove the stored file %s", name)
+        else:
+            removed += 1
+    return removed

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.dispatch import receiver
 
+from config.enqueue import enqueue_on_commit
 from contest.models import Entry
 from contest.signals import entry_deleting
 from media_pipeline.enums import UploadStatus
@@ -28,17 +28,14 @@ def entry_files_remove_on_commit(sender: Any, *, entry: Entry, **kwargs: Any) ->
     # Kept in memory: their rows go with the entry, their parts are thrown away after it.
     uploads = list(UploadSession.objects.filter(entry=entry, status=UploadStatus.OPEN))
 
-    def remove() -> None:
+    def discard_uploads() -> None:
         for upload in uploads:
             try:
                 parts_of(upload).discard(upload)
             except (UploadClosed, OSError):
                 logger.warning("Could not discard the parts of upload %s of a deleted entry", upload.pk)
-        for name in names:
-            try:
-                default_storage.delete(name)
-            except OSError:
-                # A file that cannot be removed now is left behind; the entry itself is gone either way.
-                logger.warning("Could not remove %s of a deleted entry", name)
 
-    transaction.on_commit(remove)
+    transaction.on_commit(discard_uploads)
+    if names:
+        # A presentation has a rendition per page: removing them is a worker's job, not the request's.
+        enqueue_on_commit("media_pipeline.remove_files", names=names)

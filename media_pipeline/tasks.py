@@ -11,6 +11,7 @@ from celery import Task, shared_task
 
 from config.enqueue import task_send
 from contest.mail import mail_task
+from media_pipeline import files
 from media_pipeline.models import MediaAsset
 from media_pipeline.pipeline import asset_process, asset_process_task, assets_reap
 from media_pipeline.processing import ProcessingFailed
@@ -92,3 +93,9 @@ def send_asset_failed_email(*, asset_id: int) -> None:
         logger.info("asset %s is gone", asset_id)
         return
     asset_failure_mail(asset=asset)
+
+
+@shared_task(name="media_pipeline.remove_files")
+def remove_files(*, names: list[str]) -> int:
+    """Remove stored files whose rows are gone (a deleted entry's originals and renditions); how many went."""
+    return files.remove(names)
