@@ -42,6 +42,18 @@ class ReviewChangeKind(models.TextChoices):
     REVISED = "revised", pgettext_lazy("review history", "Revised")
 
 
+class ParticipantView(models.TextChoices):
+    """What the entrants of a round see of its results on their own pages, once they are published."""
+
+    NOTHING = "nothing", pgettext_lazy("results shared", "Nothing")
+    OUTCOME = "outcome", pgettext_lazy("results shared", "The outcome: shortlisted or not, place and award")
+    SCORES = "scores", pgettext_lazy("results shared", "The outcome, the total and each criterion's mean")
+    FEEDBACK = (
+        "feedback",
+        pgettext_lazy("results shared", "The outcome, the scores and the jurors' feedback, anonymised"),
+    )
+
+
 class RankingMethod(models.TextChoices):
     """How a round's entries are ranked from the totals ``T`` of their submitted reviews (SPEC §4)."""
 

@@ -25,6 +25,7 @@ PACKAGES = (
     "media_pipeline",
     "blog",
     "judging",
+    "certificates",
     "monitoring",
     "exchange",
     "frontend",
@@ -32,13 +33,9 @@ PACKAGES = (
 
 #: What each package must never import.
 FORBIDDEN = {
-    "api_tokens": {"contest", "media_pipeline", "blog", "judging", "monitoring", "exchange", "frontend"},
-    "contest": {"media_pipeline", "blog", "judging", "monitoring", "exchange", "frontend"},
-    "media_pipeline": {"blog", "judging", "monitoring", "exchange", "frontend"},
-    "blog": {"judging", "monitoring", "exchange", "frontend"},
-    "judging": {"monitoring", "exchange", "frontend"},
-    "monitoring": {"exchange", "frontend"},
-    "exchange": {"frontend"},
+    package: set(PACKAGES[index + 1 :])
+    for index, package in enumerate(PACKAGES)
+    if package not in {"config", "frontend"}
 }
 
 #: The modules of ``config`` that tie the apps together; the rest of ``config`` is below every app.

@@ -1,0 +1,1 @@
+"""Certificates: diplomas, certificates and thank-you letters, each verifiable by its code."""

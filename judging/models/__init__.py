@@ -1,0 +1,38 @@
+"""Judging: the rubric, rounds, jurors and their conflicts, assignments, reviews and their history."""
+
+from judging.models.jury import Conflict, Juror
+from judging.models.results import Award, AwardChange, Results
+from judging.models.reviews import JurorReminder, Review, ReviewChange, Score
+from judging.models.rounds import (
+    Assignment,
+    AssignmentRemoval,
+    Round,
+    RoundEntry,
+    RoundJuror,
+    default_tie_breakers,
+    validate_tie_breakers,
+)
+from judging.models.rubric import MAX_SCALE, Criterion, CriterionLevel, Rubric
+
+__all__ = [
+    "Assignment",
+    "AssignmentRemoval",
+    "Award",
+    "AwardChange",
+    "Conflict",
+    "Criterion",
+    "CriterionLevel",
+    "Juror",
+    "JurorReminder",
+    "MAX_SCALE",
+    "Results",
+    "Review",
+    "ReviewChange",
+    "Round",
+    "RoundEntry",
+    "RoundJuror",
+    "Rubric",
+    "Score",
+    "default_tie_breakers",
+    "validate_tie_breakers",
+]
