@@ -10,11 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from contest.models import Contest, Entry, Nomination, Platform
+from contest.texts import TEXT_LANGUAGES
 from contest.validators import validate_http_url
 
 if TYPE_CHECKING:
     # django-modeltranslation swaps the manager of every model registered in blog/translation.py.
     from modeltranslation.manager import MultilingualManager
+
+
+def _written_nowhere(field: str) -> Q:
+    """``field`` is empty, and so is its column in each language (where modeltranslation leaves ``NULL``)."""
+    condition = Q(**{field: ""})
+    for language in TEXT_LANGUAGES:
+        condition &= Q(**{f"{field}_{language}": ""}) | Q(**{f"{field}_{language}__isnull": True})
+    return condition
 
 
 class PostStatus(models.TextChoices):
@@ -60,7 +69,9 @@ class Post(models.Model):
         default=False,
         help_text=_("Only when every author consented to publication."),
     )
-    #: Names and universities as published: written only with the authors' consent, never otherwise.
+    #: Names and universities as published: written only with the authors' consent, never otherwise. Names are
+    #: people's names as they typed them, one text for every language; the universities are named in each
+    #: language (``university_text_kk``, ``_ru``, ``_en``: see blog/translation.py).
     authors_text = models.CharField(_("authors"), max_length=1000, blank=True)
     university_text = models.CharField(_("university"), max_length=1000, blank=True)
     status = models.CharField(
@@ -85,7 +96,7 @@ class Post(models.Model):
             ),
             # Without consent the database itself refuses to hold a name or a university.
             models.CheckConstraint(
-                condition=Q(show_authors=True) | (Q(authors_text="") & Q(university_text="")),
+                condition=Q(show_authors=True) | (Q(authors_text="") & _written_nowhere("university_text")),
                 name="post_authors_only_with_consent",
             ),
         ]

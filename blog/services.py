@@ -23,6 +23,8 @@ from contest.texts import TEXT_LANGUAGES, has_text
 
 #: Fields written per language; each takes ``{"kk": ..., "ru": ..., "en": ...}``.
 POST_TEXTS = ("title", "summary", "body", "award")
+#: Also per language, but one text stands for every language too: names of universities, which may be one name.
+POST_NAMES = ("university_text",)
 POST_FIELDS = frozenset(
     {
         *POST_TEXTS,
@@ -53,6 +55,13 @@ def _set_texts(post: Post, field: str, texts: Mapping[str, str]) -> None:
     for language in TEXT_LANGUAGES:
         if language in texts:
             setattr(post, f"{field}_{language}", (texts[language] or "").strip())
+
+
+def _set_names(post: Post, field: str, names: Mapping[str, str] | str) -> None:
+    if isinstance(names, str):
+        names = dict.fromkeys(TEXT_LANGUAGES, names)
+    for language in TEXT_LANGUAGES:
+        setattr(post, f"{field}_{language}", (names.get(language) or "").strip())
 
 
 def _check_in_contest(contest: Contest, fields: Mapping[str, Any]) -> None:
@@ -89,6 +98,8 @@ def _write(contest: Contest, key: str, fields: Mapping[str, Any]) -> tuple[Post,
         for name, value in fields.items():
             if name in POST_TEXTS:
                 _set_texts(post, name, value)
+            elif name in POST_NAMES:
+                _set_names(post, name, value)
             elif name not in ("slug", "platforms"):
                 setattr(post, name, value.strip() if isinstance(value, str) else value)
         if not has_text(post, "title"):
@@ -96,7 +107,7 @@ def _write(contest: Contest, key: str, fields: Mapping[str, Any]) -> tuple[Post,
         if not post.show_authors:
             # Without the authors' consent their names are never written, whatever the caller passed.
             post.authors_text = ""
-            post.university_text = ""
+            _set_names(post, "university_text", "")
         _choose_slug(post, contest, fields.get("slug"))
         full_clean_or_refuse(post, exclude=["contest"], validate_unique=False, validate_constraints=False)
         post.save()
@@ -111,7 +122,8 @@ def post_upsert(
     """The post of the award ``key``, created or updated with ``fields``; True when it was created.
 
     Publishing the same award again, even from two workers at once, updates the one post.
-    Texts (``title``, ``summary``, ``body``, ``award``) take ``{language: text}``; a post keeps its status.
+    Texts (``title``, ``summary``, ``body``, ``award``) take ``{language: text}``; ``university_text`` takes
+    ``{language: names}`` or one text for every language. A post keeps its status.
     ``actor_checked``: the caller has already passed :func:`posts_ensure_may_publish` for this contest.
     """
     if not actor_checked:

@@ -7,4 +7,4 @@ from blog.models import Post
 
 @register(Post)
 class PostTranslation(TranslationOptions):
-    fields = ("title", "summary", "body", "award")
+    fields = ("title", "summary", "body", "award", "university_text")

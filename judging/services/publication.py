@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
@@ -133,10 +132,13 @@ def award_post_fields(award: Award, round: Round) -> dict[str, Any]:
             for name, text in _texts(award, entry, round.contest.name).items():
                 texts[name][language] = (text or "").strip()
     consent = entry.consent_to_publish
-    # Names are written in the site's language; without the author's consent, not at all.
-    with translation.override(settings.LANGUAGE_CODE):
-        authors = ", ".join(entry_authors(entry)) if consent else ""
-        universities = ", ".join(entry_universities_named(entry)) if consent else ""
+    # People's names as they typed them, the universities named in each language; without the author's consent,
+    # neither.
+    authors = ", ".join(entry_authors(entry)) if consent else ""
+    universities: dict[str, str] = {}
+    for language in TEXT_LANGUAGES:
+        with translation.override(language):
+            universities[language] = ", ".join(entry_universities_named(entry)) if consent else ""
     return {
         **texts,
         "place": award.place,
@@ -155,7 +157,7 @@ def _post_says(post: Post, fields: dict[str, Any]) -> bool:
     if post.status != PostStatus.PUBLISHED:
         return False
     for name, value in fields.items():
-        if name in ("title", "summary", "body", "award"):
+        if name in ("title", "summary", "body", "award", "university_text"):
             if any((getattr(post, f"{name}_{language}") or "") != value[language] for language in TEXT_LANGUAGES):
                 return False
         elif name == "platforms":
@@ -484,7 +486,7 @@ def results_publish_preview(results: Results, *, now: datetime | None = None) ->
                 award=award,
                 name=award_name(award),
                 authors=fields["authors_text"],
-                universities=fields["university_text"],
+                universities=", ".join(entry_universities_named(award.entry)) if fields["show_authors"] else "",
                 post=state,
             )
         )

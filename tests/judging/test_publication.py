@@ -182,8 +182,14 @@ def test_results_publish_names_authors_and_university_only_with_consent(finalise
     gold = posts["round-1/nomination-design-1/place-1/1"]
     silver = posts["round-1/nomination-design-1/place-2/1"]
     assert (gold.show_authors, gold.authors_text) == (True, "Aigerim Seitkali, Co-author 0")
-    assert gold.university_text == "ЖУ, Абай"  # the author's then the co-author's, in the site's language
+    # The author's then the co-author's university, named in each language (Kazakh falls back to Russian).
+    assert (gold.university_text_kk, gold.university_text_ru, gold.university_text_en) == (
+        "ЖУ, Абай",
+        "ЖУ, Абай",
+        "Zhetysu University, Abai University",
+    )
     assert (silver.show_authors, silver.authors_text, silver.university_text) == (False, "", "")
+    assert (silver.university_text_kk, silver.university_text_ru, silver.university_text_en) == ("", "", "")
 
 
 def test_results_publish_twice_changes_nothing(finalised):

@@ -176,10 +176,11 @@ def preview_of(finalised: Finalised) -> list[str]:
         "New posts: 3; updated: 0; unchanged: 0; withdrawn: 0.",
         "Authors named (they consented): 2; anonymous (no consent): 1.",
         "Design (2)",
-        f"  1st place · {gold.code} “Fractions with Wordwall” — named: Aigerim Seitkali, Co-author 0 (ЖУ, Абай)",
+        f"  1st place · {gold.code} “Fractions with Wordwall” — named: Aigerim Seitkali, Co-author 0 "
+        "(Zhetysu University, Abai University)",
         f"  2nd place · {silver.code} “Maps with Canva” — anonymous: no names, no university",
         "Special awards (1)",
-        f"  Best song · {special.code} “Songs in Kazakh” — named: Saule Abenova (ЖУ)",
+        f"  Best song · {special.code} “Songs in Kazakh” — named: Saule Abenova (Zhetysu University)",
         "Who is e-mailed",
         "4 authors of the round's submitted entries receive their result by e-mail, in their language. "
         "0 co-authors receive it too, at the addresses the entries give. "
