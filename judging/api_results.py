@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contest.selectors import contests_visible
+from judging.selectors.public import published_awards
 from judging.serializers import PublishedAwardSerializer
-from judging.services.publication import published_awards
 
 
 @extend_schema(tags=["results"])

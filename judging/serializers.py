@@ -13,7 +13,7 @@ from contest.models import CoAuthor, Entry, University
 from contest.serializers import EntryNominationSerializer, EntryPlatformSerializer, UniversityBriefSerializer
 from judging.enums import ReviewStatus
 from judging.models import Assignment, Conflict, Criterion, Review, Round
-from judging.services.publication import PublishedAward
+from judging.selectors.public import PublishedAward
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
 

@@ -39,6 +39,7 @@ from frontend.participant.forms import (
     WithdrawForm,
     coauthor_universities,
 )
+from judging.selectors.public import published_results, rubric_for_visitor
 from media_pipeline.selectors import entry_files
 from media_pipeline.services import asset_attach_upload, asset_check_size
 
@@ -55,13 +56,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def contest_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The contest for everyone: its timeline and rules, the rubric once submissions open, the published results."""
     contest = get_contest_with_choices(slug)
     # The page only says how many entries the person has here: a count, not the entries themselves.
     my_entry_count = entries_of_author(request.user, contest=contest).count() if request.user.is_authenticated else 0
+    results = published_results(contest)
     return render(
         request,
         "frontend/contest.html",
-        {"contest": contest, "window": contest.submission_window(), "my_entry_count": my_entry_count},
+        {
+            "contest": contest,
+            "window": contest.submission_window(),
+            "my_entry_count": my_entry_count,
+            "criteria": rubric_for_visitor(contest, request.user),
+            "results": results,
+            "several_rounds": len({group.round.pk for group in results}) > 1,
+        },
     )
 
 

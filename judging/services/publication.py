@@ -30,7 +30,7 @@ from blog.services import post_publish, post_unpublish, post_upsert, posts_ensur
 from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError
 from contest.enums import EntryStatus
-from contest.models import CoAuthor, Contest, Entry, Nomination, Platform, University
+from contest.models import CoAuthor, Entry, Nomination, University
 from contest.services import Actor, contest_format_time
 from contest.texts import TEXT_LANGUAGES
 from judging.coverage import unjudged_ensure_confirmed
@@ -318,46 +318,6 @@ def _participants(round: Round) -> list[int]:
             Entry.objects.filter(judging_rounds=round, status=EntryStatus.SUBMITTED).values_list("author_id", flat=True)
         )
     )
-
-
-@dataclass(frozen=True)
-class PublishedAward:
-    """A published award as visitors see it: the blog post that publishes it and the round it was given in."""
-
-    post: Post
-    round: Round
-
-
-def published_awards(contest: Contest) -> list[PublishedAward]:
-    """The contest's published awards by round, nomination and place, in a fixed number of queries.
-
-    Read from the published posts, so they show exactly what the blog shows (names only with consent).
-    """
-    rounds = {
-        round.number: round for round in Round.objects.filter(contest=contest, results__published_at__isnull=False)
-    }
-    posts = (
-        Post.objects.filter(contest=contest, status=PostStatus.PUBLISHED, key__regex=r"^round-[0-9]+/")
-        .select_related("contest", "nomination", "entry")
-        .prefetch_related(Prefetch("platforms", queryset=Platform.objects.order_by("is_other", "order", "name")))
-    )
-    found = []
-    for post in posts:
-        round = rounds.get(int(post.key.split("/", 1)[0].removeprefix("round-")))
-        if round is not None:
-            found.append(PublishedAward(post=post, round=round))
-
-    def order(award: PublishedAward) -> tuple[int, int, int, int, str]:
-        nomination = award.post.nomination
-        return (
-            award.round.number,
-            award.post.place is None,  # places first, then special awards
-            nomination.order if nomination is not None else 0,
-            award.post.place or 0,
-            award.post.key,
-        )
-
-    return sorted(found, key=order)
 
 
 def results_publish_due(*, now: datetime | None = None) -> int:
