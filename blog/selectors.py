@@ -17,8 +17,9 @@ from media_pipeline.models import Rendition
 from media_pipeline.renditions import PUBLIC_RENDITIONS
 from media_pipeline.selectors import get_current_rendition
 
-#: What stands for a post in lists and link previews: a video's poster frame or a presentation's cover.
-THUMBNAILS = ("poster", "cover")
+#: What stands for a post in lists and link previews, best first: a video's poster frame, a presentation's cover
+#: (its first slide), else the first slide's page image.
+THUMBNAILS = ("poster", "cover", "page-0001")
 
 
 def posts_published() -> QuerySet[Post]:
@@ -30,7 +31,7 @@ def posts_published() -> QuerySet[Post]:
             platforms_in_order(),
             Prefetch(
                 "entry__media__renditions",
-                queryset=Rendition.objects.filter(name__in=THUMBNAILS).order_by("-name"),
+                queryset=Rendition.objects.filter(name__in=THUMBNAILS),
                 to_attr="thumbnails",
             ),
         )
@@ -40,14 +41,17 @@ def posts_published() -> QuerySet[Post]:
 
 
 def post_thumbnail(post: Post) -> Rendition | None:
-    """The post's poster or cover, from what :func:`posts_published` fetched (or one query otherwise)."""
+    """The post's poster or first slide once it is made, from what :func:`posts_published` fetched (or one query).
+
+    Only the entry's current file counts; ``None`` while its images are not made yet (or never will be).
+    """
     media = post.entry.media if post.entry is not None else None
     if media is None:
         return None
     thumbnails = getattr(media, "thumbnails", None)
     if thumbnails is None:
-        thumbnails = list(media.renditions.filter(name__in=THUMBNAILS).order_by("-name"))
-    return thumbnails[0] if thumbnails else None
+        thumbnails = list(media.renditions.filter(name__in=THUMBNAILS))
+    return min(thumbnails, key=lambda rendition: THUMBNAILS.index(rendition.name), default=None)
 
 
 def _choices_in_use(model: type[Platform] | type[Nomination]) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from blog.models import Post
 from blog.selectors import PostFilter, get_published_post, post_thumbnail, posts_published
@@ -29,10 +30,20 @@ OG_LOCALES = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB"}
 
 @dataclass(frozen=True)
 class Card:
-    """A post as the list shows it: the post and the address of its thumbnail."""
+    """A post as the list shows it: the post, the address of its thumbnail and what the thumbnail shows."""
 
     post: Post
+    #: Empty while the entry's images are not made: the card shows a neutral placeholder instead.
     thumbnail_url: str
+    thumbnail_alt: str
+
+
+def thumbnail_alt(post: Post, rendition: Rendition) -> str:
+    """What the post's thumbnail shows, for people who do not see it: a video's frame or the first slide."""
+    title = post.entry.title if post.entry is not None else post.title
+    if rendition.name == "poster":
+        return _("A frame of the video “%(title)s”") % {"title": title}
+    return _("The first slide of “%(title)s”") % {"title": title}
 
 
 def media_url(post: Post, rendition: Rendition) -> str:
@@ -43,9 +54,12 @@ def media_url(post: Post, rendition: Rendition) -> str:
     )
 
 
-def _thumbnail_url(post: Post) -> str:
+def post_card(post: Post) -> Card:
+    """The post as a card of the list: its thumbnail once the entry's images are made."""
     thumbnail = post_thumbnail(post)
-    return media_url(post, thumbnail) if thumbnail is not None else ""
+    if thumbnail is None:
+        return Card(post=post, thumbnail_url="", thumbnail_alt="")
+    return Card(post=post, thumbnail_url=media_url(post, thumbnail), thumbnail_alt=thumbnail_alt(post, thumbnail))
 
 
 def post_list(request: HttpRequest) -> HttpResponse:
@@ -57,7 +71,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filters.qs, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    cards = [Card(post=post, thumbnail_url=_thumbnail_url(post)) for post in page.object_list]
+    cards = [post_card(post) for post in page.object_list]
     return render(
         request,
         "frontend/blog/list.html",
@@ -93,6 +107,7 @@ def post_detail(request: HttpRequest, contest: str, slug: str) -> HttpResponse:
         "og_locale": OG_LOCALES.get(language, language),
         "og_locale_alternates": [OG_LOCALES[code] for code, _name in settings.LANGUAGES if code != language],
         "og_image": request.build_absolute_uri(media_url(post, thumbnail)) if thumbnail is not None else "",
+        "og_image_alt": thumbnail_alt(post, thumbnail) if thumbnail is not None else "",
         "description": post.summary or post.body or post.title,
     }
     return render(request, "frontend/blog/post.html", context)

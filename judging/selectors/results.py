@@ -7,13 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from contest.models import Nomination
+from contest.models import Entry, Nomination
 from judging.enums import ReviewStatus
 from judging.models import Award, AwardChange, Criterion, Results, Round, Score
 from judging.ranking import RoundRanking
+from media_pipeline.enums import AssetStatus
 
 #: The histogram of review totals: bins of this width over 0–100, the last one including 100.
 BIN_WIDTH = 10
@@ -110,3 +112,73 @@ def get_award_for_organiser(round: Round, pk: int) -> Award:
     )
     award.results.round = round
     return award
+
+
+#: Why an entry's file is not ready to be published with its award.
+FILE_MISSING = "missing"
+FILE_PROCESSING = "processing"
+FILE_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class AwardWithoutFile:
+    """An award (to be) given to an entry whose file is not ready: its post would show no video or slides."""
+
+    entry: Entry
+    #: The place in ``nomination``, or ``None`` for a special award named ``name``.
+    place: int | None
+    nomination: Nomination | None
+    name: str
+    #: :data:`FILE_MISSING`, :data:`FILE_PROCESSING` or :data:`FILE_FAILED`.
+    file: str
+
+    @property
+    def problem(self) -> str:
+        """What is wrong with the entry's file, in the active language."""
+        if self.file == FILE_MISSING:
+            return _("no file")
+        if self.file == FILE_FAILED:
+            return _("its file could not be processed")
+        return _("its file is still being processed")
+
+
+def _file_state(entry: Entry) -> str | None:
+    """Why the entry's current file is not ready, or ``None`` when it is."""
+    if entry.media is None:
+        return FILE_MISSING
+    if entry.media.status == AssetStatus.READY:
+        return None
+    return FILE_FAILED if entry.media.status == AssetStatus.FAILED else FILE_PROCESSING
+
+
+def awards_without_ready_file(
+    round: Round, ranking: RoundRanking, *, places: int, special: Mapping[str, str] | None = None
+) -> list[AwardWithoutFile]:
+    """The awards finalising would give to entries without a ready file: places 1 to ``places`` by ``ranking``,
+    then the special awards ``special`` (entry code → award name); one query.
+    """
+    nominations = {group.nomination.pk: group.nomination for group in ranking.nominations}
+    placed = [row for row in ranking.rows() if row.place is not None and row.place <= places]
+    codes = {code.strip().upper(): name for code, name in (special or {}).items()}
+    if not placed and not codes:
+        return []
+    wanted = Q(pk__in={row.entry_id for row in placed}) | Q(code__in=list(codes), judging_rounds=round)
+    # An entry in several rounds may come twice through the join: the dictionary keeps it once.
+    entries = {entry.pk: entry for entry in Entry.objects.filter(wanted).select_related("media")}
+    found = []
+    for row in placed:
+        entry = entries[row.entry_id]
+        state = _file_state(entry)
+        if state is not None:
+            found.append(
+                AwardWithoutFile(
+                    entry=entry, place=row.place, nomination=nominations.get(row.nomination_id), name="", file=state
+                )
+            )
+    by_code = {entry.code: entry for entry in entries.values()}
+    for code, name in codes.items():
+        entry = by_code.get(code)
+        state = _file_state(entry) if entry is not None else None
+        if entry is not None and state is not None:
+            found.append(AwardWithoutFile(entry=entry, place=None, nomination=None, name=name, file=state))
+    return found

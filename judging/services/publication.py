@@ -77,6 +77,13 @@ def award_name(award: Award) -> str:
     return place_name(award.place) if award.place is not None else (award.name or "")
 
 
+def award_in_nomination(place: int | None, nomination: Nomination | None, name: str = "") -> str:
+    """An award in the active language as lists name it: "1st place · Design", or the special award's name."""
+    if place is None:
+        return name or _("Special award")
+    return f"{place_name(place)} · {nomination.name}" if nomination is not None else place_name(place)
+
+
 def entry_authors(entry: Entry) -> list[str]:
     """The names of the entry's author and co-authors, in their order (co-authors must be prefetched)."""
     profile = getattr(entry.author, "profile", None)

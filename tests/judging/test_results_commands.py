@@ -10,9 +10,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from blog.models import Post, PostStatus
+from contest.models import Entry
 from judging.coverage import UnjudgedEntries
 from judging.models import Award, Results
 from judging.services.publication import results_publish
+from media_pipeline.enums import AssetStatus, MediaKind
+from media_pipeline.models import MediaAsset
 from tests.factories import ContestFactory
 from tests.judging.test_coverage import unjudged_entry
 from tests.judging.test_publication import Finalised, finalised_round
@@ -28,6 +31,17 @@ FINAL_LINES = [
     "  1st place · GAME02 “Lesson GAME02”",
     "  2nd place · GAME03 “Lesson GAME03”",
     "  3rd place · GAME01 “Lesson GAME01”",
+]
+
+#: Printed before finalising: none of the round's entries of :func:`judged_round` has a file.
+NO_FILE_LINES = [
+    "Warning: 6 awards would go to entries without a ready file: their posts would show no video or slides.",
+    "  1st place · Quiz: QUIZ01 “Lesson QUIZ01” — no file",
+    "  2nd place · Quiz: QUIZ02 “Lesson QUIZ02” — no file",
+    "  2nd place · Quiz: QUIZ03 “Lesson QUIZ03” — no file",
+    "  1st place · Game: GAME02 “Lesson GAME02” — no file",
+    "  2nd place · Game: GAME03 “Lesson GAME03” — no file",
+    "  3rd place · Game: GAME01 “Lesson GAME01” — no file",
 ]
 
 
@@ -69,11 +83,22 @@ def answering(monkeypatch: pytest.MonkeyPatch, *answers: str) -> list[str]:
 # --- results_finalise ----------------------------------------------------------------------------
 
 
+def file_of(entry: Entry, status: str) -> MediaAsset:
+    """Make a file in ``status`` the entry's current file."""
+    asset = MediaAsset.objects.create(entry=entry, original_name="lesson.mp4", kind=MediaKind.VIDEO, status=status)
+    entry.media = asset
+    entry.save(update_fields=["media"])
+    return asset
+
+
 def test_results_finalise_fixes_the_places_of_every_nomination_and_lists_them(contest):
     judged = judged_round(contest)
+    for entry in judged["entries"].values():
+        file_of(entry, AssetStatus.READY)
 
     output = run("results_finalise", "--contest", contest.slug, "--round", "1")
 
+    # Every file is ready: no warning before the awards.
     assert output.splitlines() == FINAL_LINES
     results = Results.objects.get(round=judged["round"])
     assert (results.finalised_by, results.published_at, Award.objects.filter(results=results).count()) == (
@@ -93,6 +118,30 @@ def test_results_finalise_of_a_round_not_closed_is_refused_in_the_active_languag
     assert message == "Close round “Round 1” before finalising its results."
     assert in_russian == "Закройте тур «Round 1», прежде чем утверждать его итоги."
     assert Results.objects.count() == 0
+
+
+def test_results_finalise_warns_of_awards_to_entries_without_a_ready_file(contest):
+    judged = judged_round(contest)
+    entries = judged["entries"]
+    for code in ("QUIZ02", "GAME02", "GAME03"):
+        file_of(entries[code], AssetStatus.READY)
+    file_of(entries["QUIZ01"], AssetStatus.PROCESSING)
+    file_of(entries["QUIZ03"], AssetStatus.FAILED)
+    # An older file was ready, but the entry's current file is the newer one, still waiting.
+    file_of(entries["GAME01"], AssetStatus.READY)
+    file_of(entries["GAME01"], AssetStatus.QUEUED)
+
+    with translation.override("kk"):
+        output = run("results_finalise", "--contest", contest.slug, "--round", "1")
+
+    assert output.splitlines()[:4] == [
+        "Ескерту: 3 марапат файлы дайын емес жұмыстарға берілмек: олардың жазбаларында бейне де, слайдтар да "
+        "көрсетілмейді.",
+        "  1-орын · Quiz: QUIZ01 “Lesson QUIZ01” — файлы әлі өңделуде",
+        "  2-орын · Quiz: QUIZ03 “Lesson QUIZ03” — файлын өңдеу мүмкін болмады",
+        "  3-орын · Game: GAME01 “Lesson GAME01” — файлы әлі өңделуде",
+    ]
+    assert Results.objects.filter(round=judged["round"]).count() == 1
 
 
 def test_results_finalise_twice_is_refused_and_keeps_the_first(contest):
@@ -133,13 +182,14 @@ def test_results_finalise_with_entries_in_no_round_lists_them_and_refuses_withou
 
     assert message == "The results of round 1 are not finalised. Add them to a round, or run again with --confirm."
     assert lines == [
+        *NO_FILE_LINES,
         "These submitted entries are in no round and would never be judged:",
         f"  {forgotten.code} “Forgotten lesson”",
     ]
     assert Results.objects.count() == 0
 
     output = run("results_finalise", "--contest", contest.slug, "--round", "1", "--confirm")
-    assert output.splitlines() == FINAL_LINES
+    assert output.splitlines() == [*NO_FILE_LINES, *FINAL_LINES]
     assert Results.objects.get().round == judged["round"]
 
 
@@ -156,6 +206,7 @@ def test_results_finalise_with_entries_in_no_round_asks_and_a_no_changes_nothing
 
     assert asked == ["Finalise the results all the same? [y/N] "] * 2
     assert output.splitlines() == [
+        *NO_FILE_LINES,
         "These submitted entries are in no round and would never be judged:",
         f"  {forgotten.code} “Forgotten lesson”",
         *FINAL_LINES,

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,14 +34,23 @@ from judging.models import Award, Round
 from judging.ranking import METHODS, RankingRow, RoundRanking, round_ranking
 from judging.selectors.results import (
     BIN_WIDTH,
+    AwardWithoutFile,
     NominationHistogram,
+    awards_without_ready_file,
     get_award_for_organiser,
     results_of_round,
     round_histograms,
     round_results,
 )
 from judging.selectors.rounds import entries_without_round, get_round_for_organiser
-from judging.services.results import award_add, award_change, results_finalise, round_ranking_configure
+from judging.services.publication import award_in_nomination
+from judging.services.results import (
+    AWARDED_PLACES,
+    award_add,
+    award_change,
+    results_finalise,
+    round_ranking_configure,
+)
 
 # The histogram's geometry, in SVG units: ten bars over 0–100, the count above each, the bins below.
 CHART_WIDTH = 440
@@ -133,6 +143,19 @@ def _bars(histogram: NominationHistogram) -> list[_Bar]:
     return bars
 
 
+def _files_not_ready(round: Round, ranking: RoundRanking, special_forms: Any) -> list[tuple[str, AwardWithoutFile]]:
+    """The awards finalising would give to entries without a ready file, the special awards typed so far included,
+    each with its name ("1st place · Design")."""
+    special: dict[str, str] = {}
+    if special_forms is not None and special_forms.is_bound and special_forms.is_valid():
+        language = translation.get_language() or "en"
+        for award in special_forms.special_awards():
+            names = award.names()
+            special[award.entry_code] = names.get(language) or next((name for name in names.values() if name), "")
+    found = awards_without_ready_file(round, ranking, places=AWARDED_PLACES, special=special)
+    return [(award_in_nomination(item.place, item.nomination, item.name), item) for item in found]
+
+
 def _page(
     request: HttpRequest,
     round: Round,
@@ -183,6 +206,11 @@ def _page(
         "refusal": refusal,
         "add_form": add_form or AwardAddForm(round=round),
         "unjudged": entries_without_round(round.contest),
+        "files_not_ready": (
+            _files_not_ready(round, ranking, special_forms)
+            if results is None and round.status == RoundStatus.CLOSED
+            else []
+        ),
     }
     return render(request, "frontend/organiser/results/results.html", context, status=status)
 

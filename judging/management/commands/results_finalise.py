@@ -10,11 +10,14 @@ from django.utils.translation import ngettext
 
 from config.exceptions import BaigeError
 from judging.coverage import UnjudgedEntries
+from judging.enums import RoundStatus
 from judging.management.questions import answer_yes, may_ask
 from judging.management.round_lookup import round_arguments_add, round_by_number, unjudged_arguments_add
-from judging.models import Award, Results
-from judging.services.publication import award_name
-from judging.services.results import results_finalise
+from judging.models import Award, Results, Round
+from judging.ranking import round_ranking
+from judging.selectors.results import awards_without_ready_file, results_of_round
+from judging.services.publication import award_in_nomination, award_name
+from judging.services.results import AWARDED_PLACES, results_finalise
 
 
 def _awards(count: int) -> str:
@@ -49,6 +52,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         round = round_by_number(options["contest"], options["round"])
+        if round.status == RoundStatus.CLOSED and results_of_round(round) is None:
+            self.warn_files_not_ready(round)
         try:
             try:
                 results = results_finalise(actor=None, round=round, confirm_unjudged=options["confirm"])
@@ -74,3 +79,22 @@ class Command(BaseCommand):
         )
         for line in awards_listed(results):
             self.stdout.write(line)
+
+    def warn_files_not_ready(self, round: Round) -> None:
+        """Say which awards would go to entries without a ready file, as the page does before confirming."""
+        found = awards_without_ready_file(round, round_ranking(round), places=AWARDED_PLACES)
+        if not found:
+            return
+        self.stdout.write(
+            ngettext(
+                "Warning: %(count)d award would go to an entry without a ready file: its post would show no video "
+                "or slides.",
+                "Warning: %(count)d awards would go to entries without a ready file: their posts would show no "
+                "video or slides.",
+                len(found),
+            )
+            % {"count": len(found)}
+        )
+        for item in found:
+            award = award_in_nomination(item.place, item.nomination, item.name)
+            self.stdout.write(f"  {award}: {item.entry.code} “{item.entry.title}” — {item.problem}")
