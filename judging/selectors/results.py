@@ -177,8 +177,8 @@ def awards_without_ready_file(
             )
     by_code = {entry.code: entry for entry in entries.values()}
     for code, name in codes.items():
-        entry = by_code.get(code)
-        state = _file_state(entry) if entry is not None else None
-        if entry is not None and state is not None:
-            found.append(AwardWithoutFile(entry=entry, place=None, nomination=None, name=name, file=state))
+        special_entry = by_code.get(code)
+        state = _file_state(special_entry) if special_entry is not None else None
+        if special_entry is not None and state is not None:
+            found.append(AwardWithoutFile(entry=special_entry, place=None, nomination=None, name=name, file=state))
     return found

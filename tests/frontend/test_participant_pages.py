@@ -226,18 +226,18 @@ def test_my_entries_query_count_does_not_grow(participant_client, participant, c
 def test_contest_page_query_count_does_not_grow(
     client, participant_client, participant, contest, nomination, platforms, django_assert_num_queries
 ):
-    """The contest with its nominations, platforms and universities; for a participant also the person, how many
-    entries they have and the menu's panels."""
+    """The contest with its nominations, platforms and universities, its rubric's criteria and its rounds with
+    published results; for a participant also the person, how many entries they have and the menu's panels."""
     EntryFactory(contest=contest, author=participant)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         body = participant_client.get(url("contest", slug=contest.slug)).content.decode()
     assert f'<a href="{url("my_entries")}">My entries (1)</a>' in body
     for _ in range(9):
         EntryFactory(contest=contest, author=participant)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         body = participant_client.get(url("contest", slug=contest.slug)).content.decode()
     assert f'<a href="{url("my_entries")}">My entries (10)</a>' in body
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         assert Client().get(url("contest", slug=contest.slug)).status_code == 200
 
 
