@@ -8,6 +8,7 @@ show exactly what the blog shows: an award only once its post is published, name
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +30,7 @@ class PublicCriterion:
     share: Decimal
 
 
-def rubric_for_visitor(contest: Contest, user: Any, *, now: Any = None) -> list[PublicCriterion]:
+def rubric_for_visitor(contest: Contest, user: Any, *, now: datetime | None = None) -> list[PublicCriterion]:
     """The contest's criteria with their levels, for anyone once submissions open, before that for organisers only.
 
     Empty when there is no rubric yet or the visitor may not see it; two queries (one more for a signed-in
