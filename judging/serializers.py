@@ -208,7 +208,7 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class ReviewWriteSerializer(serializers.Serializer):
-    """Scores and comments by criterion short name, feedback for the entrant and a note for the organisers; all optional.
+    """Scores and comments by criterion short name, feedback for the entrant, a note for the organisers; all optional.
 
     Whether a score is within its criterion's scale, and whether the round asks for feedback, is checked by the
     judging services.
