@@ -137,16 +137,31 @@ def _save_posted(request: AuthenticatedHttpRequest, assignment: Assignment, crit
         for criterion in criteria
         if scores.get(criterion.pk) is not None or comments[criterion.slug].strip()
     }
-    texts = {"comment": comment, "feedback": feedback, "criterion_comments": criterion_comments}
     if request.POST.get("action") == "submit":
         # Unscored criteria are not sent: the service then names each one that is missing.
         given = {criterion_id: value for criterion_id, value in scores.items() if value is not None}
         before = own_review(assignment)
-        review_submit(actor=request.user, round=assignment.round, entry=assignment.entry, scores=given, **texts)
+        review_submit(
+            actor=request.user,
+            round=assignment.round,
+            entry=assignment.entry,
+            scores=given,
+            comment=comment,
+            feedback=feedback,
+            criterion_comments=criterion_comments,
+        )
         if before is not None and before.is_submitted:
             return _("Your changes to the review are submitted.")
         return _("Your review is submitted.")
-    review_save_draft(actor=request.user, round=assignment.round, entry=assignment.entry, scores=scores, **texts)
+    review_save_draft(
+        actor=request.user,
+        round=assignment.round,
+        entry=assignment.entry,
+        scores=scores,
+        comment=comment,
+        feedback=feedback,
+        criterion_comments=criterion_comments,
+    )
     return _("Your draft is saved.")
 
 

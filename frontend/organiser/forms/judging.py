@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.boundfield import BoundWidget
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -293,7 +294,7 @@ class RoundForm(NamesForm):
             )
         return data
 
-    def participant_view_choices(self) -> list[tuple[forms.BoundField, str]]:
+    def participant_view_choices(self) -> list[tuple[BoundWidget, str]]:
         """Each choice of what entrants see, with its plain explanation, for the template."""
         return [
             (choice, str(PARTICIPANT_VIEW_HELP[ParticipantView(choice.data["value"])]))

@@ -106,7 +106,13 @@
       return fetch(url, {
         method: method,
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": cookie("csrftoken") },
+        // The API answers a refusal in the page's language, not the browser's.
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "Accept-Language": lang,
+          "X-CSRFToken": cookie("csrftoken")
+        },
         body: JSON.stringify(payload)
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) { return { ok: response.ok, body: body }; });
