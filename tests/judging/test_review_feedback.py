@@ -7,11 +7,13 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from config.exceptions import BaigeError
-from judging.enums import ReviewChangeKind, ReviewStatus
-from judging.models import Assignment, Review, ReviewChange, Round, Score
+from judging.enums import ParticipantView, ReviewChangeKind, ReviewStatus
+from judging.models import Assignment, Results, Review, ReviewChange, Round, Score
+from judging.services.results import results_finalise
 from judging.services.reviews import MAX_TEXT_LENGTH, FeedbackMissing, review_save_draft, review_submit
 from tests.factories import ContestFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
+from tests.judging.test_results import judged_round
 
 #: Who must not reach an entry's review through the API: (fixture, status).
 REFUSED = [
@@ -358,3 +360,17 @@ def test_api_feedback_by_others_refused(request, setting, role, expected, method
     assert response.status_code == expected
     assert FEEDBACK not in response.content.decode()
     assert list(Review.objects.values_list("feedback", flat=True)) == [FEEDBACK]
+
+
+# --- Finalising ---------------------------------------------------------------------------------------------------
+
+
+def test_results_finalise_fixes_what_entrants_see_from_the_round(contest):  # type: ignore[no-untyped-def]
+    judged = judged_round(contest)
+    Round.objects.filter(pk=judged["round"].pk).update(participant_view=ParticipantView.FEEDBACK)
+    judged["round"].refresh_from_db()
+
+    results = results_finalise(actor=None, round=judged["round"])
+    Round.objects.filter(pk=judged["round"].pk).update(participant_view=ParticipantView.NOTHING)
+
+    assert Results.objects.get(pk=results.pk).participant_view == ParticipantView.FEEDBACK
