@@ -8,9 +8,11 @@ import pytest
 from django.utils import translation
 
 from config.exceptions import BaigeError
+from contest.enums import Role
 from judging.enums import ParticipantView
 from judging.models import Round
 from judging.services.rounds import round_create, round_update
+from tests.factories import ContestFactory, ContestRoleFactory
 from tests.frontend.test_organiser_rounds import organiser_client, round_data, setting, unis, url
 from tests.judging import round_of
 
@@ -131,3 +133,24 @@ def test_round_services_refuse_an_unknown_participant_view(contest, organiser): 
         str(refused.value)
         == "Unknown choice of what entrants see: all. Choose from: nothing, outcome, scores, feedback."
     )
+
+
+@pytest.mark.parametrize("who", ["anonymous", "participant", "juror", "organiser_of_another_contest"])
+def test_round_feedback_settings_refused_to_others(client, contest, setting, who, participant):  # type: ignore[no-untyped-def]
+    round = setting["round"]
+    users = {
+        "anonymous": None,
+        "participant": participant,
+        "juror": setting["jurors"][0].user,
+        "organiser_of_another_contest": ContestRoleFactory(contest=ContestFactory(), role=Role.ORGANISER).user,
+    }
+    if users[who] is not None:
+        client.force_login(users[who])
+
+    response = client.post(
+        url("organiser_round_edit", contest, number=round.number),
+        round_data(setting["jurors"], feedback_required="on", feedback_min_length="80", participant_view="feedback"),
+    )
+
+    assert response.status_code == (302 if who == "anonymous" else 403)
+    assert feedback_settings(round.pk) == (False, 0, "outcome")
