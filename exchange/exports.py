@@ -208,7 +208,8 @@ def assignments_table(contest: Contest, round: Round | None) -> Table:
 
 @exporter_register("reviews", label=gettext_lazy("Reviews"), by_round=True)
 def reviews_table(contest: Contest, round: Round | None) -> Table:
-    """Every review with its score per criterion, its total T (0–100) and its comment."""
+    """Every review with its score per criterion, its total T (0–100), the note for the organisers, the feedback
+    for the entrant and the comment on each criterion."""
     criteria = list(criteria_of(contest))
     reviews = (
         Review.objects.filter(round__contest=contest)
@@ -224,12 +225,15 @@ def reviews_table(contest: Contest, round: Round | None) -> Table:
         *(criterion.slug for criterion in criteria),
         "total",
         "comment",
+        "feedback",
+        *(f"{criterion.slug}_comment" for criterion in criteria),
         "submitted_at",
     ]
 
     def rows() -> Iterator[list[Cell]]:
         for review in reviews.iterator(chunk_size=CHUNK_SIZE):
             scores = {score.criterion_id: score.value for score in review.scores.all()}
+            comments = {score.criterion_id: score.comment for score in review.scores.all()}
             total = review_total(scores, criteria) if review.status == ReviewStatus.SUBMITTED else None
             yield [
                 *_work_cells(review),
@@ -237,6 +241,8 @@ def reviews_table(contest: Contest, round: Round | None) -> Table:
                 *(scores.get(criterion.pk) for criterion in criteria),
                 total.quantize(CENT, rounding=ROUND_HALF_UP) if total is not None else None,
                 review.comment,
+                review.feedback,
+                *(comments.get(criterion.pk, "") for criterion in criteria),
                 _local_iso(contest, review.submitted_at),
             ]
 

@@ -1,7 +1,9 @@
 """Recording paper scoresheets: a spreadsheet (CSV or XLSX) of reviews, one line per juror and entry.
 
 The columns are ``juror_email``, ``entry_code``, one column per criterion of the rubric (named by
-the criterion's short name or its name in any language) and an optional ``comment``. Each line
+the criterion's short name or its name in any language), and optional ``comment`` (the note for the
+organisers), ``feedback`` (for the entrant) and ``<criterion short name>_comment`` (a comment on the
+criterion for the entrant). Each line
 goes through :func:`judging.services.reviews.review_submit` as if the juror had submitted it on the web,
 so the same rules hold (assigned entry, open round, scores within the scale) and every change is
 kept in the review's history. Every line is checked, the whole file runs in one transaction, and a
@@ -29,13 +31,17 @@ from judging.enums import ReviewStatus
 from judging.models import Assignment, Criterion, Juror, Review, Round
 from judging.selectors.jury import entrant_pairs
 from judging.selectors.rubric import criteria_of
-from judging.services.reviews import review_submit
+from judging.services.reviews import MAX_TEXT_LENGTH, FeedbackMissing, review_feedback_check, review_submit
 from judging.services.rounds import RoundNotOpen
 
 JUROR_COLUMN = "juror_email"
 ENTRY_COLUMN = "entry_code"
 COMMENT_COLUMN = "comment"
+FEEDBACK_COLUMN = "feedback"
+#: Added to a criterion's short name, it names the column of the comments on that criterion.
+CRITERION_COMMENT_SUFFIX = "_comment"
 REVIEW_FIXED_COLUMNS = (JUROR_COLUMN, ENTRY_COLUMN)
+TEXT_COLUMNS = (COMMENT_COLUMN, FEEDBACK_COLUMN)
 WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+$")
 
 
@@ -55,6 +61,22 @@ class _ReviewLine:
     entry: Entry
     scores: dict[int, int]
     comment: str | None
+    feedback: str | None
+    comments: dict[int, str]
+
+
+#: A review as it stands: scores and comments by criterion id, the note for the organisers, the feedback.
+_Standing = tuple[dict[int, int], dict[int, str], str, str]
+
+
+def _standing(review: Review) -> _Standing:
+    scores = list(review.scores.all())
+    return (
+        {score.criterion_id: score.value for score in scores},
+        {score.criterion_id: score.comment for score in scores if score.comment},
+        review.comment,
+        review.feedback,
+    )
 
 
 def _header_key(text: str) -> str:
@@ -69,9 +91,14 @@ def criterion_columns(criteria: list[Criterion]) -> dict[str, Criterion]:
         names = (getattr(criterion, f"name_{language}", "") for language in TEXT_LANGUAGES)
         for spelling in (criterion.slug, *names):
             key = _header_key(spelling or "")
-            if key and key not in (*REVIEW_FIXED_COLUMNS, COMMENT_COLUMN):
+            if key and key not in (*REVIEW_FIXED_COLUMNS, *TEXT_COLUMNS):
                 columns.setdefault(key, criterion)
     return columns
+
+
+def criterion_comment_columns(criteria: list[Criterion]) -> dict[str, Criterion]:
+    """The column of the comments on each criterion: its short name followed by ``_comment``."""
+    return {_header_key(criterion.slug + CRITERION_COMMENT_SUFFIX): criterion for criterion in criteria}
 
 
 class _ReviewImport:
@@ -127,20 +154,26 @@ class _ReviewImport:
         self.assigned = set(Assignment.objects.filter(round=self.round).values_list("juror_id", "entry_id"))
         #: (juror id, entry id) where the juror wrote or co-wrote the entry: never reviewed by them.
         self.own = entrant_pairs(self.jurors.values(), [entry.pk for entry in self.entries.values()])
-        #: Submitted reviews as they are now: (juror id, entry id) -> (scores by criterion id, comment).
-        self.submitted: dict[tuple[int, int], tuple[dict[int, int], str]] = {}
-        reviews = Review.objects.filter(round=self.round, status=ReviewStatus.SUBMITTED).prefetch_related("scores")
+        #: Submitted reviews as they are now, by (juror id, entry id).
+        self.submitted: dict[tuple[int, int], _Standing] = {}
+        #: The feedback each started review holds now: what a line without the column keeps.
+        self.feedback: dict[tuple[int, int], str] = {}
+        reviews = Review.objects.filter(round=self.round).prefetch_related("scores")
         for review in reviews:
-            scores = {score.criterion_id: score.value for score in review.scores.all()}
-            self.submitted[(review.juror_id, review.entry_id)] = (scores, review.comment)
+            pair = (review.juror_id, review.entry_id)
+            self.feedback[pair] = review.feedback
+            if review.status == ReviewStatus.SUBMITTED:
+                self.submitted[pair] = _standing(review)
 
     # Checking ----------------------------------------------------------------------------------
 
-    def check(self, rows: list[SheetRow], score_columns: dict[str, Criterion]) -> list[_ReviewLine]:
+    def check(
+        self, rows: list[SheetRow], score_columns: dict[str, Criterion], comment_columns: dict[str, Criterion]
+    ) -> list[_ReviewLine]:
         seen: dict[tuple[int, int], int] = {}
         lines: list[_ReviewLine] = []
         for row in rows:
-            checked = self.check_row(row, score_columns)
+            checked = self.check_row(row, score_columns, comment_columns)
             if checked is None:
                 continue
             pair = (checked.juror.pk, checked.entry.pk)
@@ -155,7 +188,9 @@ class _ReviewImport:
             lines.append(checked)
         return lines
 
-    def check_row(self, row: SheetRow, score_columns: dict[str, Criterion]) -> _ReviewLine | None:
+    def check_row(
+        self, row: SheetRow, score_columns: dict[str, Criterion], comment_columns: dict[str, Criterion]
+    ) -> _ReviewLine | None:
         cells, line = row.cells, row.line
         errors_before = len(self.result.errors)
         juror = self.check_juror(line, cells[JUROR_COLUMN])
@@ -179,11 +214,36 @@ class _ReviewImport:
             value = self.check_score(line, column, criterion, cells[column])
             if value is not None:
                 scores[criterion.pk] = value
+        # Without its column a text stays as it is; an empty cell clears it.
+        comment = self.check_text(line, COMMENT_COLUMN, cells.get(COMMENT_COLUMN))
+        feedback = self.check_text(line, FEEDBACK_COLUMN, cells.get(FEEDBACK_COLUMN))
+        comments: dict[int, str] = {}
+        for column, criterion in comment_columns.items():
+            text = self.check_text(line, column, cells.get(column))
+            if text is not None:
+                comments[criterion.pk] = text
         if juror is None or entry is None or len(self.result.errors) > errors_before:
             return None
-        # Without the column the comments stay as they are; an empty cell clears one.
-        comment = cells.get(COMMENT_COLUMN)
-        return _ReviewLine(line=line, juror=juror, entry=entry, scores=scores, comment=comment)
+        kept = self.feedback.get((juror.pk, entry.pk), "")
+        try:
+            review_feedback_check(round=self.round, feedback=kept if feedback is None else feedback)
+        except FeedbackMissing as missing:
+            self.error(line, FEEDBACK_COLUMN, str(missing))
+            return None
+        return _ReviewLine(
+            line=line, juror=juror, entry=entry, scores=scores, comment=comment, feedback=feedback, comments=comments
+        )
+
+    def check_text(self, line: int, column: str, text: str | None) -> str | None:
+        if text is not None and len(text) > MAX_TEXT_LENGTH:
+            self.error(
+                line,
+                column,
+                _("The text has %(count)d characters; at most %(max)d are kept.")
+                % {"count": len(text), "max": MAX_TEXT_LENGTH},
+            )
+            return None
+        return text
 
     def check_juror(self, line: int, email: str) -> Juror | None:
         if not email:
@@ -233,24 +293,29 @@ class _ReviewImport:
         for item in lines:
             before = self.submitted.get((item.juror.pk, item.entry.pk))
             try:
-                review_submit(
+                review = review_submit(
                     actor=item.juror.user,
                     round=self.round,
                     entry=item.entry,
                     scores=item.scores,
                     comment=item.comment,
+                    feedback=item.feedback,
+                    criterion_comments=item.comments,
                     now=now,
                 )
             except RoundNotOpen as shut:
                 # Every other line would be refused for the same reason: say it once.
                 self.error(FILE_LINE, "", str(shut))
                 return
+            except FeedbackMissing as missing:
+                self.error(item.line, FEEDBACK_COLUMN, str(missing))
+                continue
             except BaigeError as refused:
                 self.error(item.line, "", str(refused))
                 continue
             if before is None:
                 self.result.created += 1
-            elif before == (item.scores, before[1] if item.comment is None else item.comment):
+            elif before == _standing(review):
                 self.result.unchanged += 1
             else:
                 self.result.revised += 1
@@ -280,8 +345,13 @@ def reviews_import(
         result.errors.append(LineError(FILE_LINE, "", _("The rubric has no criteria yet.")))
         return result
     columns = criterion_columns(criteria)
+    comment_columns = {
+        name: criterion for name, criterion in criterion_comment_columns(criteria).items() if name not in columns
+    }
     try:
-        sheet = sheet_read(stream=stream, required=REVIEW_FIXED_COLUMNS, optional=(COMMENT_COLUMN, *columns))
+        sheet = sheet_read(
+            stream=stream, required=REVIEW_FIXED_COLUMNS, optional=(*TEXT_COLUMNS, *columns, *comment_columns)
+        )
     except ImportRefused as refused:
         result.errors.extend(refused.errors)
         result.seconds = time.monotonic() - started
@@ -295,7 +365,7 @@ def reviews_import(
     header_ok = len(result.errors) == errors_before
     with transaction.atomic():
         run.load(sheet.rows)
-        lines = run.check(sheet.rows, score_columns)
+        lines = run.check(sheet.rows, score_columns, comment_columns)
         if header_ok:
             # Lines that passed the checks are submitted even when others failed: the services may
             # refuse more, and a complete report is worth more than the work rolled back below.
@@ -304,7 +374,7 @@ def reviews_import(
             transaction.set_rollback(True)
     if not result.ok:
         result.created = result.revised = result.unchanged = 0
-    order = (*REVIEW_FIXED_COLUMNS, *score_columns, COMMENT_COLUMN, "")
+    order = (*REVIEW_FIXED_COLUMNS, *score_columns, *comment_columns, *TEXT_COLUMNS, "")
     result.errors.sort(key=lambda error: (error.line, order.index(error.column) if error.column in order else -1))
     result.seconds = time.monotonic() - started
     return result

@@ -179,7 +179,9 @@ class ReviewView(AssignedEntryAPIView):
 
     @extend_schema(
         summary="Save your review as a draft",
-        description="Scores left out keep their value; `null` clears one. A comment left out keeps its value.",
+        description="Scores left out keep their value; `null` clears one. Comments on criteria, the feedback for the "
+        "entrant and the note for the organisers (`comment`) left out keep their value; each text has at most "
+        "5000 characters. A draft is never refused for missing feedback.",
         request=ReviewWriteSerializer,
         responses={200: ReviewSerializer, 400: INVALID, 403: NOT_LOGGED_IN, 404: NOT_FOUND, 409: ROUND_NOT_OPEN},
     )
@@ -193,6 +195,8 @@ class ReviewView(AssignedEntryAPIView):
             entry=assignment.entry,
             scores=serializer.validated_data["scores"],
             comment=serializer.validated_data["comment"],
+            feedback=serializer.validated_data["feedback"],
+            criterion_comments=serializer.validated_data["comments"],
         )
         return Response(ReviewSerializer().to_representation(review))
 
@@ -205,7 +209,9 @@ class ReviewSubmitView(AssignedEntryAPIView):
 
     @extend_schema(
         summary="Submit your review",
-        description="Every criterion must be scored. Scores and a comment sent along are saved first.",
+        description="Every criterion must be scored. Scores, comments, feedback and the note sent along are saved "
+        "first. A round that requires feedback for the entrant refuses a review without enough of it "
+        "(code `feedback_required`); nothing is saved then.",
         request=ReviewWriteSerializer,
         responses={200: ReviewSerializer, 400: INVALID, 403: NOT_LOGGED_IN, 404: NOT_FOUND, 409: ROUND_NOT_OPEN},
     )
@@ -219,6 +225,8 @@ class ReviewSubmitView(AssignedEntryAPIView):
             entry=assignment.entry,
             scores=serializer.validated_data["scores"],
             comment=serializer.validated_data["comment"],
+            feedback=serializer.validated_data["feedback"],
+            criterion_comments=serializer.validated_data["comments"],
         )
         # The service leaves the review with its scores as they now stand: nothing to read again.
         return Response(ReviewSerializer().to_representation(review))

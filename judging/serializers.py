@@ -14,6 +14,7 @@ from contest.serializers import EntryNominationSerializer, EntryPlatformSerializ
 from judging.enums import ReviewStatus
 from judging.models import Assignment, Conflict, Criterion, Review, Round
 from judging.selectors.public import PublishedAward
+from judging.services.reviews import MAX_TEXT_LENGTH
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
 
@@ -170,17 +171,36 @@ class ReviewSerializer(serializers.Serializer):
     scores = serializers.DictField(
         child=serializers.IntegerField(), read_only=True, help_text=_("Scores by criterion short name.")
     )
-    comment = serializers.CharField(read_only=True)
+    comments = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Your comments for the entrant by criterion short name (only the criteria you commented on)."),
+    )
+    feedback = serializers.CharField(read_only=True, help_text=_("Your feedback for the entrant."))
+    comment = serializers.CharField(
+        read_only=True, help_text=_("Your note for the organisers, never shown to the entrant.")
+    )
     submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     def to_representation(self, instance: Review | None) -> dict[str, Any]:
         if instance is None:
-            return {"review_status": NO_REVIEW, "scores": {}, "comment": "", "submitted_at": None, "updated_at": None}
+            return {
+                "review_status": NO_REVIEW,
+                "scores": {},
+                "comments": {},
+                "feedback": "",
+                "comment": "",
+                "submitted_at": None,
+                "updated_at": None,
+            }
         field = serializers.DateTimeField()
+        scores = instance.scores.all()
         return {
             "review_status": instance.status,
-            "scores": {score.criterion.slug: score.value for score in instance.scores.all()},
+            "scores": {score.criterion.slug: score.value for score in scores},
+            "comments": {score.criterion.slug: score.comment for score in scores if score.comment},
+            "feedback": instance.feedback,
             "comment": instance.comment,
             "submitted_at": field.to_representation(instance.submitted_at) if instance.submitted_at else None,
             "updated_at": field.to_representation(instance.updated_at),
@@ -188,9 +208,10 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class ReviewWriteSerializer(serializers.Serializer):
-    """Scores by criterion short name (``null`` clears a draft's score) and a comment; both optional.
+    """Scores and comments by criterion short name, feedback for the entrant, a note for the organisers; all optional.
 
-    Whether a score is within its criterion's scale is checked by the judging services.
+    Whether a score is within its criterion's scale, and whether the round asks for feedback, is checked by the
+    judging services.
     """
 
     scores = serializers.DictField(
@@ -199,15 +220,51 @@ class ReviewWriteSerializer(serializers.Serializer):
         default=dict,
         help_text=_('Scores by criterion short name, e.g. {"clarity": 4}; null clears a score of a draft.'),
     )
-    comment = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=MAX_TEXT_LENGTH, trim_whitespace=False),
+        required=False,
+        default=dict,
+        help_text=_(
+            "Comments for the entrant by criterion short name; an empty one clears it, a criterion left out keeps "
+            "its comment. A comment needs its criterion scored."
+        ),
+    )
+    feedback = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        max_length=MAX_TEXT_LENGTH,
+        help_text=_("Feedback for the entrant; left out, it keeps its value."),
+    )
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        max_length=MAX_TEXT_LENGTH,
+        help_text=_("The note for the organisers, never shown to the entrant; left out, it keeps its value."),
+    )
 
-    def validate_scores(self, scores: dict[str, int | None]) -> dict[int, int | None]:
-        """The scores keyed by criterion id; an unknown short name is an input error."""
-        ids = dict(Criterion.objects.filter(rubric__contest=self.context["contest"]).values_list("slug", "pk"))
-        unknown = sorted(slug for slug in scores if slug not in ids)
+    def _criterion_ids(self) -> dict[str, int]:
+        if not hasattr(self, "_ids"):
+            criteria = Criterion.objects.filter(rubric__contest=self.context["contest"])
+            self._ids: dict[str, int] = dict(criteria.values_list("slug", "pk"))
+        return self._ids
+
+    def _by_id(self, given: dict[str, Any]) -> dict[int, Any]:
+        """The values keyed by criterion id; an unknown short name is an input error."""
+        ids = self._criterion_ids()
+        unknown = sorted(slug for slug in given if slug not in ids)
         if unknown:
             raise serializers.ValidationError(_("Unknown criteria: %(criteria)s.") % {"criteria": ", ".join(unknown)})
-        return {ids[slug]: value for slug, value in scores.items()}
+        return {ids[slug]: value for slug, value in given.items()}
+
+    def validate_scores(self, scores: dict[str, int | None]) -> dict[int, int | None]:
+        return self._by_id(scores)
+
+    def validate_comments(self, comments: dict[str, str]) -> dict[int, str]:
+        return self._by_id(comments)
 
 
 class PublishedRoundSerializer(serializers.ModelSerializer):

@@ -32,8 +32,8 @@ from exchange.definitions.schema import (
     values_assign,
     whole_number_check,
 )
-from judging.enums import DEFAULT_TIE_BREAKERS, RankingMethod, RoundStatus, TieBreaker
-from judging.models import MAX_SCALE, Criterion, CriterionLevel, Round, Rubric
+from judging.enums import DEFAULT_TIE_BREAKERS, ParticipantView, RankingMethod, RoundStatus, TieBreaker
+from judging.models import MAX_FEEDBACK_MIN_LENGTH, MAX_SCALE, Criterion, CriterionLevel, Round, Rubric
 
 #: The largest weight the column holds (six digits, two after the point).
 MAX_WEIGHT = Decimal("9999.99")
@@ -63,6 +63,9 @@ class RoundDefinition:
     reviews_per_entry: int | None
     ranking_method: str
     tie_breakers: tuple[str, ...]
+    feedback_required: bool = False
+    feedback_min_length: int = 0
+    participant_view: str = ParticipantView.OUTCOME.value
 
 
 # --- Checking ---------------------------------------------------------------------------
@@ -193,6 +196,31 @@ def _tie_breakers(value: Any, path: str, problems: DefinitionProblems) -> tuple[
     return tuple(result)
 
 
+def _feedback(data: dict[str, Any], at: str, problems: DefinitionProblems) -> tuple[bool, int, str]:
+    """A round's ``feedback_required``, ``feedback_min_length`` and ``participant_view``."""
+    required = False
+    if data.get("feedback_required") is not None:
+        required = bool_check(data["feedback_required"], path_at(at, "feedback_required"), problems)
+    shortest = 0
+    if data.get("feedback_min_length") is not None:
+        where = path_at(at, "feedback_min_length")
+        shortest = whole_number_check(data["feedback_min_length"], where, problems, minimum=0)
+        if shortest > MAX_FEEDBACK_MIN_LENGTH:
+            problems.add(where, _("must be at most %(maximum)d") % {"maximum": MAX_FEEDBACK_MIN_LENGTH})
+        elif shortest and not required:
+            problems.add(where, _("needs feedback_required: true"))
+    view = ParticipantView.OUTCOME.value
+    if data.get("participant_view") is not None:
+        if data["participant_view"] not in ParticipantView.values:
+            problems.add(
+                path_at(at, "participant_view"),
+                _("must be one of: %(choices)s") % {"choices": ", ".join(ParticipantView.values)},
+            )
+        else:
+            view = str(data["participant_view"])
+    return required, shortest, view
+
+
 def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[RoundDefinition]:
     """Check the ``rounds`` section: a list of rounds."""
     result: list[RoundDefinition] = []
@@ -203,7 +231,18 @@ def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Ro
             at,
             problems,
             required=("name",),
-            optional=("number", "opens", "closes", "blind", "reviews_per_entry", "ranking_method", "tie_breakers"),
+            optional=(
+                "number",
+                "opens",
+                "closes",
+                "blind",
+                "reviews_per_entry",
+                "ranking_method",
+                "tie_breakers",
+                "feedback_required",
+                "feedback_min_length",
+                "participant_view",
+            ),
         )
         if data is None:
             continue
@@ -245,6 +284,7 @@ def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Ro
         breakers: tuple[str, ...] = DEFAULT_TIE_BREAKERS
         if data.get("tie_breakers") is not None:
             breakers = _tie_breakers(data["tie_breakers"], path_at(at, "tie_breakers"), problems)
+        feedback_required, feedback_min_length, participant_view = _feedback(data, at, problems)
         result.append(
             RoundDefinition(
                 path=at,
@@ -256,6 +296,9 @@ def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Ro
                 reviews_per_entry=reviews,
                 ranking_method=method,
                 tie_breakers=breakers,
+                feedback_required=feedback_required,
+                feedback_min_length=feedback_min_length,
+                participant_view=participant_view,
             )
         )
     return result
@@ -362,6 +405,9 @@ def rounds_load(*, contest: Contest, items: list[RoundDefinition]) -> list[str]:
             "reviews_per_entry": item.reviews_per_entry,
             "ranking_method": item.ranking_method,
             "tie_breakers": list(item.tie_breakers),
+            "feedback_required": item.feedback_required,
+            "feedback_min_length": item.feedback_min_length,
+            "participant_view": item.participant_view,
         }
         label = _("round %(number)d") % {"number": item.number}
         round = existing.get(item.number)
@@ -435,5 +481,11 @@ def rounds_dump(*, contest: Contest) -> list[dict[str, Any]] | None:
             item["ranking_method"] = round.ranking_method
         if list(round.tie_breakers) != list(DEFAULT_TIE_BREAKERS):
             item["tie_breakers"] = list(round.tie_breakers)
+        if round.feedback_required:
+            item["feedback_required"] = True
+        if round.feedback_min_length:
+            item["feedback_min_length"] = round.feedback_min_length
+        if round.participant_view != ParticipantView.OUTCOME:
+            item["participant_view"] = round.participant_view
         result.append(item)
     return result

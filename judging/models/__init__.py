@@ -4,6 +4,7 @@ from judging.models.jury import Conflict, Juror
 from judging.models.results import Award, AwardChange, Results
 from judging.models.reviews import JurorReminder, Review, ReviewChange, Score
 from judging.models.rounds import (
+    MAX_FEEDBACK_MIN_LENGTH,
     Assignment,
     AssignmentRemoval,
     Round,
@@ -24,6 +25,7 @@ __all__ = [
     "CriterionLevel",
     "Juror",
     "JurorReminder",
+    "MAX_FEEDBACK_MIN_LENGTH",
     "MAX_SCALE",
     "Results",
     "Review",

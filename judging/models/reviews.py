@@ -118,7 +118,8 @@ class ReviewChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    #: ``{"scores": {"<criterion id>": value}, "comment": "..."}``; ``old`` is empty for the first submission.
+    #: ``{"scores": {"<criterion id>": value}, "comments": {"<criterion id>": "..."}, "comment": "...",
+    #: "feedback": "..."}`` (``comments`` holds the non-empty ones); ``old`` is empty for the first submission.
     old = models.JSONField(_("before"), null=True, blank=True)
     new = models.JSONField(_("after"))
 

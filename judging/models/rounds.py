@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 from judging.models.jury import Juror
 
+#: The longest a round may ask the feedback for the entrant to be at least, in characters.
+MAX_FEEDBACK_MIN_LENGTH = 2000
+
 
 def default_tie_breakers() -> list[str]:
     """A new round's tie-breakers (a new list each time: a mutable default must not be shared)."""
@@ -89,7 +92,7 @@ class Round(models.Model):
         help_text=_("A juror cannot submit a review without feedback for the entrant."),
     )
     feedback_min_length = models.PositiveSmallIntegerField(
-        _("shortest feedback (characters)"), default=0, validators=[MaxValueValidator(2000)]
+        _("shortest feedback (characters)"), default=0, validators=[MaxValueValidator(MAX_FEEDBACK_MIN_LENGTH)]
     )
     #: What the entrants will see of the results; the choice is fixed on :class:`Results` at finalisation.
     participant_view = models.CharField(

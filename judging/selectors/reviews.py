@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from judging.models import Assignment, Criterion, Review
+from django.db.models import Prefetch
+
+from judging.enums import ReviewStatus
+from judging.models import Assignment, Criterion, Juror, Review, Round, Score
 
 
 def review_total(scores: Mapping[int, int], criteria: Iterable[Criterion]) -> Decimal | None:
@@ -30,3 +33,17 @@ def own_review(assignment: Assignment) -> Review | None:
         .order_by("pk")  # at most one row: the reviews' own ordering would only add joins
         .first()
     )
+
+
+def submitted_reviews_of_juror(round: Round, juror: Juror) -> dict[int, Review]:
+    """For the organisers: the juror's submitted (or set aside) reviews in the round by entry id, with their scores.
+
+    Each score comes with its criterion, in the rubric's order; drafts stay the juror's own until submitted.
+    """
+    scores = Score.objects.select_related("criterion").order_by("criterion__order", "criterion_id")
+    reviews = (
+        Review.objects.filter(round=round, juror=juror, status__in=[ReviewStatus.SUBMITTED, ReviewStatus.SET_ASIDE])
+        .prefetch_related(Prefetch("scores", queryset=scores))
+        .order_by()
+    )
+    return {review.entry_id: review for review in reviews}

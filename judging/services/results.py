@@ -171,6 +171,8 @@ def results_finalise(
             results = Results.objects.create(
                 round=round,
                 content_hash=ranking.content_hash(),
+                # What the entrants will see is the round's choice now, fixed with the results.
+                participant_view=round.participant_view,
                 finalised_by=_user(actor),
                 finalised_at=now or timezone.now(),
             )

@@ -21,6 +21,64 @@ from judging.selectors.jury import entrant_condition
 from judging.services.rounds import RoundNotOpen
 
 Scores = Mapping[int, int | None]
+#: Comments for the entrant by criterion id; an empty one clears it, a criterion left out keeps its comment.
+CriterionComments = Mapping[int, str]
+
+#: The longest note, feedback or comment on a criterion, in characters.
+MAX_TEXT_LENGTH = 5000
+
+
+class FeedbackMissing(BaigeError):
+    """The round asks for feedback for the entrant, and the review has none, or too little."""
+
+    code = "feedback_required"
+
+
+def review_texts_check(
+    *, comment: str | None = None, feedback: str | None = None, criterion_comments: Mapping[str, str] | None = None
+) -> None:
+    """Refuse a note, a feedback or a comment on a criterion (named by its name) longer than :data:`MAX_TEXT_LENGTH`."""
+    too_long = {"max": MAX_TEXT_LENGTH}
+    if comment is not None and len(comment.strip()) > MAX_TEXT_LENGTH:
+        raise BaigeError(
+            _("The note for the organisers has more than %(max)d characters.") % too_long, code="text_too_long"
+        )
+    if feedback is not None and len(feedback.strip()) > MAX_TEXT_LENGTH:
+        raise BaigeError(
+            _("The feedback for the entrant has more than %(max)d characters.") % too_long, code="text_too_long"
+        )
+    for name, text in (criterion_comments or {}).items():
+        if len(text.strip()) > MAX_TEXT_LENGTH:
+            raise BaigeError(
+                _("The comment on “%(criterion)s” has more than %(max)d characters.") % {**too_long, "criterion": name},
+                code="text_too_long",
+            )
+
+
+def review_feedback_check(*, round: Round, feedback: str) -> None:
+    """Refuse to submit, saying what is asked, when the round requires feedback and ``feedback`` falls short."""
+    if not round.feedback_required:
+        return
+    written = len(feedback.strip())
+    shortest = max(1, round.feedback_min_length)
+    if written == 0:
+        raise FeedbackMissing(
+            _("This round asks for feedback for the entrant: write it before submitting the review.")
+            if shortest == 1
+            else _(
+                "This round asks for feedback for the entrant of at least %(min)d characters: "
+                "write it before submitting the review."
+            )
+            % {"min": shortest}
+        )
+    if written < shortest:
+        raise FeedbackMissing(
+            _(
+                "The feedback for the entrant is too short: this round asks for at least %(min)d characters, "
+                "it has %(count)d."
+            )
+            % {"min": shortest, "count": written}
+        )
 
 
 def _ensure_accepts_reviews(round: Round, now: datetime) -> None:
@@ -116,12 +174,23 @@ def _freeze_rubric(criteria: Sequence[Criterion], now: datetime) -> None:
         Rubric.objects.filter(pk=criteria[0].rubric_id, frozen_at__isnull=True).update(frozen_at=now)
 
 
-def _snapshot(scores: Mapping[int, int], comment: str) -> dict[str, Any]:
-    return {"scores": {str(criterion_id): scores[criterion_id] for criterion_id in sorted(scores)}, "comment": comment}
+def _snapshot(review: Review) -> dict[str, Any]:
+    """The review as the history keeps it: scores and comments on criteria by criterion id, note and feedback."""
+    scores = sorted(review.scores.all(), key=lambda score: score.criterion_id)
+    return {
+        "scores": {str(score.criterion_id): score.value for score in scores},
+        "comments": {str(score.criterion_id): score.comment for score in scores if score.comment},
+        "comment": review.comment,
+        "feedback": review.feedback,
+    }
 
 
-def _apply_scores(review: Review, scores: Scores, now: datetime) -> list[Criterion]:
-    """Check every score against its criterion's scale, then write them (freezing the rubric).
+def _apply_scores(
+    review: Review, scores: Scores, now: datetime, comments: CriterionComments | None = None
+) -> list[Criterion]:
+    """Check every score against its criterion's scale, then write them and their comments (freezing the rubric).
+
+    A comment lives with its criterion's score: one given for a criterion left unscored is refused.
 
     Returns the rubric's criteria in order; the review's ``scores`` are left as they now are.
     """
@@ -131,10 +200,12 @@ def _apply_scores(review: Review, scores: Scores, now: datetime) -> list[Criteri
         _freeze_rubric(criteria, now)
         criteria = _rubric_criteria(contest_id)
     by_id = {criterion.pk: criterion for criterion in criteria}
+    comments = {criterion_id: text.strip() for criterion_id, text in (comments or {}).items()}
+    if any(criterion_id not in by_id for criterion_id in (*scores, *comments)):
+        raise BaigeError(_("This criterion is not part of the contest's rubric."))
+    review_texts_check(criterion_comments={str(by_id[key]): text for key, text in comments.items()})
     for criterion_id, value in scores.items():
-        criterion = by_id.get(criterion_id)
-        if criterion is None:
-            raise BaigeError(_("This criterion is not part of the contest's rubric."))
+        criterion = by_id[criterion_id]
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= criterion.max_score:
@@ -144,7 +215,9 @@ def _apply_scores(review: Review, scores: Scores, now: datetime) -> list[Criteri
                 code="score_out_of_range",
             )
     existing = {score.criterion_id: score for score in review.scores.all()}
-    changed, created, removed = [], [], []
+    changed: dict[int, Score] = {}
+    created: list[Score] = []
+    removed: list[int] = []
     for criterion_id, value in scores.items():
         score = existing.get(criterion_id)
         if value is None:
@@ -157,13 +230,26 @@ def _apply_scores(review: Review, scores: Scores, now: datetime) -> list[Criteri
             created.append(existing[criterion_id])
         elif score.value != value:
             score.value = value
-            changed.append(score)
+            changed[criterion_id] = score
+    for criterion_id, text in comments.items():
+        score = existing.get(criterion_id)
+        if score is None:
+            if text:
+                raise BaigeError(
+                    _("Score “%(criterion)s” to keep your comment on it.") % {"criterion": by_id[criterion_id]},
+                    code="comment_without_score",
+                )
+            continue
+        if score.comment != text:
+            score.comment = text
+            if score.pk is not None:
+                changed[criterion_id] = score
     if removed:
         Score.objects.filter(pk__in=removed).delete()
     if created:
         Score.objects.bulk_create(created)
     if changed:
-        Score.objects.bulk_update(changed, ["value"])
+        Score.objects.bulk_update(list(changed.values()), ["value", "comment"])
     # The review's scores as they now stand, with their criteria, for whoever reads them next.
     for score in existing.values():
         score.criterion = by_id[score.criterion_id]
@@ -184,20 +270,29 @@ def review_save_draft(
     entry: Entry,
     scores: Scores,
     comment: str | None = None,
+    feedback: str | None = None,
+    criterion_comments: CriterionComments | None = None,
     now: datetime | None = None,
 ) -> Review:
-    """Save a juror's unfinished review of an assigned entry while the round is open (autosave)."""
+    """Save a juror's unfinished review of an assigned entry while the round is open (autosave).
+
+    A text left as ``None`` keeps its value. A draft is never refused for missing feedback: only submitting is.
+    """
     now = now or timezone.now()
+    review_texts_check(comment=comment, feedback=feedback)
     review = _review_locked(actor, round, entry, now)
     if review.is_submitted:
         raise BaigeError(
             _("This review is already submitted: submit your changes to it instead."), code="review_submitted"
         )
-    _apply_scores(review, scores, now)
+    _apply_scores(review, scores, now, criterion_comments)
     fields = ["updated_at"]
     if comment is not None:
         review.comment = comment.strip()
         fields.append("comment")
+    if feedback is not None:
+        review.feedback = feedback.strip()
+        fields.append("feedback")
     review.save(update_fields=fields)
     return review
 
@@ -210,15 +305,24 @@ def review_submit(
     entry: Entry,
     scores: Scores | None = None,
     comment: str | None = None,
+    feedback: str | None = None,
+    criterion_comments: CriterionComments | None = None,
     now: datetime | None = None,
 ) -> Review:
-    """Submit a review (every criterion scored), or a change to a submitted one; each is kept in the history."""
+    """Submit a review (every criterion scored), or a change to a submitted one; each is kept in the history.
+
+    A round with ``feedback_required`` refuses a review without feedback for the entrant of its shortest length;
+    a refused submission changes nothing.
+    """
     now = now or timezone.now()
+    review_texts_check(comment=comment, feedback=feedback)
     review = _review_locked(actor, round, entry, now)
-    before = _snapshot(_current_scores(review), review.comment) if review.is_submitted else None
-    criteria = _apply_scores(review, scores or {}, now)
+    before = _snapshot(review) if review.is_submitted else None
+    criteria = _apply_scores(review, scores or {}, now, criterion_comments)
     if comment is not None:
         review.comment = comment.strip()
+    if feedback is not None:
+        review.feedback = feedback.strip()
     if not criteria:
         raise BaigeError(_("The rubric has no criteria yet."))
     scored = _current_scores(review)
@@ -228,12 +332,13 @@ def review_submit(
             _("Score every criterion before submitting; missing: %(criteria)s") % {"criteria": ", ".join(missing)},
             code="review_incomplete",
         )
-    after = _snapshot(scored, review.comment)
+    review_feedback_check(round=review.round, feedback=review.feedback)
+    after = _snapshot(review)
     if before == after:
         return review
     kind = ReviewChangeKind.REVISED if review.is_submitted else ReviewChangeKind.SUBMITTED
     review.status = ReviewStatus.SUBMITTED
     review.submitted_at = review.submitted_at or now
-    review.save(update_fields=["status", "submitted_at", "comment", "updated_at"])
+    review.save(update_fields=["status", "submitted_at", "comment", "feedback", "updated_at"])
     ReviewChange.objects.create(review=review, kind=kind, changed_by_id=actor.pk, changed_at=now, old=before, new=after)
     return review

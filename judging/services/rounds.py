@@ -22,8 +22,8 @@ from contest.services import Actor, contest_ensure_organiser
 from contest.texts import TEXT_LANGUAGES, has_text, texts_set
 from judging.assignment import assignment_fill
 from judging.coverage import round_follow_shortlist, round_members_take, unjudged_ensure_confirmed
-from judging.enums import RoundStatus
-from judging.models import Assignment, Criterion, Juror, Review, Round, RoundEntry, RoundJuror
+from judging.enums import ParticipantView, RoundStatus
+from judging.models import MAX_FEEDBACK_MIN_LENGTH, Assignment, Criterion, Juror, Review, Round, RoundEntry, RoundJuror
 
 
 class RoundNotOpen(BaigeError):
@@ -63,6 +63,15 @@ def _check_round_settings(round: Round) -> None:
     _ensure_aware(round.opens_at, round.closes_at)
     if round.opens_at is not None and round.closes_at is not None and round.closes_at <= round.opens_at:
         raise BaigeError(_("A round must close after it opens."))
+    if not 0 <= round.feedback_min_length <= MAX_FEEDBACK_MIN_LENGTH:
+        raise BaigeError(_("The shortest feedback is from 0 to %(max)d characters.") % {"max": MAX_FEEDBACK_MIN_LENGTH})
+    if round.feedback_min_length and not round.feedback_required:
+        raise BaigeError(_("A shortest length of the feedback needs the feedback to be required."))
+    if round.participant_view not in ParticipantView.values:
+        raise BaigeError(
+            _("Unknown choice of what entrants see: %(value)s. Choose from: %(choices)s.")
+            % {"value": round.participant_view, "choices": ", ".join(ParticipantView.values)}
+        )
 
 
 @transaction.atomic
@@ -80,6 +89,9 @@ def round_create(
     source_round: Round | None = None,
     entries: Sequence[Entry] | None = None,
     jurors: Sequence[Juror] | None = None,
+    feedback_required: bool = False,
+    feedback_min_length: int = 0,
+    participant_view: str = ParticipantView.OUTCOME,
 ) -> Round:
     """Add the next round of judging.
 
@@ -94,6 +106,9 @@ def round_create(
     round = Round(contest=contest, reviews_per_entry=reviews_per_entry, blind=blind, opens_at=opens_at)
     round.closes_at = closes_at
     round.source_round = source_round
+    round.feedback_required = feedback_required
+    round.feedback_min_length = feedback_min_length
+    round.participant_view = participant_view
     texts_set(round, "name", {"kk": name_kk, "ru": name_ru, "en": name_en})
     _check_round_settings(round)
     if entries is None:
@@ -123,6 +138,9 @@ ROUND_FIELDS = (
     "blind",
     "opens_at",
     "closes_at",
+    "feedback_required",
+    "feedback_min_length",
+    "participant_view",
 )
 
 
@@ -141,7 +159,7 @@ def round_ensure_not_closed(round: Round) -> None:
 
 @transaction.atomic
 def round_update(*, actor: Actor, round: Round, **fields: Any) -> Round:
-    """Change a round's name, reviews per entry, blindness or times while it is not closed."""
+    """Change a round's name, reviews per entry, blindness, times or feedback settings while it is not closed."""
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise BaigeError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})

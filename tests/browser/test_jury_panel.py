@@ -1,4 +1,7 @@
-"""A juror's journey in a real browser, in Russian: score three entries of a blind round, one of them offline."""
+"""A juror's journey in a real browser, in Russian: score three entries of a blind round, one of them offline.
+
+The round asks for feedback for the entrant of at least 20 characters; the juror also comments on criteria.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pytest
 from django.utils import translation
 
 from judging.enums import ReviewStatus
-from judging.models import Assignment, CriterionLevel, Review
+from judging.models import Assignment, CriterionLevel, Review, Round
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 from tests.media_pipeline.helpers import processed
 
@@ -58,6 +61,7 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     third = coded(entry_from(contest, None, title="Викторина"), "JA0003")
     juror = juror_in(contest, name="Гульнара Ахметова")
     round = round_of(contest, [video, slides, third], [juror], k=1)
+    Round.objects.filter(pk=round.pk).update(feedback_required=True, feedback_min_length=20)
     assert round.blind
     for entry in (video, slides, third):
         Assignment.objects.create(round=round, juror=juror, entry=entry)
@@ -88,16 +92,32 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     score(page, "c1", 4)
     score(page, "c2", 2)
     page.locator("textarea[name=comment]").fill("Ясная цель урока")
+    page.locator("textarea[name=comment-c2]").fill("Wordwall к месту")
+    page.locator("textarea[name=feedback]").fill("Коротко")
     saved = page.evaluate("() => gettext('Saved at %s').replace('%s', '')")
     page.wait_for_function(
         "(saved) => document.querySelector('[data-autosave-status]').textContent.startsWith(saved)", arg=saved
     )
-    wait_for_review(video, ReviewStatus.DRAFT, {"c1": 4, "c2": 2})
+    draft = wait_for_review(video, ReviewStatus.DRAFT, {"c1": 4, "c2": 2})
+    assert (draft.comment, draft.feedback) == ("Ясная цель урока", "Коротко")
     shoot(page, "video-draft")
+    # Too short a feedback: the submission is refused, in Russian, and nothing typed is lost.
+    page.locator("[data-action=submit]").click()
+    too_short = ru(
+        "The feedback for the entrant is too short: this round asks for at least %(min)d characters, it has %(count)d."
+    ) % {"min": 20, "count": 7}
+    page.wait_for_function("(text) => document.querySelector('[data-form-error]').textContent === text", arg=too_short)
+    assert page.locator("textarea[name=feedback]").input_value() == "Коротко"
+    assert Review.objects.get(entry=video).status == ReviewStatus.DRAFT
+    shoot(page, "video-feedback-refused")
+    page.locator("textarea[name=feedback]").fill("Ясная цель; покажите правила до викторины.")
     page.locator("[data-action=submit]").click()
     page.wait_for_selector(f"[data-action=submit]:has-text('{ru('Submit changes')}')")
     assert page.locator("[data-review-status]").inner_text() == ru("Submitted", "review status")
-    wait_for_review(video, ReviewStatus.SUBMITTED, {"c1": 4, "c2": 2})
+    review = wait_for_review(video, ReviewStatus.SUBMITTED, {"c1": 4, "c2": 2})
+    assert review.feedback == "Ясная цель; покажите правила до викторины."
+    assert dict(review.scores.values_list("criterion__slug", "comment")) == {"c1": "", "c2": "Wordwall к месту"}
+    assert page.locator("textarea[name=comment-c2]").input_value() == "Wordwall к месту"
     shoot(page, "video-submitted")
 
     # The presentation, reached with "next": the connection drops while the juror scores it.
@@ -113,6 +133,7 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     score(page, "c1", 3)
     score(page, "c2", 1)
     page.locator("textarea[name=comment]").fill("Связь пропала, но оценка осталась")
+    page.locator("textarea[name=feedback]").fill("Отзыв, написанный без связи с сервером")
     offline = page.evaluate("() => gettext('Offline — kept on this device')")
     status_is = "(text) => document.querySelector('[data-autosave-status]').textContent === text"
     page.wait_for_function(status_is, arg=offline)
@@ -123,6 +144,7 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     assert page.locator('input[name="score-c1"][value="3"]').is_checked()
     assert page.locator('input[name="score-c2"][value="1"]').is_checked()
     assert page.locator("textarea[name=comment]").input_value() == "Связь пропала, но оценка осталась"
+    assert page.locator("textarea[name=feedback]").input_value() == "Отзыв, написанный без связи с сервером"
     page.wait_for_function(status_is, arg=offline)
     assert not Review.objects.filter(entry=slides).exists()
     # Back online: the browser says so, and the draft goes to the server.
@@ -136,13 +158,32 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     page.locator("[data-action=submit]").click()
     page.wait_for_selector(f"[data-action=submit]:has-text('{ru('Submit changes')}')")
     review = wait_for_review(slides, ReviewStatus.SUBMITTED, {"c1": 3, "c2": 1})
-    assert review.comment == "Связь пропала, но оценка осталась"
+    assert (review.comment, review.feedback) == (
+        "Связь пропала, но оценка осталась",
+        "Отзыв, написанный без связи с сервером",
+    )
 
-    # The third entry has no file yet; it is scored all the same.
+    # The third entry has no file yet; it is scored all the same. A comment written before its criterion
+    # is scored waits on the device, and goes to the server with the score.
     page.locator("[data-next]").click()
     page.wait_for_url(f"{base}/JA0003/")
-    score(page, "c1", 2)
     score(page, "c2", 3)
+    page.locator("textarea[name=comment-c1]").fill("Хорошее начало")
+    held = page.evaluate(
+        "() => gettext('A comment on a criterion you have not scored yet is kept on this device until you score it.')"
+    )
+    page.wait_for_function(
+        "(held) => document.querySelector('[data-autosave-status]').textContent.endsWith(held)", arg=held
+    )
+    page.reload()
+    assert page.locator("textarea[name=comment-c1]").input_value() == "Хорошее начало"
+    score(page, "c1", 2)
+    draft = wait_for_review(third, ReviewStatus.DRAFT, {"c1": 2, "c2": 3})
+    deadline = time.monotonic() + 10
+    while dict(draft.scores.values_list("criterion__slug", "comment")).get("c1") != "Хорошее начало":
+        assert time.monotonic() < deadline, "the held comment never reached the server"
+        time.sleep(0.2)
+    page.locator("textarea[name=feedback]").fill("Викторина интересная, но длинная.")
     page.locator("[data-action=submit]").click()
     page.wait_for_selector(f"[data-action=submit]:has-text('{ru('Submit changes')}')")
     wait_for_review(third, ReviewStatus.SUBMITTED, {"c1": 2, "c2": 3})
@@ -165,4 +206,11 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     media_box = page.locator(".jury-entry-media").bounding_box()
     rubric_box = page.locator("form.rubric").bounding_box()
     assert rubric_box["x"] > media_box["x"] + media_box["width"] - 1
+    # The rubric scrolls by itself there: it is reached and scrolled with the keyboard.
+    rubric = page.locator("form.rubric")
+    assert rubric.evaluate("form => form.scrollHeight > form.clientHeight")
+    rubric.focus()
+    assert page.evaluate("() => document.activeElement.matches('form.rubric')")
+    page.keyboard.press("End")
+    page.wait_for_function("() => document.querySelector('form.rubric').scrollTop > 0")
     shoot(page, "video-wide")

@@ -112,7 +112,8 @@ def test_export_api_reviews_csv_of_one_round(organiser_api, contest_of):  # type
     response = organiser_api.get(export_url(contest_of, "reviews", format="csv", round=2))
 
     assert content_of(response).decode() == (
-        "\ufeffround,entry_code,entry_title,nomination,juror_email,juror_name,status,c1,c2,total,comment,submitted_at\r\n"
+        "\ufeffround,entry_code,entry_title,nomination,juror_email,juror_name,status,c1,c2,total,comment,feedback,"
+        "c1_comment,c2_comment,submitted_at\r\n"
     )
 
 

@@ -52,9 +52,25 @@ def hand_made(contest):  # type: ignore[no-untyped-def]
     Assignment.objects.create(round=first, juror=dana, entry=e2, origin=AssignmentOrigin.MANUAL)
     Assignment.objects.create(round=first, juror=erlan, entry=e1, origin=AssignmentOrigin.AUTOMATIC)
     review_submit(
-        actor=dana.user, round=first, entry=e1, scores={c1.pk: 4, c2.pk: 7}, comment="Clear, lively.", now=SUBMITTED_AT
+        actor=dana.user,
+        round=first,
+        entry=e1,
+        scores={c1.pk: 4, c2.pk: 7},
+        comment="Clear, lively.",
+        feedback="Good pace; show the rules first.",
+        criterion_comments={c2.pk: "Wordwall used well"},
+        now=SUBMITTED_AT,
     )
-    review_save_draft(actor=dana.user, round=first, entry=e2, scores={c1.pk: 2}, comment="=1+1", now=SUBMITTED_AT)
+    review_save_draft(
+        actor=dana.user,
+        round=first,
+        entry=e2,
+        scores={c1.pk: 2},
+        comment="=1+1",
+        feedback="@SUM(A1)",
+        criterion_comments={c1.pk: "-2"},
+        now=SUBMITTED_AT,
+    )
     second = round_of(contest, [e1], [dana], number=2)
     Assignment.objects.create(round=second, juror=dana, entry=e1, origin=AssignmentOrigin.MANUAL)
     review_submit(actor=dana.user, round=second, entry=e1, scores={c1.pk: 5, c2.pk: 10}, now=SUBMITTED_AT)
@@ -70,11 +86,13 @@ ASSIGNMENTS_CSV = (
 )
 # T = 100 · (1·4/5 + 2·7/10) / 3 = 73.33; 100 · (1·5/5 + 2·10/10) / 3 = 100.
 REVIEWS_CSV = (
-    "round,entry_code,entry_title,nomination,juror_email,juror_name,status,c1,c2,total,comment,submitted_at\r\n"
+    "round,entry_code,entry_title,nomination,juror_email,juror_name,status,c1,c2,total,comment,feedback,"
+    "c1_comment,c2_comment,submitted_at\r\n"
     '1,E1,Fractions with Wordwall,Best quiz,dana@example.org,Dana Nurlanova,submitted,4,7,73.33,"Clear, lively.",'
-    "2030-03-05T14:00:00+05:00\r\n"
-    '1,E2,"\'=HYPERLINK(""http://x"")",Best quiz,dana@example.org,Dana Nurlanova,draft,2,,,\'=1+1,\r\n'
-    "2,E1,Fractions with Wordwall,Best quiz,dana@example.org,Dana Nurlanova,submitted,5,10,100.00,,"
+    "Good pace; show the rules first.,,Wordwall used well,2030-03-05T14:00:00+05:00\r\n"
+    '1,E2,"\'=HYPERLINK(""http://x"")",Best quiz,dana@example.org,Dana Nurlanova,draft,2,,,\'=1+1,\'@SUM(A1),'
+    "'-2,,\r\n"
+    "2,E1,Fractions with Wordwall,Best quiz,dana@example.org,Dana Nurlanova,submitted,5,10,100.00,,,,,"
     "2030-03-05T14:00:00+05:00\r\n"
 )
 
@@ -118,6 +136,9 @@ def test_export_reviews_xlsx_read_back(hand_made, tmp_path):  # type: ignore[no-
             "c2",
             "total",
             "comment",
+            "feedback",
+            "c1_comment",
+            "c2_comment",
             "submitted_at",
         ],
         [
@@ -132,15 +153,19 @@ def test_export_reviews_xlsx_read_back(hand_made, tmp_path):  # type: ignore[no-
             7,
             73.33,
             "Clear, lively.",
+            "Good pace; show the rules first.",
+            None,
+            "Wordwall used well",
             "2030-03-05T14:00:00+05:00",
         ],
         [1, "E2", '=HYPERLINK("http://x")', "Best quiz", "dana@example.org", "Dana Nurlanova", "draft", 2]
-        + [None, None, "=1+1", None],
+        + [None, None, "=1+1", "@SUM(A1)", "-2", None, None],
         [2, "E1", "Fractions with Wordwall", "Best quiz", "dana@example.org", "Dana Nurlanova", "submitted", 5, 10]
-        + [100, None, "2030-03-05T14:00:00+05:00"],
+        + [100, None, None, None, None, "2030-03-05T14:00:00+05:00"],
     ]
     # Text that looks like a formula stays text.
     assert workbook.active["C3"].data_type == "s"
+    assert [workbook.active[cell].data_type for cell in ("K3", "L3", "M3")] == ["s", "s", "s"]
 
 
 def test_export_xlsx_drops_control_characters(hand_made, tmp_path):  # type: ignore[no-untyped-def]

@@ -129,7 +129,7 @@ def test_import_reviews_csv_submits_each_line_with_history_and_freezes_rubric(se
             ReviewChangeKind.SUBMITTED,
             dana.user_id,
             None,
-            {"scores": {str(c1.pk): 4, str(c2.pk): 7}, "comment": "Clear and lively."},
+            {"scores": {str(c1.pk): 4, str(c2.pk): 7}, "comment": "Clear and lively.", "comments": {}, "feedback": ""},
         ),
         (
             dana.pk,
@@ -137,7 +137,7 @@ def test_import_reviews_csv_submits_each_line_with_history_and_freezes_rubric(se
             ReviewChangeKind.SUBMITTED,
             dana.user_id,
             None,
-            {"scores": {str(c1.pk): 5, str(c2.pk): 10}, "comment": ""},
+            {"scores": {str(c1.pk): 5, str(c2.pk): 10}, "comment": "", "comments": {}, "feedback": ""},
         ),
         (
             erlan.pk,
@@ -145,7 +145,7 @@ def test_import_reviews_csv_submits_each_line_with_history_and_freezes_rubric(se
             ReviewChangeKind.SUBMITTED,
             erlan.user_id,
             None,
-            {"scores": {str(c1.pk): 0, str(c2.pk): 3}, "comment": "Too short."},
+            {"scores": {str(c1.pk): 0, str(c2.pk): 3}, "comment": "Too short.", "comments": {}, "feedback": ""},
         ),
     ]
     assert Rubric.objects.get(contest=setup["contest"]).frozen_at is not None
@@ -189,8 +189,8 @@ def test_import_reviews_changed_line_is_revised_with_old_and_new(setup, tmp_path
     revision = ReviewChange.objects.get(kind=ReviewChangeKind.REVISED)
     assert (revision.review.entry.code, revision.old, revision.new) == (
         "E1",
-        {"scores": {str(c1.pk): 4, str(c2.pk): 7}, "comment": "Clear and lively."},
-        {"scores": {str(c1.pk): 4, str(c2.pk): 9}, "comment": "Better on second look."},
+        {"scores": {str(c1.pk): 4, str(c2.pk): 7}, "comment": "Clear and lively.", "comments": {}, "feedback": ""},
+        {"scores": {str(c1.pk): 4, str(c2.pk): 9}, "comment": "Better on second look.", "comments": {}, "feedback": ""},
     )
 
 
@@ -319,7 +319,7 @@ def test_import_reviews_unknown_column_refused(setup, tmp_path):  # type: ignore
 
     assert [(error.line, error.column) for error in result.errors] == [(1, "mood")]
     assert result.errors[0].message.startswith(
-        "Unknown columns: mood. The columns are: juror_email, entry_code, comment, c1"
+        "Unknown columns: mood. The columns are: juror_email, entry_code, comment, feedback, c1"
     )
     assert_nothing_saved(setup)
 

@@ -219,3 +219,56 @@ def test_rounds_load_when_time_skipped_by_clocks_refuses(db):
 
     assert _errors(data) == ["rounds[0].opens: does not exist in Europe/Berlin (the clocks skip it)"]
     assert Round.objects.count() == 0
+
+
+FEEDBACK_ROUND = {
+    "number": 1,
+    "name": "Screening",
+    "blind": True,
+    "reviews_per_entry": 2,
+    "feedback_required": True,
+    "feedback_min_length": 80,
+    "participant_view": "feedback",
+}
+
+
+def test_rounds_feedback_settings_load_and_round_trip(db):
+    contest = contest_definition_load(definition=definition_parse(_data(rounds=[FEEDBACK_ROUND]))).contest
+
+    round = Round.objects.get(contest=contest, number=1)
+    assert (round.feedback_required, round.feedback_min_length, round.participant_view) == (True, 80, "feedback")
+    dumped = contest_definition_dump(contest=contest)
+    assert dumped["rounds"] == [FEEDBACK_ROUND]
+    again = definition_read(definition_render(dumped, fmt="yaml"), source="dump", fmt="yaml")
+    assert contest_definition_load(definition=definition_parse(again)).changes == []
+
+
+def test_rounds_feedback_settings_left_out_are_the_defaults_and_not_dumped(db):
+    contest = contest_definition_load(definition=definition_parse(_data(rounds=[FEEDBACK_ROUND]))).contest
+    plain = {key: value for key, value in FEEDBACK_ROUND.items() if not key.startswith(("feedback", "participant"))}
+
+    report = contest_definition_load(definition=definition_parse(_data(rounds=[plain])))
+
+    assert report.changes == ["updated round 1: feedback_required, feedback_min_length, participant_view"]
+    round = Round.objects.get(contest=contest, number=1)
+    assert (round.feedback_required, round.feedback_min_length, round.participant_view) == (False, 0, "outcome")
+    assert contest_definition_dump(contest=contest)["rounds"] == [plain]
+
+
+def test_rounds_feedback_settings_invalid_report_paths(db):
+    rounds = [
+        {"name": "One", "feedback_required": "yes", "feedback_min_length": 10, "participant_view": "all"},
+        {"name": "Two", "feedback_required": True, "feedback_min_length": 2001},
+        {"name": "Three", "feedback_required": True, "feedback_min_length": -1},
+    ]
+
+    with pytest.raises(DefinitionInvalid) as refused:
+        definition_parse(_data(rounds=rounds))
+
+    assert refused.value.errors == [
+        "rounds[0].feedback_required: must be true or false",
+        "rounds[0].feedback_min_length: needs feedback_required: true",
+        "rounds[0].participant_view: must be one of: nothing, outcome, scores, feedback",
+        "rounds[1].feedback_min_length: must be at most 2000",
+        "rounds[2].feedback_min_length: must be at least 0",
+    ]

@@ -414,11 +414,15 @@ def test_revising_a_submitted_review_keeps_its_history(juror_client, panel):
     c1, c2 = (str(criterion.pk) for criterion in panel["criteria"])
     history = list(ReviewChange.objects.filter(review=review).values_list("kind", "old", "new"))
     assert history == [
-        (ReviewChangeKind.SUBMITTED, None, {"scores": {c1: 4, c2: 1}, "comment": "First look"}),
+        (
+            ReviewChangeKind.SUBMITTED,
+            None,
+            {"scores": {c1: 4, c2: 1}, "comment": "First look", "comments": {}, "feedback": ""},
+        ),
         (
             ReviewChangeKind.REVISED,
-            {"scores": {c1: 4, c2: 1}, "comment": "First look"},
-            {"scores": {c1: 2, c2: 1}, "comment": "Second look"},
+            {"scores": {c1: 4, c2: 1}, "comment": "First look", "comments": {}, "feedback": ""},
+            {"scores": {c1: 2, c2: 1}, "comment": "Second look", "comments": {}, "feedback": ""},
         ),
     ]
     assert "Your changes to the review are submitted." in body_of(juror_client.get(page))

@@ -59,8 +59,9 @@ def judged(contest):  # type: ignore[no-untyped-def]
 def reviews_csv(contest):  # type: ignore[no-untyped-def]
     nomination = Entry.objects.get(code="E1").nomination.name
     return (
-        "\ufeffround,entry_code,entry_title,nomination,juror_email,juror_name,status,c1,total,comment,submitted_at\r\n"
-        f"1,E1,Fractions with Wordwall,{nomination},dana@example.org,Dana Nurlanova,submitted,4,80.00,Good.,"
+        "\ufeffround,entry_code,entry_title,nomination,juror_email,juror_name,status,c1,total,comment,feedback,"
+        "c1_comment,submitted_at\r\n"
+        f"1,E1,Fractions with Wordwall,{nomination},dana@example.org,Dana Nurlanova,submitted,4,80.00,Good.,,,"
         "2030-03-05T14:00:00+05:00\r\n"
     )
 

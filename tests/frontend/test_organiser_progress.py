@@ -188,9 +188,9 @@ def test_progress_juror_page_queries_do_not_grow_with_the_entries(
     client.force_login(organiser)
     address = url("organiser_progress_juror", round, juror_id=jurors[0].pk)
 
-    # User (the session is in the cache), contest, permission, round, juror; assignments, progress, jurors to
-    # choose; the menu's links.
-    with django_assert_num_queries(9):
+    # User (the session is in the cache), contest, permission, round, juror; assignments, submitted reviews,
+    # progress, jurors to choose; the menu's links.
+    with django_assert_num_queries(10):
         response = client.get(address)
 
     assert response.status_code == 200

@@ -232,6 +232,8 @@ def test_review_before_any_save_is_empty(setting, assigned):
     assert response.json() == {
         "review_status": "none",
         "scores": {},
+        "comments": {},
+        "feedback": "",
         "comment": "",
         "submitted_at": None,
         "updated_at": None,
@@ -317,7 +319,15 @@ def test_review_of_another_juror_never_shown(setting, assigned):
         actor=other, round=setting["round"], entry=setting["entry"], scores={c1.pk: 4, c2.pk: 2}, comment="Mine"
     )
     body = client_as(assigned).get(entry_url(setting, "review/")).json()
-    assert body == {"review_status": "none", "scores": {}, "comment": "", "submitted_at": None, "updated_at": None}
+    assert body == {
+        "review_status": "none",
+        "scores": {},
+        "comments": {},
+        "feedback": "",
+        "comment": "",
+        "submitted_at": None,
+        "updated_at": None,
+    }
 
 
 @pytest.mark.parametrize(("role", "expected"), REFUSED)

@@ -328,7 +328,9 @@ def test_review_writes_stay_consistent_when_fifty_jurors_send_at_once(
         assert Counter(change.kind for change in history) == Counter(step.change for step in steps if step.change)
         assert history[-1].new == {
             "scores": {str(score.criterion_id): score.value for score in review.scores.all()},
+            "comments": {},
             "comment": last.comment,
+            "feedback": "",
         }
     revisions = sum(
         1

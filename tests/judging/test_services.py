@@ -547,14 +547,14 @@ def test_review_submit_then_revise_keeps_every_change_in_the_history(setting):
             juror.user.pk,
             submitted_at,
             None,
-            {"scores": {str(first.pk): 3, str(second.pk): 2}, "comment": "Fine"},
+            {"scores": {str(first.pk): 3, str(second.pk): 2}, "comment": "Fine", "comments": {}, "feedback": ""},
         ),
         (
             ReviewChangeKind.REVISED,
             juror.user.pk,
             revised_at,
-            {"scores": {str(first.pk): 3, str(second.pk): 2}, "comment": "Fine"},
-            {"scores": {str(first.pk): 1, str(second.pk): 2}, "comment": "Fine"},
+            {"scores": {str(first.pk): 3, str(second.pk): 2}, "comment": "Fine", "comments": {}, "feedback": ""},
+            {"scores": {str(first.pk): 1, str(second.pk): 2}, "comment": "Fine", "comments": {}, "feedback": ""},
         ),
     ]
     assert str(draft.value) == "This review is already submitted: submit your changes to it instead."

@@ -28,7 +28,7 @@ from judging.selectors.reviews import own_review
 from judging.selectors.rubric import rubric_criteria
 from judging.selectors.worklist import juror_worklist, worklist_place
 from judging.serializers import NO_REVIEW
-from judging.services.reviews import review_save_draft, review_submit
+from judging.services.reviews import MAX_TEXT_LENGTH, review_save_draft, review_submit
 from media_pipeline.selectors import asset_preview
 
 #: Up to this highest score a criterion is scored with one button per level; wider scales take a number.
@@ -41,10 +41,15 @@ class CriterionRow:
 
     criterion: Criterion
     value: str
+    comment: str = ""
 
     @property
     def field(self) -> str:
         return f"score-{self.criterion.slug}"
+
+    @property
+    def comment_field(self) -> str:
+        return f"comment-{self.criterion.slug}"
 
     @property
     def as_buttons(self) -> bool:
@@ -54,6 +59,15 @@ class CriterionRow:
     def levels(self) -> list[tuple[str, str]]:
         descriptors = {level.score: level.descriptor for level in self.criterion.levels.all()}
         return [(str(score), descriptors.get(score, "")) for score in range(self.criterion.max_score + 1)]
+
+
+@dataclass
+class ReviewTexts:
+    """What the juror wrote: comments by criterion short name, feedback for the entrant, the note for the organisers."""
+
+    comments: Mapping[str, str]
+    feedback: str
+    comment: str
 
 
 @login_required
@@ -105,22 +119,48 @@ def _posted_scores(data: Mapping[str, str], criteria: Sequence[Criterion]) -> tu
     return scores, ""
 
 
+def _posted_texts(data: Mapping[str, str], criteria: Sequence[Criterion]) -> tuple[dict[str, str], str, str]:
+    """The posted comments by criterion short name, the feedback for the entrant and the note for the organisers."""
+    comments = {criterion.slug: data.get(f"comment-{criterion.slug}", "") for criterion in criteria}
+    return comments, data.get("feedback", ""), data.get("comment", "")
+
+
 def _save_posted(request: AuthenticatedHttpRequest, assignment: Assignment, criteria: Sequence[Criterion]) -> str:
     """Save the posted draft or submit the review; returns the message to show once it is done."""
     scores, error = _posted_scores(request.POST, criteria)
     if error:
         raise BaigeError(error, code="score_out_of_range")
-    comment = request.POST.get("comment", "")
+    comments, feedback, comment = _posted_texts(request.POST, criteria)
+    # A blank comment on a criterion left unscored has nowhere to go and nothing to keep.
+    criterion_comments = {
+        criterion.pk: comments[criterion.slug]
+        for criterion in criteria
+        if scores.get(criterion.pk) is not None or comments[criterion.slug].strip()
+    }
     if request.POST.get("action") == "submit":
         # Unscored criteria are not sent: the service then names each one that is missing.
         given = {criterion_id: value for criterion_id, value in scores.items() if value is not None}
         before = own_review(assignment)
-        review_submit(actor=request.user, round=assignment.round, entry=assignment.entry, scores=given, comment=comment)
+        review_submit(
+            actor=request.user,
+            round=assignment.round,
+            entry=assignment.entry,
+            scores=given,
+            comment=comment,
+            feedback=feedback,
+            criterion_comments=criterion_comments,
+        )
         if before is not None and before.is_submitted:
             return _("Your changes to the review are submitted.")
         return _("Your review is submitted.")
     review_save_draft(
-        actor=request.user, round=assignment.round, entry=assignment.entry, scores=scores, comment=comment
+        actor=request.user,
+        round=assignment.round,
+        entry=assignment.entry,
+        scores=scores,
+        comment=comment,
+        feedback=feedback,
+        criterion_comments=criterion_comments,
     )
     return _("Your draft is saved.")
 
@@ -135,16 +175,18 @@ def entry_page(request: AuthenticatedHttpRequest, round_id: int, code: str) -> H
         try:
             done = _save_posted(request, assignment, criteria)
         except BaigeError as refused:
+            # Shown again as typed: nothing the juror wrote is lost to a refusal.
             posted = {
                 criterion.slug: (request.POST.get(f"score-{criterion.slug}") or "").strip() for criterion in criteria
             }
+            comments, feedback, comment = _posted_texts(request.POST, criteria)
             return _render_entry(
                 request,
                 assignment,
                 criteria,
                 own_review(assignment),
                 values=posted,
-                comment=request.POST.get("comment", ""),
+                texts=ReviewTexts(comments=comments, feedback=feedback, comment=comment),
                 error=str(refused),
                 status=refused.status_code,
             )
@@ -152,8 +194,14 @@ def entry_page(request: AuthenticatedHttpRequest, round_id: int, code: str) -> H
         return redirect(request.get_full_path())
     review = own_review(assignment)
     ids = {criterion.pk: criterion.slug for criterion in criteria}
-    values = {ids[score.criterion_id]: str(score.value) for score in (review.scores.all() if review else [])}
-    return _render_entry(request, assignment, criteria, review, values=values, comment=review.comment if review else "")
+    scores = review.scores.all() if review else []
+    values = {ids[score.criterion_id]: str(score.value) for score in scores}
+    texts = ReviewTexts(
+        comments={ids[score.criterion_id]: score.comment for score in scores},
+        feedback=review.feedback if review else "",
+        comment=review.comment if review else "",
+    )
+    return _render_entry(request, assignment, criteria, review, values=values, texts=texts)
 
 
 def _render_entry(
@@ -163,7 +211,7 @@ def _render_entry(
     review: Review | None,
     *,
     values: Mapping[str, str],
-    comment: str,
+    texts: ReviewTexts,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -178,8 +226,17 @@ def _render_entry(
         "entry": entry,
         "review": review,
         "review_status": review.status if review else NO_REVIEW,
-        "rows": [CriterionRow(criterion=criterion, value=values.get(criterion.slug, "")) for criterion in criteria],
-        "comment": comment,
+        "rows": [
+            CriterionRow(
+                criterion=criterion,
+                value=values.get(criterion.slug, ""),
+                comment=texts.comments.get(criterion.slug, ""),
+            )
+            for criterion in criteria
+        ],
+        "comment": texts.comment,
+        "feedback": texts.feedback,
+        "max_text_length": MAX_TEXT_LENGTH,
         "error": error,
         "accepts_reviews": round.accepts_reviews(),
         "show_authors": show_authors,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.boundfield import BoundWidget
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,8 +15,8 @@ from contest.models import Contest, Entry
 from contest.texts import TEXT_LANGUAGES
 from frontend.organiser.forms.contests import WallClockDateTimeField, on_clock_of, wall_clock
 from frontend.text_fields import LANGUAGE_LABELS, NamesForm
-from judging.enums import RoundStatus
-from judging.models import MAX_SCALE, Criterion, Juror, Round
+from judging.enums import ParticipantView, RoundStatus
+from judging.models import MAX_FEEDBACK_MIN_LENGTH, MAX_SCALE, Criterion, Juror, Round
 
 #: A new criterion starts with this scale, and its descriptor fields with it.
 DEFAULT_SCALE = 5
@@ -153,8 +154,24 @@ class JurorChoiceField(forms.ModelMultipleChoiceField):
         return f"{juror}{university}"
 
 
+#: Each choice of what entrants see, said plainly for the organiser.
+PARTICIPANT_VIEW_HELP = {
+    ParticipantView.NOTHING: _("Entrants see nothing of this round on their pages."),
+    ParticipantView.OUTCOME: _(
+        "Entrants see whether their entry went on (shortlisted), and its place or award; no scores."
+    ),
+    ParticipantView.SCORES: _(
+        "Entrants also see their entry's total from 0 to 100 and the mean score of each criterion; no comments."
+    ),
+    ParticipantView.FEEDBACK: _(
+        "Entrants also read each juror's feedback and comments on the criteria, signed “Juror A”, “Juror B”… "
+        "never with a name. The notes for the organisers are never shown."
+    ),
+}
+
+
 class RoundForm(NamesForm):
-    """A round's names, reviews per entry, blindness, times on the contest's clock, jurors and (new) entries."""
+    """A round's names, reviews per entry, blindness, times on the contest's clock, feedback, jurors and entries."""
 
     name_required = _("Give the round's name in at least one language.")
     every_juror = forms.BooleanField(
@@ -173,6 +190,27 @@ class RoundForm(NamesForm):
     )
     opens_at = WallClockDateTimeField(label=_("Opens"), required=False, help_text=_("Empty: when it is opened."))
     closes_at = WallClockDateTimeField(label=_("Closes"), required=False, help_text=_("Empty: when it is closed."))
+    feedback_required = forms.BooleanField(
+        label=_("Feedback for the entrant is required"),
+        required=False,
+        help_text=_("A juror cannot submit a review without writing feedback for the entrant. Drafts are always kept."),
+    )
+    feedback_min_length = forms.IntegerField(
+        label=_("Shortest feedback, in characters"),
+        min_value=0,
+        max_value=MAX_FEEDBACK_MIN_LENGTH,
+        required=False,
+        initial=0,
+        help_text=_("Only when feedback is required; 0: any feedback that is not empty."),
+    )
+    participant_view = forms.ChoiceField(
+        label=_("What entrants see of this round's results"),
+        choices=ParticipantView.choices,
+        initial=ParticipantView.OUTCOME,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Shown on each entrant's own page once the results are published; fixed when they are finalised."),
+    )
     jurors = JurorChoiceField(
         label=_("Jurors"), queryset=Juror.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -192,6 +230,9 @@ class RoundForm(NamesForm):
                 "blind": round.blind,
                 "opens_at": wall_clock(round.opens_at, zone),
                 "closes_at": wall_clock(round.closes_at, zone),
+                "feedback_required": round.feedback_required,
+                "feedback_min_length": round.feedback_min_length,
+                "participant_view": round.participant_view,
                 "jurors": [link.juror_id for link in round.round_jurors.all()],
             }
         else:
@@ -242,7 +283,23 @@ class RoundForm(NamesForm):
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("A round must close after it opens."))
+        if not data.get("participant_view"):
+            # Left unchosen: as it was, or the default of a new round.
+            data["participant_view"] = self.round.participant_view if self.round else ParticipantView.OUTCOME
+        if data.get("feedback_min_length") is None and "feedback_min_length" not in self.errors:
+            data["feedback_min_length"] = 0
+        if data.get("feedback_min_length") and not data.get("feedback_required"):
+            self.add_error(
+                "feedback_min_length", _("Tick “Feedback for the entrant is required” to ask for a shortest length.")
+            )
         return data
+
+    def participant_view_choices(self) -> list[tuple[BoundWidget, str]]:
+        """Each choice of what entrants see, with its plain explanation, for the template."""
+        return [
+            (choice, str(PARTICIPANT_VIEW_HELP[ParticipantView(choice.data["value"])]))
+            for choice in self["participant_view"]
+        ]
 
     def settings_fields(self) -> dict[str, Any]:
         """Names, reviews per entry, blindness and times as the round services take them."""
@@ -253,6 +310,9 @@ class RoundForm(NamesForm):
             blind=data["blind"],
             opens_at=data["opens_at"],
             closes_at=data["closes_at"],
+            feedback_required=data["feedback_required"],
+            feedback_min_length=data["feedback_min_length"],
+            participant_view=data["participant_view"],
         )
         return fields
 

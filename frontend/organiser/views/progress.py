@@ -22,6 +22,7 @@ from judging.conflicts import conflicts_pending
 from judging.enums import RoundStatus
 from judging.models import Juror, Round
 from judging.progress import jurors_progress, round_progress
+from judging.selectors.reviews import submitted_reviews_of_juror
 from judging.selectors.rounds import (
     entries_without_round,
     get_juror_of_round,
@@ -102,14 +103,17 @@ def juror_page(request: AuthenticatedHttpRequest, slug: str, number: int, juror_
 def _juror_page(
     request: HttpRequest, round: Round, juror: Juror, form: ReassignForm, status: int = 200
 ) -> HttpResponse:
-    assignments = juror_assignments_with_review_state(round, juror)
+    assignments = list(juror_assignments_with_review_state(round, juror))
+    reviews = submitted_reviews_of_juror(round, juror)
     context = {
         "contest": round.contest,
         "section": "rounds",
         "round": round,
         "juror": juror,
         "row": next(iter(jurors_progress(round, juror=juror)), None),
-        "assignments": list(assignments),
+        "assignments": assignments,
+        # Each assignment with the juror's submitted review of it: scores, comments, feedback and note.
+        "assignment_rows": [(assignment, reviews.get(assignment.entry_id)) for assignment in assignments],
         "form": form,
         "choices": list(form.fields["to"].queryset),  # type: ignore[attr-defined]
         "closed": round.status == RoundStatus.CLOSED,

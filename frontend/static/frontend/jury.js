@@ -39,14 +39,40 @@
     function showError(text) { errorBox.textContent = text; errorBox.hidden = !text; }
     function offline() { say(gettext("Offline — kept on this device"), "offline"); }
 
+    function text(name) {
+      var box = form.querySelector('textarea[name="' + name + '"]');
+      return box ? box.value : "";
+    }
+
+    // Scores and comments by criterion, the feedback for the entrant and the note for the organisers.
     function read() {
       var scores = {};
+      var comments = {};
       form.querySelectorAll("[data-criterion]").forEach(function (box) {
+        var slug = box.getAttribute("data-criterion");
         var chosen = box.querySelector("input[type=radio]:checked") || box.querySelector("input[type=number]");
         var value = chosen && chosen.value !== "" ? parseInt(chosen.value, 10) : null;
-        scores[box.getAttribute("data-criterion")] = isNaN(value) ? null : value;
+        scores[slug] = isNaN(value) ? null : value;
+        var comment = box.querySelector("[data-criterion-comment]");
+        if (comment) comments[slug] = comment.value;
       });
-      return { scores: scores, comment: form.querySelector("textarea[name=comment]").value };
+      return { scores: scores, comments: comments, feedback: text("feedback"), comment: text("comment") };
+    }
+
+    // What goes to the server: a comment on a criterion left unscored waits on the device until it is scored.
+    function payload(draft, scoredOnly) {
+      var scores = {};
+      var comments = {};
+      var held = false;
+      Object.keys(draft.scores || {}).forEach(function (slug) {
+        if (!scoredOnly || draft.scores[slug] !== null) scores[slug] = draft.scores[slug];
+      });
+      Object.keys(draft.comments || {}).forEach(function (slug) {
+        var scored = draft.scores && draft.scores[slug] !== null && draft.scores[slug] !== undefined;
+        if (scored) comments[slug] = draft.comments[slug];
+        else if (draft.comments[slug].trim()) held = true;
+      });
+      return { body: { scores: scores, comments: comments, feedback: draft.feedback || "", comment: draft.comment || "" }, held: held };
     }
 
     function write(draft) {
@@ -58,7 +84,14 @@
         if (number) { number.value = value === null ? "" : value; return; }
         box.querySelectorAll("input[type=radio]").forEach(function (radio) { radio.checked = String(value) === radio.value; });
       });
-      form.querySelector("textarea[name=comment]").value = draft.comment || "";
+      Object.keys(draft.comments || {}).forEach(function (slug) {
+        var box = form.querySelector('[data-criterion-comment="' + slug + '"]');
+        if (box) box.value = draft.comments[slug] || "";
+      });
+      ["feedback", "comment"].forEach(function (name) {
+        var box = form.querySelector('textarea[name="' + name + '"]');
+        if (box) box.value = draft[name] || "";
+      });
     }
 
     function detail(body) {
@@ -73,7 +106,13 @@
       return fetch(url, {
         method: method,
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": cookie("csrftoken") },
+        // The API answers a refusal in the page's language, not the browser's.
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "Accept-Language": lang,
+          "X-CSRFToken": cookie("csrftoken")
+        },
         body: JSON.stringify(payload)
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) { return { ok: response.ok, body: body }; });
@@ -95,15 +134,19 @@
       if (saving) { again = true; return; }
       saving = true;
       say(gettext("Saving…"));
-      send(form.getAttribute("data-api"), "PUT", { scores: kept.scores, comment: kept.comment })
+      var sent = payload(kept, false);
+      send(form.getAttribute("data-api"), "PUT", sent.body)
         .then(function (answer) {
           if (answer.ok) {
             var current = device.get(key);
             // Typed again while this was on its way: keep that for the next push.
-            if (current && current.changedAt === kept.changedAt) device.drop(key);
+            if (current && current.changedAt === kept.changedAt) {
+              if (sent.held) { current.changedAt = Date.now(); device.set(key, current); } else device.drop(key);
+            }
             showError("");
             markDraft();
-            say(interpolate(gettext("Saved at %s"), [clock(new Date())]));
+            say(interpolate(gettext("Saved at %s"), [clock(new Date())]) +
+              (sent.held ? " " + gettext("A comment on a criterion you have not scored yet is kept on this device until you score it.") : ""));
           } else {
             showError(detail(answer.body));
             say(gettext("Not saved — kept on this device"), "failed");
@@ -130,11 +173,11 @@
     function submitReview() {
       clearTimeout(timer);
       var draft = read();
-      device.set(key, { scores: draft.scores, comment: draft.comment, changedAt: Date.now(), synced: false });
-      var scores = {};
-      Object.keys(draft.scores).forEach(function (slug) { if (draft.scores[slug] !== null) scores[slug] = draft.scores[slug]; });
+      draft.changedAt = Date.now();
+      draft.synced = false;
+      device.set(key, draft);
       say(gettext("Submitting…"));
-      send(form.getAttribute("data-submit-api"), "POST", { scores: scores, comment: draft.comment })
+      send(form.getAttribute("data-submit-api"), "POST", payload(draft, true).body)
         .then(function (answer) {
           if (!answer.ok) {
             showError(detail(answer.body));
