@@ -1,0 +1,25 @@
+"""Template helpers listing a person's certificates: on an entry's page and on the jury's home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from certificates.models import Certificate
+from certificates.selectors import certificates_of_entry_for, juror_letters_of
+from contest.models import Entry
+
+register = template.Library()
+
+
+@register.simple_tag
+def entry_certificates(entry: Entry, user: Any) -> list[Certificate]:
+    """The certificates of ``entry`` that ``user`` holds (as its author or a co-author), once results are out."""
+    return certificates_of_entry_for(entry, user)
+
+
+@register.simple_tag
+def juror_letters(user: Any) -> list[Certificate]:
+    """The letters of thanks ``user`` holds as a juror."""
+    return juror_letters_of(user)
