@@ -41,6 +41,7 @@ body { font-family: "DejaVu Sans", sans-serif; color: #1d2733; }
 h1 { font-size: 34pt; text-align: center; margin: 0 0 8mm; letter-spacing: 0.5pt; color: #2b5f8a; }
 .body { font-size: 15pt; line-height: 1.4; text-align: center; }
 .body p { margin: 0 0 4mm; }
+.body p.holder { font-size: 26pt; font-weight: bold; margin: 2mm 0 6mm; }
 .footer { position: absolute; left: 28mm; right: 28mm; bottom: 14mm; height: 30mm; }
 .qr { position: absolute; right: 0; bottom: 0; width: 30mm; height: 30mm; }
 .qr svg { width: 30mm; height: 30mm; }

@@ -94,13 +94,17 @@ def placeholders_check(text: str, kind: str) -> list[str]:
     return problems
 
 
-def text_fill(text: str, values: Mapping[str, object]) -> str:
-    """``text`` with its placeholders filled in (the text has passed :func:`placeholders_check`)."""
-    return text.format_map({name: str(value) for name, value in values.items()})
-
-
 def text_as_html(text: str, values: Mapping[str, object]) -> SafeString:
-    """``text`` filled in as HTML paragraphs: everything escaped, a blank line between paragraphs."""
-    filled = escape(text).format_map({name: escape(str(value)) for name, value in values.items()})
-    paragraphs = [part.strip() for part in filled.replace("\r\n", "\n").split("\n\n") if part.strip()]
-    return mark_safe("".join(f"<p>{part.replace(chr(10), '<br>')}</p>" for part in paragraphs))  # noqa: S308
+    """``text`` filled in as HTML paragraphs: everything escaped, a blank line between paragraphs.
+
+    A paragraph that is only ``{name}`` is the holder's name, set larger (class ``holder``).
+    """
+    escaped = {name: escape(str(value)) for name, value in values.items()}
+    paragraphs = []
+    for part in escape(text).replace("\r\n", "\n").split("\n\n"):
+        part = part.strip()
+        if not part:
+            continue
+        filled = part.format_map(escaped).replace("\n", "<br>")
+        paragraphs.append(f'<p class="holder">{filled}</p>' if part == "{name}" else f"<p>{filled}</p>")
+    return mark_safe("".join(paragraphs))  # noqa: S308 (every value and the text itself are escaped)
