@@ -54,7 +54,7 @@ def certificates_write_folder(certificates: list[Certificate], folder: Path) -> 
     written = 0
     for certificate in certificates:
         with (
-            default_storage.open(certificate.pdf.name, "rb") as source,
+            default_storage.open(certificate.pdf.name or "", "rb") as source,
             (folder / certificate_file_name(certificate)).open("wb") as target,
         ):
             shutil.copyfileobj(source, target)
@@ -69,7 +69,7 @@ def certificates_zip(certificates: list[Certificate], target: IO[bytes]) -> None
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
         for certificate in certificates:
             with (
-                default_storage.open(certificate.pdf.name, "rb") as source,
+                default_storage.open(certificate.pdf.name or "", "rb") as source,
                 archive.open(certificate_file_name(certificate), "w") as member,
             ):
                 shutil.copyfileobj(source, member)

@@ -85,9 +85,9 @@ def design_load(contest: Contest) -> Design:
     if design is None:
         return Design(texts=texts)
     return Design(
-        background=image_data_uri(design.background.name),
-        logo=image_data_uri(design.logo.name),
-        signature=image_data_uri(design.signature.name),
+        background=image_data_uri(design.background.name or ""),
+        logo=image_data_uri(design.logo.name or ""),
+        signature=image_data_uri(design.signature.name or ""),
         signatory={language: getattr(design, f"signatory_{language}") for language in TEXT_LANGUAGES},
         texts=texts,
     )

@@ -336,14 +336,18 @@ def certificate_design_save(
     for language in TEXT_LANGUAGES:
         setattr(design, f"signatory_{language}", (signatory.get(language) or "").strip())
     design.save()
-    for name in old:
-        # Issued certificates hold their images in their PDFs: the files are no longer needed.
-        transaction.on_commit(lambda name=name: default_storage.delete(name))
+    # Issued certificates hold their images in their PDFs: the files replaced are no longer needed.
+    transaction.on_commit(lambda: _delete_files(old))
     return design
 
 
 #: Holds an L, which no real code has: a sample can never be taken for a certificate.
 SAMPLE_CODE = "SAMPLE2345AB"
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def certificate_preview_pdf(

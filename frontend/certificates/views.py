@@ -74,7 +74,7 @@ def download(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
     """The certificate's PDF, for its holder only: anyone else gets a 404."""
     certificate = get_certificate_for_holder(request.user, code=code)
     response = FileResponse(
-        default_storage.open(certificate.pdf.name, "rb"),
+        default_storage.open(certificate.pdf.name or "", "rb"),
         as_attachment=True,
         filename=certificate_file_name(certificate),
         content_type="application/pdf",
