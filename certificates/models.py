@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.codes import LENGTH, new_code
@@ -12,6 +13,9 @@ from certificates.enums import CertificateKind
 from contest.enums import Language
 from contest.models import CoAuthor, Contest, Entry
 from judging.models import Award, Juror
+
+#: A bulk issue that has said nothing for this long is taken as dead: another may start.
+RUN_SILENT_SECONDS = 15 * 60
 
 
 class Certificate(models.Model):
@@ -136,6 +140,8 @@ class IssueRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    #: When the worker last said how far it got: a run silent for long has died.
+    updated_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
@@ -153,4 +159,8 @@ class IssueRun(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.finished_at is None
+        """Not finished, and heard from lately (a run whose worker died is not running)."""
+        if self.finished_at is not None:
+            return False
+        last = self.updated_at or self.created_at
+        return (timezone.now() - last).total_seconds() < RUN_SILENT_SECONDS

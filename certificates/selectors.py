@@ -76,8 +76,16 @@ def certificates_of_entry_for(entry: Entry, user: Any) -> list[Certificate]:
 
 
 def juror_letters_of(user: Any) -> list[Certificate]:
-    """The letters of thanks the person holds as a juror, latest contest first."""
-    return list(certificates_held(user).filter(kind=CertificateKind.JUROR).order_by("-issued_at", "-pk"))
+    """The letters of thanks the person holds as a juror (by their account), latest first; one query."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Certificate.objects.filter(
+            _published(), user=user, kind=CertificateKind.JUROR, replaced_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("contest")
+        .order_by("-issued_at", "-pk")
+    )
 
 
 def get_certificate_for_holder(user: Any, *, code: str) -> Certificate:

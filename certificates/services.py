@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -35,9 +36,6 @@ from contest.texts import TEXT_LANGUAGES
 from judging.services.publication import place_name
 
 logger = logging.getLogger(__name__)
-
-#: A bulk issue that has said nothing for this long is taken as dead: another may start.
-RUN_SILENT_SECONDS = 15 * 60
 
 
 def certificates_ensure_published(contest: Contest) -> None:
@@ -202,21 +200,24 @@ def certificates_issue(
     return report
 
 
-def issue_run_start(*, actor: Actor, contest: Contest, kind: str = "", now: datetime | None = None) -> IssueRun:
+def issue_run_start(*, actor: Actor, contest: Contest, kind: str = "") -> IssueRun:
     """Queue a bulk issue for a worker (unless one is already under way, which is returned)."""
     contest_ensure_organiser(actor, contest)
     certificates_ensure_published(contest)
     if kind and kind not in CertificateKind.values:
         raise BaigeError(_("Unknown kind of certificate."), code="unknown_kind")
-    now = now or timezone.now()
+    return issue_run_queue(contest=contest, kind=kind, requested_by=actor if actor.is_authenticated else None)
+
+
+def issue_run_queue(*, contest: Contest, kind: str = "", requested_by: Any = None) -> IssueRun:
+    """Queue a bulk issue of ``contest`` once the transaction commits, unless one is under way (returned then)."""
     with transaction.atomic():
+        # Two clicks at once make one run: the contest's row is the lock.
         Contest.objects.select_for_update().filter(pk=contest.pk).first()
         running = IssueRun.objects.filter(contest=contest, finished_at__isnull=True).order_by("-created_at").first()
-        if running is not None and (now - running.created_at).total_seconds() < RUN_SILENT_SECONDS:
+        if running is not None and running.is_running:
             return running
-        run = IssueRun.objects.create(
-            contest=contest, kind=kind, requested_by=actor if actor.is_authenticated else None
-        )
+        run = IssueRun.objects.create(contest=contest, kind=kind, requested_by=requested_by)
         enqueue_on_commit("certificates.issue_certificates", run_id=run.pk)
     return run
 
@@ -225,11 +226,11 @@ def issue_run_perform(*, run: IssueRun) -> IssueReport:
     """Carry out a queued bulk issue, saying how far it got as it goes."""
     if run.finished_at is not None:
         return IssueReport()
-    run.started_at = timezone.now()
-    run.save(update_fields=["started_at"])
+    run.started_at = run.updated_at = timezone.now()
+    run.save(update_fields=["started_at", "updated_at"])
 
     def progress(done: int, total: int) -> None:
-        IssueRun.objects.filter(pk=run.pk).update(done=done, total=total)
+        IssueRun.objects.filter(pk=run.pk).update(done=done, total=total, updated_at=timezone.now())
 
     try:
         report = certificates_issue(actor=None, contest=run.contest, kind=run.kind, progress=progress)

@@ -1,4 +1,4 @@
-"""Template helpers listing a person's certificates: on an entry's page and on the jury's home page."""
+"""Template helpers listing a person's certificates on an entry's page."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from certificates.models import Certificate
-from certificates.selectors import certificates_of_entry_for, juror_letters_of
+from certificates.selectors import certificates_of_entry_for
 from contest.models import Entry
 
 register = template.Library()
@@ -17,9 +17,3 @@ register = template.Library()
 def entry_certificates(entry: Entry, user: Any) -> list[Certificate]:
     """The certificates of ``entry`` that ``user`` holds (as its author or a co-author), once results are out."""
     return certificates_of_entry_for(entry, user)
-
-
-@register.simple_tag
-def juror_letters(user: Any) -> list[Certificate]:
-    """The letters of thanks ``user`` holds as a juror."""
-    return juror_letters_of(user)

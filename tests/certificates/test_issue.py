@@ -254,3 +254,45 @@ def test_issue_run_start_is_refused_before_publication(contest, organiser):
 
     assert refused.value.code == "results_not_published"
     assert IssueRun.objects.count() == 0
+
+
+def test_award_change_after_issue_reissues_the_diplomas_by_itself(
+    contest, organiser, django_capture_on_commit_callbacks
+):
+    scenario = published_contest(contest)
+    certificates_issue(actor=None, contest=contest)
+    old = Certificate.objects.get(kind=CertificateKind.WINNER, entry=scenario.finalised.silver)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        award_change(actor=organiser, award=scenario.finalised.results.awards.get(place=2), place=3, reason="Recounted")
+
+    old.refresh_from_db()
+    run = IssueRun.objects.get()
+    assert (run.kind, run.total, run.done, run.requested_by) == ("", 1, 1, None)
+    assert old.replaced_by is not None
+    assert old.replaced_by.details["award"]["en"] == "3rd place in the nomination “Design”"
+
+
+def test_award_change_before_any_certificate_queues_nothing(contest, organiser, django_capture_on_commit_callbacks):
+    scenario = published_contest(contest)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        award_change(actor=organiser, award=scenario.finalised.results.awards.get(place=2), place=3, reason="Recounted")
+
+    assert IssueRun.objects.count() == Certificate.objects.count() == 0
+
+
+def test_issue_run_start_returns_the_run_under_way_and_starts_anew_after_a_silent_one(contest, organiser):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    published_contest(contest)
+    running = IssueRun.objects.create(contest=contest, updated_at=timezone.now())
+
+    assert issue_run_start(actor=organiser, contest=contest) == running
+
+    IssueRun.objects.filter(pk=running.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
+    fresh = issue_run_start(actor=organiser, contest=contest)
+
+    assert fresh != running and IssueRun.objects.count() == 2

@@ -201,3 +201,28 @@ def test_jury_home_offers_the_juror_their_letter(client, issued):
     assert response.status_code == 200
     assert download_url(letter.code) in response.content.decode()
     assert client.get(download_url(letter.code)).status_code == 200
+
+
+def test_certificate_of_a_contest_without_published_results_is_shown_to_nobody(client, contest):
+    from django.utils import timezone
+
+    scenario = finalised_contest(contest)
+    gold = scenario.finalised.gold
+    # Written straight to the database: Baige itself issues nothing before publication.
+    certificate = Certificate.objects.create(
+        contest=contest,
+        kind=CertificateKind.PARTICIPANT,
+        key="participant/test",
+        language="en",
+        full_name="Someone",
+        user=gold.author,
+        entry=gold,
+        fingerprint="x",
+        pdf="certificates/none.pdf",
+        issued_at=timezone.now(),
+    )
+    client.force_login(gold.author)
+
+    assert client.get(verify_url(certificate.code)).status_code == 404
+    assert client.get(download_url(certificate.code)).status_code == 404
+    assert entry_block(gold, gold.author).strip() == ""

@@ -63,10 +63,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not panels_of(request).jury:
         raise Http404
     rounds = rounds_of_juror(request.user)
+    letters = juror_letters_of(request.user)
     # A juror with a letter of thanks stays here to download it.
-    if len(rounds) == 1 and not juror_letters_of(request.user):
+    if len(rounds) == 1 and not letters:
         return redirect("frontend:jury_round", round_id=rounds[0].pk)
-    return render(request, "frontend/jury/home.html", {"rounds": rounds})
+    return render(request, "frontend/jury/home.html", {"rounds": rounds, "letters": letters})
 
 
 @login_required
