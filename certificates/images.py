@@ -16,7 +16,7 @@ from config.exceptions import BaigeError
 
 #: The largest image taken, in bytes, and in pixels on its longer side.
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_IMAGE_SIDE = 8000
+MAX_IMAGE_SIDE = 5000
 #: The image types taken, by Pillow's name, with the extension and content type they are stored with.
 IMAGE_TYPES = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
 

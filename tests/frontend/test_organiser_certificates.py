@@ -298,8 +298,8 @@ def test_certificate_design_refuses_an_image_too_large(client, contest, organise
 
     response = client.post(
         url("organiser_certificate_design", contest),
-        {"background": SimpleUploadedFile("bg.png", png((9000, 10)), content_type="image/png")},
+        {"background": SimpleUploadedFile("bg.png", png((6000, 10)), content_type="image/png")},
     )
 
     assert response.status_code == 400
-    assert response.context["form"].non_field_errors() == ["The image is too large: at most 8000 pixels on a side."]
+    assert response.context["form"].non_field_errors() == ["The image is too large: at most 5000 pixels on a side."]
