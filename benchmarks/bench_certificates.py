@@ -54,7 +54,7 @@ def measure() -> None:
     htmls = []
     for due in certificates_due(contest, CertificateKind.PARTICIPANT):
         code = new_code()
-        values = certificate_values(due, code=code, issued_at=now)
+        values = certificate_values(due, code=code, issued_at=now, zone=contest.tzinfo)
         htmls.append(certificate_html(design, kind=due.kind, language=due.language, values=values, code=code))
     assert len(htmls) == CERTIFICATES, len(htmls)
     # Both sides start warm: fonts found, stylesheet parsed.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -51,15 +51,15 @@ def _ensure_organiser(actor: Actor | None, contest: Contest) -> None:
         contest_ensure_organiser(actor, contest)
 
 
-def certificate_values(due: Due, *, code: str, issued_at: datetime) -> dict[str, object]:
-    """The values of a certificate's placeholders, in the holder's language."""
+def certificate_values(due: Due, *, code: str, issued_at: datetime, zone: tzinfo | None = None) -> dict[str, object]:
+    """The values of a certificate's placeholders, in the holder's language; the date on ``zone``'s clock."""
     language = due.language
     details = due.details
     with translation.override(language):
         values: dict[str, object] = {
             "name": due.full_name,
             "contest": details["contest"].get(language, ""),
-            "date": formats.date_format(timezone.localtime(issued_at), "DATE_FORMAT"),
+            "date": formats.date_format(timezone.localtime(issued_at, zone), "DATE_FORMAT"),
             "code": code,
         }
     for name in ("entry_title", "entry_code", "entries_scored"):
@@ -111,7 +111,7 @@ def certificate_issue(
                 fingerprint=due.fingerprint,
                 issued_at=now,
             )
-            values = certificate_values(due, code=certificate.code, issued_at=now)
+            values = certificate_values(due, code=certificate.code, issued_at=now, zone=contest.tzinfo)
             html = certificate_html(design, kind=due.kind, language=due.language, values=values, code=certificate.code)
             if current is not None:
                 current.replaced_at = now
@@ -378,7 +378,7 @@ def certificate_preview_pdf(
         values: dict[str, object] = {
             "name": "Әйгерім Құдайбергенқызы" if language == "kk" else _("Aigerim Kudaibergenkyzy"),
             "contest": str(contest.name),
-            "date": formats.date_format(timezone.localtime(), "DATE_FORMAT"),
+            "date": formats.date_format(timezone.localtime(timezone.now(), contest.tzinfo), "DATE_FORMAT"),
             "code": SAMPLE_CODE,
             "entry_title": _("Fractions with Wordwall"),
             "entry_code": "AB12CD",
