@@ -218,7 +218,7 @@ def issue_run_queue(*, contest: Contest, kind: str = "", requested_by: Any = Non
         if running is not None and running.is_running:
             return running
         run = IssueRun.objects.create(contest=contest, kind=kind, requested_by=requested_by)
-        enqueue_on_commit("certificates.issue_certificates", run_id=run.pk)
+        enqueue_on_commit("certificates.issue_certificates", issue_run_id=run.pk)
     return run
 
 
