@@ -12,6 +12,8 @@ from certificates.models import Certificate
 from certificates.render import Design, certificate_html, qr_svg
 from certificates.texts import PLACEHOLDERS, default_texts, placeholders_check, text_as_html
 
+ALLOWED = "This text can use: {name}, {contest}, {date}, {code}, {entries_scored}."
+
 
 @pytest.mark.parametrize(
     ("text", "problems"),
@@ -34,9 +36,7 @@ from certificates.texts import PLACEHOLDERS, default_texts, placeholders_check, 
         ),
         (
             "{name.__class__}",
-            [
-                "Unknown placeholder {name.__class__}. This text can use: {name}, {contest}, {date}, {code}, {entries_scored}."
-            ],
+            ["Unknown placeholder {name.__class__}. " + ALLOWED],
         ),
         ("{name", ["A brace is not closed: write a placeholder as {name}, and a brace itself as {{ or }}."]),
         ("name}", ["A brace is not closed: write a placeholder as {name}, and a brace itself as {{ or }}."]),
