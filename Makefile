@@ -6,10 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
-# command:packages pairs; the packages (comma-separated) are installed only when the command is missing.
+# command:packages pairs; the packages (comma-separated) are installed only when the command is missing
+# (or, for a name ending in .so.<n>, when the shared library is missing: Pango for WeasyPrint's PDFs).
 APT_PACKAGES ?= ffmpeg:ffmpeg ffprobe:ffmpeg msgfmt:gettext node:nodejs npm:npm \
   soffice:libreoffice-impress,fonts-dejavu-core,fonts-crosextra-carlito,fonts-crosextra-caladea \
-  pdftoppm:poppler-utils
+  pdftoppm:poppler-utils pdftotext:poppler-utils \
+  libpangoft2-1.0.so.0:libpango-1.0-0,libpangoft2-1.0-0,fonts-dejavu-core
 TEST_APT_PACKAGES ?= chromium:chromium docker-compose:docker-compose
 # The test suite talks to the real services; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/baige
@@ -42,7 +44,11 @@ node_modules/.installed: package.json package-lock.json
 system-packages:
 	@missing=""; \
 	for pair in $(APT_PACKAGES); do \
-	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $$(echo $${pair#*:} | tr , ' ')"; \
+	  name=$${pair%%:*}; \
+	  case $$name in \
+	    *.so.*) /sbin/ldconfig -p 2>/dev/null | grep -q "$$name" ;; \
+	    *) command -v $$name >/dev/null 2>&1 ;; \
+	  esac || missing="$$missing $$(echo $${pair#*:} | tr , ' ')"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -101,6 +107,7 @@ bench: bench-system-packages $(VENV)/.dev messages
 	$(BIN)/python benchmarks/bench_reviews.py
 	$(BIN)/python benchmarks/bench_statistics.py
 	$(BIN)/python benchmarks/bench_ranking.py
+	$(BIN)/python benchmarks/bench_certificates.py
 	$(BIN)/python benchmarks/bench_load.py
 
 # Two web servers and a worker per queue on real PostgreSQL, Redis and S3 (moto), pushed by 30 uploads and a

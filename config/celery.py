@@ -19,9 +19,10 @@ app = Celery("baige")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("media"), Queue("office"))
 app.conf.task_default_queue = "default"
-# Long work goes to its own queue: transcodes to "media", LibreOffice to "office".
+# Long work goes to its own queue: transcodes to "media", LibreOffice and certificates' PDFs to "office".
 app.conf.task_routes = {
     "media_pipeline.office.*": {"queue": "office"},
+    "certificates.*": {"queue": "office"},
     "media_pipeline.media.*": {"queue": "media"},
 }
 app.autodiscover_tasks()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "judging",
     "media_pipeline",
     "blog",
+    "certificates",
     "monitoring",
     "exchange",
 ]
@@ -359,6 +360,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every step of every certificate it renders at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Shown in the page footer and e-mails.

@@ -9,4 +9,5 @@ urlpatterns = [
     path("jury/", include("frontend.jury.urls")),
     path("blog/", include("frontend.blog.urls")),
     path("account/", include("frontend.accounts.urls")),
+    path("", include("frontend.certificates.urls")),
 ]

@@ -20,6 +20,7 @@ TRACEBACK_LENGTH = 20000
 
 def _subject(arguments: Mapping[str, Any]) -> tuple[int | None, str]:
     """The contest and entry code a task worked for, read from the ids its keyword arguments name."""
+    from certificates.models import IssueRun
     from contest.models import Entry
     from judging.models import Juror, Results, Round
     from media_pipeline.models import MediaAsset
@@ -41,6 +42,9 @@ def _subject(arguments: Mapping[str, Any]) -> tuple[int | None, str]:
         row = (contest_id, "") if contest_id is not None else None
     elif (round_id := given("round_id")) is not None:
         contest_id = Round.objects.filter(pk=round_id).values_list("contest_id", flat=True).first()
+        row = (contest_id, "") if contest_id is not None else None
+    elif (issue_run_id := given("issue_run_id")) is not None:
+        contest_id = IssueRun.objects.filter(pk=issue_run_id).values_list("contest_id", flat=True).first()
         row = (contest_id, "") if contest_id is not None else None
     return row if row is not None else (None, "")
 

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from frontend.organiser.views import (
+    certificates,
     contests,
     exports,
     importing,
@@ -71,6 +72,18 @@ results_patterns = [
     path("publish/", publication.results_publish_view, name="organiser_results_publish"),
 ]
 
+certificate_patterns = [
+    path("", certificates.certificates_page, name="organiser_certificates"),
+    path("issue/", certificates.certificates_issue_view, name="organiser_certificates_issue"),
+    path("download.zip", certificates.certificates_zip_view, name="organiser_certificates_zip"),
+    path("texts/", certificates.certificate_texts, name="organiser_certificate_texts"),
+    path("design/", certificates.certificate_design, name="organiser_certificate_design"),
+    path("preview.pdf", certificates.certificate_preview_pdf_view, name="organiser_certificate_preview"),
+    path("preview.png", certificates.certificate_preview_png_view, name="organiser_certificate_preview_png"),
+    path("<id:pk>/revoke/", certificates.certificate_revoke_view, name="organiser_certificate_revoke"),
+    path("<id:pk>/reissue/", certificates.certificate_reissue_view, name="organiser_certificate_reissue"),
+]
+
 round_patterns: list[URLPattern | URLResolver] = [
     path("", judging.round_edit, name="organiser_round_edit"),
     path("open/", judging.round_open_view, name="organiser_round_open"),
@@ -101,6 +114,7 @@ contest_patterns: list[URLPattern | URLResolver] = [
     path("exports/", exports.exports, name="organiser_exports"),
     path("exports/download/", exports.export_download, name="organiser_export_download"),
     path("processing/", processing.processing, name="organiser_processing"),
+    path("certificates/", include(certificate_patterns)),
 ]
 
 urlpatterns = [

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from certificates.models import IssueRun
 from config.logging import request_id_reset, request_id_set
 from contest.tasks import send_entry_submitted_email
 from judging.models import Results
@@ -94,6 +95,12 @@ def test_task_failure_record_when_arguments_name_results_round_or_juror_finds_co
         _record(round_id=round.pk).contest_id,
         _record(juror_id=juror.pk).contest_id,
     ] == [contest.pk, contest.pk, contest.pk]
+
+
+def test_task_failure_record_when_arguments_name_a_certificate_run_finds_contest(db, contest):
+    run = IssueRun.objects.create(contest=contest)
+
+    assert _record(issue_run_id=run.pk).contest_id == contest.pk
 
 
 def test_task_failure_record_when_rows_gone_or_no_ids_belongs_to_the_site(db):

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from certificates.selectors import juror_letters_of
 from config.exceptions import BaigeError
 from frontend.context_processors import panels_of
 from frontend.http import AuthenticatedHttpRequest
@@ -76,9 +77,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not panels_of(request).jury:
         raise Http404
     rounds = rounds_of_juror(request.user)
-    if len(rounds) == 1:
+    letters = juror_letters_of(request.user)
+    # A juror with a letter of thanks stays here to download it.
+    if len(rounds) == 1 and not letters:
         return redirect("frontend:jury_round", round_id=rounds[0].pk)
-    return render(request, "frontend/jury/home.html", {"rounds": rounds})
+    return render(request, "frontend/jury/home.html", {"rounds": rounds, "letters": letters})
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""A certificate's public verification page and its holder's download."""
