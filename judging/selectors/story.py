@@ -81,6 +81,8 @@ class RoundStory:
     #: The round has finalised results of its own (the entry reached it, whatever the award).
     final: bool
     shortlisted: bool
+    #: The round took its entries from another round's shortlist.
+    from_shortlist: bool
     awards: list[AwardShown] = field(default_factory=list)
     total: float | None = None
     criteria: list[CriterionMean] = field(default_factory=list)
@@ -99,6 +101,8 @@ class RoundStory:
         """The outcome in a sentence of the active language: the awards, reached the final, shortlisted or not."""
         if self.awards:
             return "; ".join(award_text(award) for award in self.awards)
+        if self.final and not self.from_shortlist:
+            return _("No award this time.")
         if self.final:
             return _("Reached the final round “%(round)s”; no award this time.") % {"round": self.round_name}
         if self.shortlisted:
@@ -202,6 +206,7 @@ def entries_story(entries: Sequence[Entry], *, scores: bool = False) -> dict[int
                 view=_view(link),
                 final=getattr(link.round, "results", None) is not None,
                 shortlisted=link.shortlisted,
+                from_shortlist=link.round.source_round_id is not None,
                 awards=awards.get((link.round_id, link.entry_id), []),
             )
         )
@@ -246,6 +251,7 @@ def _with_scores(entry: Entry, story: list[RoundStory]) -> list[RoundStory]:
                 view=item.view,
                 final=item.final,
                 shortlisted=item.shortlisted,
+                from_shortlist=item.from_shortlist,
                 awards=item.awards,
                 total=total if item.shows_scores else None,
                 criteria=means if item.shows_scores else [],

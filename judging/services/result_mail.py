@@ -88,8 +88,9 @@ def _addressee(contest: Contest, email: str) -> Addressee | None:
     profile = getattr(account, "profile", None)
     # A co-author whose account has chosen no language reads the entry's author's.
     speaker = account if profile is not None else coauthored[0].author
-    if profile is not None and profile.full_name:
-        full_name = profile.full_name
+    # A co-author is greeted by the name the entry gives them.
+    if authored:
+        full_name = profile.full_name if profile is not None else ""
     else:
         named = coauthored[0].coauthors.filter(email__iexact=email).values_list("full_name", flat=True).first()
         full_name = named or ""

@@ -28,6 +28,7 @@ FINAL_LINES = [
     "  1st place · GAME02 “Lesson GAME02”",
     "  2nd place · GAME03 “Lesson GAME03”",
     "  3rd place · GAME01 “Lesson GAME01”",
+    "Entrants will see, once published: The outcome: shortlisted or not, place and award",
 ]
 
 

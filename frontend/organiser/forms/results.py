@@ -127,6 +127,8 @@ class FinaliseForm(forms.Form):
         label=_("What the round's entrants see of the results once they are published"),
         choices=ParticipantView.choices,
         widget=forms.RadioSelect,
+        # Left out: the round's own setting.
+        required=False,
         help_text=_("Fixed for good with the results. Jurors' feedback is shown signed “Juror A”, “Juror B”, …"),
     )
     confirm = forms.BooleanField(

@@ -236,7 +236,7 @@ def results_finalise_view(request: AuthenticatedHttpRequest, slug: str, number: 
             round=round,
             special_awards=specials.special_awards(),
             confirm_unjudged=request.POST.get("confirm_unjudged") == "1",
-            participant_view=confirm.cleaned_data["share"],
+            participant_view=confirm.cleaned_data["share"] or None,
         )
     except BaigeError as refused:
         return _page(

@@ -85,6 +85,8 @@ class Command(BaseCommand):
             _("The results of round %(number)d “%(name)s” are final: %(awards)s.")
             % {"number": round.number, "name": round.name, "awards": _awards(count)}
         )
-        self.stdout.write(_("Entrants will see: %(view)s") % {"view": ParticipantView(results.participant_view).label})
         for line in awards_listed(results):
             self.stdout.write(line)
+        self.stdout.write(
+            _("Entrants will see, once published: %(view)s") % {"view": ParticipantView(results.participant_view).label}
+        )
