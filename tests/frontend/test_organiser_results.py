@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from contest.enums import Role
 from contest.models import Entry
-from judging.enums import RoundStatus
+from judging.enums import ParticipantView, RoundStatus
 from judging.models import Assignment, Award, AwardChange, Criterion, Results, Round, RoundEntry
 from judging.ranking import round_ranking
 from judging.services.results import results_finalise
@@ -600,3 +600,15 @@ def test_results_page_when_finalised_from_the_command_line_names_nobody(client, 
 
     assert response.status_code == 200
     assert "Finalised by — on" in response.content.decode()
+
+
+def test_results_finalise_form_stores_what_entrants_see(organiser_client, contest, judged):
+
+    response = organiser_client.post(
+        url("organiser_results_finalise", contest, number=1), finalise_data(share=ParticipantView.SCORES.value)
+    )
+
+    assert response.status_code == 302
+    assert Results.objects.get(round=judged["round"]).participant_view == ParticipantView.SCORES
+    page = organiser_client.get(response["Location"]).content.decode()
+    assert "The outcome, the total and each criterion&#x27;s mean" in page
