@@ -182,7 +182,7 @@ def preview_of(finalised: Finalised) -> list[str]:
         "Special awards (1)",
         f"  Best song · {special.code} “Songs in Kazakh” — named: Saule Abenova (ЖУ)",
         "Who is e-mailed",
-        "4 authors of the round's submitted entries receive their result by e-mail, in their language. "
+        "4 authors of the contest's judged entries receive the results by e-mail, in their language. "
         "0 co-authors receive it too, at the addresses the entries give. "
         "1 co-author has no e-mail address and is not told.",
     ]
@@ -190,7 +190,7 @@ def preview_of(finalised: Finalised) -> list[str]:
 
 PUBLISHED = [
     "The results of round 1 “Round 1” are published: 3 new posts, 0 updated, 0 unchanged, 0 withdrawn.",
-    "Who is e-mailed: 4 authors of the round's submitted entries receive their result by e-mail, in their "
+    "Who is e-mailed: 4 authors of the contest's judged entries receive the results by e-mail, in their "
     "language. 0 co-authors receive it too, at the addresses the entries give. "
     "1 co-author has no e-mail address and is not told.",
 ]
