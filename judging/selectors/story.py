@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from string import ascii_uppercase
 
 from django.db.models import Prefetch
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from contest.models import Entry
 from judging.enums import ParticipantView, ReviewStatus, RoundStatus
-from judging.models import Award, Criterion, Results, Review, RoundEntry, Score
+from judging.models import Award, Results, Review, RoundEntry, Score
 from judging.ranking import round_ranking
 
 #: The views that show the scores, and the one that shows the jurors' words too.
@@ -244,15 +244,8 @@ def _with_scores(entry: Entry, story: list[RoundStory]) -> list[RoundStory]:
     for item in story:
         total, means = figures.get(item.round_id, (None, []))
         told.append(
-            RoundStory(
-                round_id=item.round_id,
-                round_number=item.round_number,
-                round_name=item.round_name,
-                view=item.view,
-                final=item.final,
-                shortlisted=item.shortlisted,
-                from_shortlist=item.from_shortlist,
-                awards=item.awards,
+            replace(
+                item,
                 total=total if item.shows_scores else None,
                 criteria=means if item.shows_scores else [],
                 notes=notes.get(item.round_id, []) if item.shows_feedback else [],
@@ -267,9 +260,9 @@ def _notes(entry: Entry, round_ids: Sequence[int]) -> dict[int, list[JurorNote]]
         return {}
     counted = Review.objects.filter(entry=entry, status=ReviewStatus.SUBMITTED, round__status=RoundStatus.CLOSED)
     # The letters: by each juror's first counted review of the entry, in any of its rounds.
-    letters: dict[int, str] = {}
+    positions: dict[int, int] = {}
     for juror_id in counted.order_by("pk").values_list("juror_id", flat=True):
-        letters.setdefault(juror_id, juror_letter(len(letters)))
+        positions.setdefault(juror_id, len(positions))
     scores = Score.objects.exclude(comment="").select_related("criterion").order_by("criterion__order", "criterion_id")
     reviews = (
         counted.filter(round_id__in=round_ids)
@@ -277,25 +270,21 @@ def _notes(entry: Entry, round_ids: Sequence[int]) -> dict[int, list[JurorNote]]
         .prefetch_related(Prefetch("scores", queryset=scores))
         .order_by("pk")
     )
-    notes: dict[int, list[JurorNote]] = defaultdict(list)
+    found: dict[int, list[tuple[int, JurorNote]]] = defaultdict(list)
     for review in reviews:
         comments = [
-            CriterionComment(name=_criterion_name(score.criterion), text=score.comment.strip())
+            CriterionComment(name=str(score.criterion.name), text=score.comment.strip())
             for score in review.scores.all()
         ]
         comments = [comment for comment in comments if comment.text]
         feedback = review.feedback.strip()
         if not feedback and not comments:
             continue
-        notes[review.round_id].append(
-            JurorNote(
-                juror=_("Juror %(letter)s") % {"letter": letters[review.juror_id]}, feedback=feedback, comments=comments
-            )
-        )
-    for round_notes in notes.values():
-        round_notes.sort(key=lambda note: (len(note.juror), note.juror))
-    return notes
-
-
-def _criterion_name(criterion: Criterion) -> str:
-    return str(criterion.name)
+        position = positions[review.juror_id]
+        juror = _("Juror %(letter)s") % {"letter": juror_letter(position)}
+        found[review.round_id].append((position, JurorNote(juror=juror, feedback=feedback, comments=comments)))
+    # In the letters' order, never in any order of the jurors themselves.
+    return {
+        round_id: [note for _position, note in sorted(pairs, key=lambda pair: pair[0])]
+        for round_id, pairs in found.items()
+    }
