@@ -612,3 +612,16 @@ def test_results_finalise_form_stores_what_entrants_see(organiser_client, contes
     assert Results.objects.get(round=judged["round"]).participant_view == ParticipantView.SCORES
     page = organiser_client.get(response["Location"]).content.decode()
     assert "The outcome, the total and each criterion&#x27;s mean" in page
+
+
+def test_results_page_offers_what_entrants_see_with_the_rounds_setting_chosen(organiser_client, contest, judged):
+    Round.objects.filter(pk=judged["round"].pk).update(participant_view=ParticipantView.FEEDBACK)
+
+    body = organiser_client.get(page_url(contest)).content.decode()
+
+    assert re.findall(r'<input[^>]*name="share"[^>]*>', body) == [
+        '<input type="radio" name="share" value="nothing" id="id_share_0">',
+        '<input type="radio" name="share" value="outcome" id="id_share_1">',
+        '<input type="radio" name="share" value="scores" id="id_share_2">',
+        '<input type="radio" name="share" value="feedback" id="id_share_3" checked>',
+    ]

@@ -214,3 +214,13 @@ def test_two_workers_sending_the_same_result_email_at_once_send_it_once(contest,
     assert at_once(lambda: send_result_notice(notice_id=notice.pk), times=3) == []
 
     assert [message.to for message in mailoutbox] == [[judged.cut.author.email]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_publishing_the_same_results_at_once_email_each_address_once(contest, mailoutbox):
+    judged = judged_contest(contest)
+
+    assert at_once(lambda: results_publish(actor=None, results=judged.results, now=NOW)) == []
+
+    assert len(mailoutbox) == 4
+    assert len({message.to[0].lower() for message in mailoutbox}) == 4
