@@ -2,7 +2,8 @@
 
 A link is signed (``django.core.signing``, with a salt of its own) and names the entry and the
 co-author's e-mail address: it opens the entry only while someone with that address is still one of
-its co-authors. A changed or forged link reads as no link at all.
+its co-authors. The same entry and address always give the same link. A changed or forged link reads
+as no link at all.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ SALT = "baige.contest.coauthor-entry"
 
 def coauthor_token(entry: Entry, email: str) -> str:
     """The signed token of ``entry`` for the co-author with ``email`` (any case gives the same token)."""
-    return signing.dumps({"entry": entry.pk, "email": email.strip().lower()}, salt=SALT, compress=True)
+    value = {"entry": entry.pk, "email": email.strip().lower()}
+    return signing.Signer(salt=SALT).sign_object(value, compress=True)
 
 
 def coauthor_token_read(token: str) -> tuple[int, str] | None:
     """The entry id and e-mail address a token was made for, or ``None`` when it is not one of Baige's."""
     try:
-        value = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
+        value = signing.Signer(salt=SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
         return None
     if not isinstance(value, dict):
         return None

@@ -138,7 +138,8 @@ def result_notice_send(*, notice_id: int, now: Any = None) -> bool:
     """
     with transaction.atomic():
         notice = (
-            ResultNotice.objects.select_for_update(skip_locked=True)
+            # Only the claim's row: a publication holding its contest's row must not make the e-mail skip.
+            ResultNotice.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("contest")
             .filter(pk=notice_id, sent_at__isnull=True)
             .first()

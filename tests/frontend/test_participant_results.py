@@ -144,7 +144,7 @@ def test_coauthor_link_for_another_entry_or_address_is_a_404(client, judged):
 def test_coauthor_link_of_another_purpose_is_a_404(client, judged):
     from django.core import signing
 
-    token = signing.dumps({"entry": judged.winner.pk, "email": "asel@example.org"}, compress=True)
+    token = signing.Signer().sign_object({"entry": judged.winner.pk, "email": "asel@example.org"}, compress=True)
 
     assert client.get(url("entry_coauthor", token=token)).status_code == 404
 

@@ -8,12 +8,12 @@ from collections.abc import Callable
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
 from contest.coauthor_links import coauthor_token
-from contest.models import CoAuthor
+from contest.models import CoAuthor, Contest
 from judging.enums import RoundStatus
 from judging.models import Award, ResultNotice, Results
 from judging.services.publication import results_publish, results_publish_preview
@@ -224,3 +224,32 @@ def test_two_clicks_publishing_the_same_results_at_once_email_each_address_once(
 
     assert len(mailoutbox) == 4
     assert len({message.to[0].lower() for message in mailoutbox}) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_result_email_leaves_while_a_publication_holds_the_contests_row(contest, mailoutbox):
+    judged = judged_contest(contest)
+    judged.publish()
+    notice = ResultNotice.objects.create(contest=judged.contest, email=judged.cut.author.email)
+    locked, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                Contest.objects.select_for_update().get(pk=judged.contest.pk)
+                locked.set()
+                done.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        sent = result_notice_send(notice_id=notice.pk)
+    finally:
+        done.set()
+        holder.join(timeout=30)
+
+    assert sent is True
+    assert [message.to for message in mailoutbox] == [[judged.cut.author.email]]
