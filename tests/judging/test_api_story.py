@@ -1,4 +1,4 @@
-"""``GET /api/v1/entries/<code>/results/``: an entry's results for its author or co-author, nothing before publication."""
+"""`GET /api/v1/entries/<code>/results/`: an entry's results for its author or co-author, none before publication."""
 
 from __future__ import annotations
 
