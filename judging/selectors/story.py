@@ -8,9 +8,10 @@ and the jurors' feedback and comments on the criteria, signed "Juror A", "Juror 
 
 Nothing at all comes out before the contest's results are published: this module checks it, not its
 callers. A round with results of its own shows once those are published, with the choice made when
-they were finalised (:attr:`Results.participant_view`); a round without them shows once any results of
-the contest are published, with its own setting (:attr:`Round.participant_view`, which no longer changes
-once the contest has finalised results). A round that shares nothing is left out.
+they were finalised (:attr:`Results.participant_view`); a closed round without them that shortlisted
+entries for another round (a screening round) shows once any results of the contest are published, with
+its own setting (:attr:`Round.participant_view`, which no longer changes once the contest has finalised
+results). A round that shares nothing, or a closed round whose results are not final yet, is left out.
 
 Only submitted reviews count (never drafts, never reviews set aside). The letters are given per entry
 by the id of each juror's first counted review of it, so a juror keeps their letter across the
@@ -25,12 +26,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from string import ascii_uppercase
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
 from contest.models import Entry
 from judging.enums import ParticipantView, ReviewStatus, RoundStatus
-from judging.models import Award, Results, Review, RoundEntry, Score
+from judging.models import Award, Results, Review, Round, RoundEntry, Score
 from judging.ranking import round_ranking
 
 #: The views that show the scores, and the one that shows the jurors' words too.
@@ -148,6 +149,7 @@ def _visible_links(entries: Sequence[Entry]) -> list[RoundEntry]:
         return []
     links = (
         RoundEntry.objects.filter(entry_id__in=candidates, round__status=RoundStatus.CLOSED)
+        .annotate(shortlists=Exists(Round.objects.filter(source_round=OuterRef("round_id"))))
         .select_related("round__results")
         .order_by("entry_id", "round__number")
     )
@@ -155,6 +157,10 @@ def _visible_links(entries: Sequence[Entry]) -> list[RoundEntry]:
     for link in links:
         results = getattr(link.round, "results", None)
         if results is not None and results.published_at is None:
+            continue
+        # A closed round without results of its own tells something only if it shortlisted for another round;
+        # otherwise its results are simply not final yet.
+        if results is None and not link.shortlists:
             continue
         view = results.participant_view if results is not None else link.round.participant_view
         if view != ParticipantView.NOTHING:

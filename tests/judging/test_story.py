@@ -172,3 +172,12 @@ def test_entries_story_of_a_list_takes_the_same_queries_for_one_entry_or_many(co
 
 def test_juror_letter_runs_past_z():
     assert [juror_letter(index) for index in (0, 1, 25, 26, 27, 51, 52)] == ["A", "B", "Z", "AA", "AB", "AZ", "BA"]
+
+
+def test_entry_story_leaves_out_a_closed_round_whose_results_are_not_final_yet(contest):
+    judged = judged_contest(contest)
+    judged.publish()
+    # Another final, closed but not finalised: no results and no round after it.
+    round_of(judged.contest, [judged.cut], judged.jurors[1:], status=RoundStatus.CLOSED, number=3)
+
+    assert [item.round_number for item in entry_story(judged.cut)] == [1]
