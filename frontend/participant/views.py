@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
+from contest.coauthor_links import coauthor_token_read
 from contest.models import Contest, Entry, ParticipantProfile
 from contest.selectors import (
     contest_current,
@@ -24,6 +26,7 @@ from contest.selectors import (
     get_entry_for_coauthor,
     get_entry_for_coauthor_link,
     profile_of,
+    verified_emails,
 )
 from contest.services import (
     contest_ensure_accepting,
@@ -177,9 +180,20 @@ def entry_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpR
     return _entry_form_page(request, entry.contest, entry)
 
 
-def _entry_read_only(request: HttpRequest, entry: Entry) -> HttpResponse:
-    """The entry's page for a co-author: what it is and its results once published, nothing to change."""
-    context = {"entry": entry, "contest": entry.contest, "read_only": True, "story": entry_story(entry)}
+def _entry_read_only(request: HttpRequest, entry: Entry, emails: Collection[str]) -> HttpResponse:
+    """The entry's page for a co-author: what it is and its results once published, nothing to change.
+
+    ``coauthor`` is the reader's row among the entry's co-authors (by one of ``emails``, lower case), for
+    what is theirs alone on the page, such as their certificate.
+    """
+    coauthor = next((person for person in entry.coauthors.all() if person.email.strip().lower() in emails), None)
+    context = {
+        "entry": entry,
+        "contest": entry.contest,
+        "read_only": True,
+        "coauthor": coauthor,
+        "story": entry_story(entry),
+    }
     return render(request, "frontend/entry_detail.html", context)
 
 
@@ -189,7 +203,8 @@ def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
     try:
         entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
     except Http404:
-        return _entry_read_only(request, get_entry_for_coauthor(request.user, contest_slug=slug, code=code))
+        entry = get_entry_for_coauthor(request.user, contest_slug=slug, code=code)
+        return _entry_read_only(request, entry, set(verified_emails(request.user)))
     files = entry_files(entry)
     context = {
         "story": entry_story(entry),
@@ -210,7 +225,9 @@ def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
 @never_cache
 def entry_coauthor(request: HttpRequest, token: str) -> HttpResponse:
     """A co-author's personal link to the entry's page, read-only, without an account; a changed link is a 404."""
-    return _entry_read_only(request, get_entry_for_coauthor_link(token))
+    entry = get_entry_for_coauthor_link(token)
+    found = coauthor_token_read(token)
+    return _entry_read_only(request, entry, {found[1]} if found is not None else set())
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -219,3 +219,14 @@ def test_results_published_for_another_contest_show_nothing_here(client, judged)
 
     assert not shows_results(client.get(url("entry_detail", judged.winner)).content.decode())
     assert timezone.now() > judged.contest.submissions_close
+
+
+def test_coauthor_pages_know_which_coauthor_reads_them(client, judged):
+    coauthor = CoAuthor.objects.get(entry=judged.winner)
+
+    by_link = client.get(link(judged.winner, "ASEL@example.org"))
+    client.force_login(ProfileFactory(user=UserFactory(email="asel@example.org")).user)
+    by_account = client.get(url("entry_detail", judged.winner))
+
+    assert (by_link.context["coauthor"], by_account.context["coauthor"]) == (coauthor, coauthor)
+    assert (by_link.context["read_only"], by_account.context["read_only"]) == (True, True)
