@@ -153,7 +153,7 @@ def _visible_links(entries: Sequence[Entry]) -> list[RoundEntry]:
         .select_related("round__results")
         .order_by("entry_id", "round__number")
     )
-    visible = []
+    visible: list[RoundEntry] = []
     for link in links:
         results = getattr(link.round, "results", None)
         if results is not None and results.published_at is None:
