@@ -24,7 +24,7 @@ def test_author_and_coauthor_read_the_result_and_feedback_on_a_phone(live_server
 
     log_in(page, live_server, judged.winner.author)
     page.goto(f"{live_server.url}/kk/entries/")
-    assert page.locator("table.my-entries td.entry-outcome").first.inner_text().splitlines() == [shortlisted, award]
+    assert page.locator("table.my-entries .entry-outcome").first.inner_text().splitlines() == [shortlisted, award]
     shoot(page, "my-entries")
 
     page.goto(f"{live_server.url}/kk/c/{contest.slug}/entries/{judged.winner.code}/")

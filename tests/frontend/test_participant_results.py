@@ -79,7 +79,7 @@ def test_my_entries_after_publication_shows_each_entrys_outcome(client, judged):
 
     body = client.get(url("my_entries")).content.decode()
 
-    assert '<td class="entry-outcome"><span class="outcome-line">Not shortlisted in round “Round 1”.</span>' in body
+    assert '<p class="entry-outcome"><span class="outcome-line">Not shortlisted in round “Round 1”.</span></p>' in body
 
 
 # --- A co-author ------------------------------------------------------------------------------------
