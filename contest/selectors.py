@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from config.exceptions import NotAllowed
-from contest.coauthor_links import coauthor_token_read
+from contest.coauthor_links import coauthor_of_token, coauthor_token_read
 from contest.enums import EntryStatus, Role
 from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
 
@@ -110,23 +110,23 @@ def get_entry_for_coauthor(user: Any, *, contest_slug: str, code: str) -> Entry:
     return entry
 
 
-def get_entry_for_coauthor_link(token: str) -> Entry:
-    """The submitted entry a co-author's signed link opens, or 404 when the link is forged, changed or outdated."""
+def get_entry_for_coauthor_link(token: str) -> tuple[Entry, CoAuthor]:
+    """The submitted entry a co-author's signed link opens and that co-author, or 404 when the link is forged,
+    changed, or names an address no longer on the entry."""
     found = coauthor_token_read(token)
     if found is None:
         raise Http404
-    entry_id, email = found
+    entry_id, digest = found
     entry = (
         _entry_to_read(Entry.objects.filter(pk=entry_id, status=EntryStatus.SUBMITTED))
-        .filter(coauthors__email__iexact=email)
         .select_related("contest", "nomination", "media")
         .prefetch_related(platforms_in_order())
-        .distinct()
         .first()
     )
-    if entry is None:
+    coauthor = coauthor_of_token(entry, digest) if entry is not None else None
+    if entry is None or coauthor is None:
         raise Http404
-    return entry
+    return entry, coauthor
 
 
 def get_contest(slug: str) -> Contest:

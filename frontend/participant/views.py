@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
-from contest.coauthor_links import coauthor_token_read
-from contest.models import Contest, Entry, ParticipantProfile
+from contest.models import CoAuthor, Contest, Entry, ParticipantProfile
 from contest.selectors import (
     contest_current,
     entries_coauthored,
@@ -180,13 +178,12 @@ def entry_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpR
     return _entry_form_page(request, entry.contest, entry)
 
 
-def _entry_read_only(request: HttpRequest, entry: Entry, emails: Collection[str]) -> HttpResponse:
+def _entry_read_only(request: HttpRequest, entry: Entry, coauthor: CoAuthor | None) -> HttpResponse:
     """The entry's page for a co-author: what it is and its results once published, nothing to change.
 
-    ``coauthor`` is the reader's row among the entry's co-authors (by one of ``emails``, lower case), for
-    what is theirs alone on the page, such as their certificate.
+    ``coauthor`` is the reader's row among the entry's co-authors, for what is theirs alone on the page,
+    such as their certificate.
     """
-    coauthor = next((person for person in entry.coauthors.all() if person.email.strip().lower() in emails), None)
     context = {
         "entry": entry,
         "contest": entry.contest,
@@ -204,7 +201,9 @@ def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
         entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
     except Http404:
         entry = get_entry_for_coauthor(request.user, contest_slug=slug, code=code)
-        return _entry_read_only(request, entry, set(verified_emails(request.user)))
+        emails = set(verified_emails(request.user))
+        coauthor = next((person for person in entry.coauthors.all() if person.email.strip().lower() in emails), None)
+        return _entry_read_only(request, entry, coauthor)
     files = entry_files(entry)
     context = {
         "story": entry_story(entry),
@@ -225,9 +224,8 @@ def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
 @never_cache
 def entry_coauthor(request: HttpRequest, token: str) -> HttpResponse:
     """A co-author's personal link to the entry's page, read-only, without an account; a changed link is a 404."""
-    entry = get_entry_for_coauthor_link(token)
-    found = coauthor_token_read(token)
-    return _entry_read_only(request, entry, {found[1]} if found is not None else set())
+    entry, coauthor = get_entry_for_coauthor_link(token)
+    return _entry_read_only(request, entry, coauthor)
 
 
 def _wants_json(request: HttpRequest) -> bool:
