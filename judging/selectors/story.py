@@ -14,8 +14,9 @@ its own setting (:attr:`Round.participant_view`, which no longer changes once th
 results). A round that shares nothing, or a closed round whose results are not final yet, is left out.
 
 Only submitted reviews count (never drafts, never reviews set aside). The letters are given per entry
-by the id of each juror's first counted review of it, so a juror keeps their letter across the
-entry's rounds, and the order says nothing of who they are; no name, university or anything else
+by the id of each juror's first counted review of it in the rounds that share the jurors' words, so a
+juror keeps their letter across those rounds, the order says nothing of who they are, and the letters
+say nothing of the jurors of rounds that share less; no name, university or anything else
 about a juror ever leaves this module.
 """
 
@@ -264,15 +265,17 @@ def _notes(entry: Entry, round_ids: Sequence[int]) -> dict[int, list[JurorNote]]
     """The jurors' feedback and comments of the rounds, by round, signed with letters stable for the entry."""
     if not round_ids:
         return {}
-    counted = Review.objects.filter(entry=entry, status=ReviewStatus.SUBMITTED, round__status=RoundStatus.CLOSED)
-    # The letters: by each juror's first counted review of the entry, in any of its rounds.
+    counted = Review.objects.filter(
+        entry=entry, status=ReviewStatus.SUBMITTED, round__status=RoundStatus.CLOSED, round_id__in=round_ids
+    )
+    # The letters: by each juror's first counted review of the entry in the rounds that share words, so that
+    # they say nothing of the jurors of the rounds that do not.
     positions: dict[int, int] = {}
     for juror_id in counted.order_by("pk").values_list("juror_id", flat=True):
         positions.setdefault(juror_id, len(positions))
     scores = Score.objects.exclude(comment="").select_related("criterion").order_by("criterion__order", "criterion_id")
     reviews = (
-        counted.filter(round_id__in=round_ids)
-        .only("pk", "round_id", "juror_id", "feedback")
+        counted.only("pk", "round_id", "juror_id", "feedback")
         .prefetch_related(Prefetch("scores", queryset=scores))
         .order_by("pk")
     )

@@ -32,7 +32,7 @@ def test_author_and_coauthor_read_the_result_and_feedback_on_a_phone(live_server
     assert story.locator(".story-award").inner_text() == award
     assert story.locator(".story-note").first.is_visible()
     assert "Lovely pacing." in story.inner_text()
-    assert kk("Juror %(letter)s", letter="B") in story.inner_text()
+    assert kk("Juror %(letter)s", letter="A") in story.inner_text()
     assert "Juror Person" not in page.content()
     shoot(page, "entry-results")
 

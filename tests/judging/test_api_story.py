@@ -52,7 +52,7 @@ def test_entry_results_api_after_publication_gives_the_story(judged):
     assert final["awards"] == [{"place": 1, "nomination": "Design", "name": ""}]
     assert (final["total"], final["criteria"][0]) == (92.5, {"name": "Content", "mean": 4.5, "max_score": 5})
     assert final["notes"][0] == {
-        "juror": "Juror B",
+        "juror": "Juror A",
         "feedback": "Lovely pacing.",
         "comments": [{"name": "Content", "text": "Rich content"}],
     }

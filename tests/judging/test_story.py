@@ -68,10 +68,10 @@ def test_entry_story_with_feedback_gives_totals_means_and_anonymised_words(conte
         CriterionMean(name="Content", mean=4.5, max_score=5),
         CriterionMean(name="Design work", mean=9.5, max_score=10),
     ]
-    # Bravo's first review of the entry came second (in the screening), Charlie's third: B and C.
+    # Only the final shares words: Bravo's review there came first, Charlie's second.
     assert final.notes == [
-        JurorNote(juror="Juror B", feedback="Lovely pacing.", comments=[CriterionComment("Content", "Rich content")]),
-        JurorNote(juror="Juror C", feedback="", comments=[CriterionComment("Design work", "Clean slides")]),
+        JurorNote(juror="Juror A", feedback="Lovely pacing.", comments=[CriterionComment("Content", "Rich content")]),
+        JurorNote(juror="Juror B", feedback="", comments=[CriterionComment("Design work", "Clean slides")]),
     ]
 
 
