@@ -14,8 +14,8 @@ from django.utils import translation
 
 from contest.coauthor_links import coauthor_token
 from contest.models import CoAuthor, Contest
-from judging.enums import RoundStatus
-from judging.models import Award, ResultNotice, Results
+from judging.enums import ParticipantView, RoundStatus
+from judging.models import Award, ResultNotice, Results, Round
 from judging.services.publication import results_publish, results_publish_preview
 from judging.services.result_mail import result_notice_send
 from judging.services.result_notices import result_notices_claim
@@ -253,3 +253,17 @@ def test_result_email_leaves_while_a_publication_holds_the_contests_row(contest,
 
     assert sent is True
     assert [message.to for message in mailoutbox] == [[judged.cut.author.email]]
+
+
+def test_result_email_of_a_contest_that_shares_nothing_names_no_outcome(
+    contest, mailoutbox, django_capture_on_commit_callbacks
+):
+    judged = judged_contest(contest, view=ParticipantView.NOTHING)
+    Round.objects.filter(pk=judged.screening.pk).update(participant_view=ParticipantView.NOTHING)
+
+    publish(judged, django_capture_on_commit_callbacks)
+
+    (message,) = to(judged.winner.author.email)
+    assert message.subject == f"Your result in {judged.contest.name_en}"
+    assert "1st place" not in message.body and "Shortlisted" not in message.body
+    assert f"Your entry {judged.winner.code} “Fractions with Wordwall”:\nIts results," in message.body
