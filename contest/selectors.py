@@ -102,12 +102,17 @@ def _entry_to_read(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
     )
 
 
-def get_entry_for_coauthor(user: Any, *, contest_slug: str, code: str) -> Entry:
-    """A submitted entry the account co-authored (by a confirmed address), or 404 like a missing one."""
+def get_entry_for_coauthor(user: Any, *, contest_slug: str, code: str) -> tuple[Entry, CoAuthor]:
+    """A submitted entry the account co-authored (by a confirmed address) and that co-author, or 404 like a
+    missing one."""
     entry = _entry_to_read(entries_coauthored(user)).filter(contest__slug=contest_slug, code=code).first()
-    if entry is None:
+    emails = set(verified_emails(user))
+    coauthor = None
+    if entry is not None:
+        coauthor = next((person for person in entry.coauthors.all() if person.email.strip().lower() in emails), None)
+    if entry is None or coauthor is None:
         raise Http404
-    return entry
+    return entry, coauthor
 
 
 def get_entry_for_coauthor_link(token: str) -> tuple[Entry, CoAuthor]:

@@ -24,7 +24,6 @@ from contest.selectors import (
     get_entry_for_coauthor,
     get_entry_for_coauthor_link,
     profile_of,
-    verified_emails,
 )
 from contest.services import (
     contest_ensure_accepting,
@@ -178,7 +177,7 @@ def entry_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpR
     return _entry_form_page(request, entry.contest, entry)
 
 
-def _entry_read_only(request: HttpRequest, entry: Entry, coauthor: CoAuthor | None) -> HttpResponse:
+def _entry_read_only(request: HttpRequest, entry: Entry, coauthor: CoAuthor) -> HttpResponse:
     """The entry's page for a co-author: what it is and its results once published, nothing to change.
 
     ``coauthor`` is the reader's row among the entry's co-authors, for what is theirs alone on the page,
@@ -200,9 +199,7 @@ def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
     try:
         entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
     except Http404:
-        entry = get_entry_for_coauthor(request.user, contest_slug=slug, code=code)
-        emails = set(verified_emails(request.user))
-        coauthor = next((person for person in entry.coauthors.all() if person.email.strip().lower() in emails), None)
+        entry, coauthor = get_entry_for_coauthor(request.user, contest_slug=slug, code=code)
         return _entry_read_only(request, entry, coauthor)
     files = entry_files(entry)
     context = {
