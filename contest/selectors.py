@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.http import Http404
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from config.exceptions import NotAllowed
+from contest.coauthor_links import coauthor_of_token, coauthor_token_read
 from contest.enums import EntryStatus, Role
 from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
 
@@ -63,6 +65,73 @@ def get_entry_for_author(user: Any, *, contest_slug: str, code: str) -> Entry:
     if entry is None:
         raise Http404
     return entry
+
+
+def verified_emails(user: Any) -> list[str]:
+    """The e-mail addresses of an account that it has confirmed (allauth), in lower case."""
+    if not user.is_authenticated:
+        return []
+    return [
+        email.lower() for email in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    ]
+
+
+def entries_coauthored(user: Any, *, contest: Contest | None = None) -> QuerySet[Entry]:
+    """Submitted entries that name one of the account's confirmed addresses as a co-author's; never its own."""
+    emails = verified_emails(user)
+    if not emails:
+        return Entry.objects.none()
+    named = Q()
+    for email in emails:
+        named |= Q(email__iexact=email)
+    queryset = (
+        Entry.objects.filter(status=EntryStatus.SUBMITTED, pk__in=CoAuthor.objects.filter(named).values("entry_id"))
+        .exclude(author=user)
+        .select_related("contest", "nomination", "media")
+        .prefetch_related(platforms_in_order())
+        .order_by("-created_at")
+    )
+    if contest is not None:
+        queryset = queryset.filter(contest=contest)
+    return queryset
+
+
+def _entry_to_read(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
+    return queryset.select_related("author__profile").prefetch_related(
+        Prefetch("coauthors", queryset=CoAuthor.objects.select_related("university"))
+    )
+
+
+def get_entry_for_coauthor(user: Any, *, contest_slug: str, code: str) -> tuple[Entry, CoAuthor]:
+    """A submitted entry the account co-authored (by a confirmed address) and that co-author, or 404 like a
+    missing one."""
+    entry = _entry_to_read(entries_coauthored(user)).filter(contest__slug=contest_slug, code=code).first()
+    emails = set(verified_emails(user))
+    coauthor = None
+    if entry is not None:
+        coauthor = next((person for person in entry.coauthors.all() if person.email.strip().lower() in emails), None)
+    if entry is None or coauthor is None:
+        raise Http404
+    return entry, coauthor
+
+
+def get_entry_for_coauthor_link(token: str) -> tuple[Entry, CoAuthor]:
+    """The submitted entry a co-author's signed link opens and that co-author, or 404 when the link is forged,
+    changed, or names an address no longer on the entry."""
+    found = coauthor_token_read(token)
+    if found is None:
+        raise Http404
+    entry_id, digest = found
+    entry = (
+        _entry_to_read(Entry.objects.filter(pk=entry_id, status=EntryStatus.SUBMITTED))
+        .select_related("contest", "nomination", "media")
+        .prefetch_related(platforms_in_order())
+        .first()
+    )
+    coauthor = coauthor_of_token(entry, digest) if entry is not None else None
+    if entry is None or coauthor is None:
+        raise Http404
+    return entry, coauthor
 
 
 def get_contest(slug: str) -> Contest:

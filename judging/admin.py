@@ -13,6 +13,7 @@ from judging.models import (
     Criterion,
     CriterionLevel,
     Juror,
+    Results,
     Review,
     ReviewChange,
     Round,
@@ -78,6 +79,13 @@ class RoundAdmin(TranslationAdmin):
     list_display = ["name", "contest", "number", "status", "reviews_per_entry", "blind", "opens_at", "closes_at"]
     list_filter = ["contest", "status"]
     readonly_fields = ["closed_at", "assignment_seed", "assigned_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Round | None = None) -> list[str]:
+        """What entrants see is fixed once any round of the contest has finalised results."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and Results.objects.filter(round__contest_id=obj.contest_id).exists():
+            fields.append("participant_view")
+        return fields
 
 
 @admin.register(Assignment)

@@ -341,3 +341,42 @@ class ConflictsDeclaredSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     conflicts = DeclaredConflictSerializer(many=True)
+
+
+# --- An entry's results, for its authors ---------------------------------------------------------
+
+
+class AwardShownSerializer(serializers.Serializer):
+    place = serializers.IntegerField(allow_null=True, help_text="1–3, or null for a special award.")
+    nomination = serializers.CharField()
+    name = serializers.CharField(help_text="The special award's name; empty for a place.")
+
+
+class CriterionMeanSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    mean = serializers.FloatField()
+    max_score = serializers.IntegerField()
+
+
+class CriterionCommentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    text = serializers.CharField()
+
+
+class JurorNoteSerializer(serializers.Serializer):
+    juror = serializers.CharField(help_text="“Juror A”, “Juror B”, …: never who they are.")
+    feedback = serializers.CharField()
+    comments = CriterionCommentSerializer(many=True)
+
+
+class RoundStorySerializer(serializers.Serializer):
+    round_number = serializers.IntegerField()
+    round_name = serializers.CharField()
+    view = serializers.CharField(help_text="What the round shares: outcome, scores or feedback.")
+    final = serializers.BooleanField(help_text="The round has finalised results of its own.")
+    shortlisted = serializers.BooleanField()
+    outcome = serializers.CharField(help_text="The outcome in a sentence of the requested language.")
+    awards = AwardShownSerializer(many=True)
+    total = serializers.FloatField(allow_null=True, help_text="T, 0–100, when the round shares the scores.")
+    criteria = CriterionMeanSerializer(many=True)
+    notes = JurorNoteSerializer(many=True)

@@ -19,7 +19,7 @@ from judging.models import Juror, Results, Round
 from judging.services.invitations import juror_invitation_send
 from judging.services.publication import results_publish, results_publish_due
 from judging.services.reminders import juror_reminder_send, jurors_remind_due
-from judging.services.result_mail import coauthor_result_email_send, result_email_send
+from judging.services.result_mail import result_notice_for, result_notice_send
 
 logger = logging.getLogger(__name__)
 
@@ -72,26 +72,34 @@ def publish_due_results() -> int:
     return published
 
 
+@mail_task("judging.send_result_notice")
+def send_result_notice(*, notice_id: int) -> None:
+    """E-mail one address the contest's results, unless it was told already (the claim says so)."""
+    result_notice_send(notice_id=notice_id)
+
+
 @mail_task("judging.send_result_email")
 def send_result_email(*, results_id: int, user_id: int) -> None:
-    """E-mail one participant their result in a round."""
+    """E-mail one participant the contest's results, through the claim of their address (queued by older Baiges)."""
     results = Results.objects.select_related("round__contest").filter(pk=results_id).first()
-    user = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
-    if results is None or user is None:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    notice = result_notice_for(contest=results.round.contest, email=user.email) if results and user else None
+    if notice is None:
         logger.info("no result e-mail to user %s for results %s: gone", user_id, results_id)
         return
-    result_email_send(results=results, user=user)
+    result_notice_send(notice_id=notice.pk)
 
 
 @mail_task("judging.send_coauthor_result_email")
 def send_coauthor_result_email(*, results_id: int, coauthor_id: int) -> None:
-    """E-mail one co-author the result of the entries they co-authored in a round."""
+    """E-mail one co-author the contest's results, through the claim of their address (queued by older Baiges)."""
     results = Results.objects.select_related("round__contest").filter(pk=results_id).first()
     coauthor = CoAuthor.objects.filter(pk=coauthor_id).first()
-    if results is None or coauthor is None:
+    notice = result_notice_for(contest=results.round.contest, email=coauthor.email) if results and coauthor else None
+    if notice is None:
         logger.info("no result e-mail to co-author %s for results %s: gone", coauthor_id, results_id)
         return
-    coauthor_result_email_send(results=results, coauthor=coauthor)
+    result_notice_send(notice_id=notice.pk)
 
 
 @shared_task(name="judging.entries_rounds_follow", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

@@ -1,10 +1,11 @@
-"""API v1 routes of judging: jurors' work under /api/v1/jury/ and every contest's published results."""
+"""API v1 routes of judging: jurors' work under /api/v1/jury/, every contest's published results, an entry's results."""
 
 from django.urls import path
 
 from judging.api import AssignedEntryView, AssignmentListView, ReviewSubmitView, ReviewView
 from judging.api_conflicts import ConflictListView
 from judging.api_results import PublishedResultsView
+from judging.api_story import EntryResultsView
 
 app_name = "judging_api"
 urlpatterns = [
@@ -18,4 +19,5 @@ urlpatterns = [
     ),
     path("jury/contests/<slug:slug>/conflicts/", ConflictListView.as_view(), name="conflicts"),
     path("contests/<slug:slug>/results/", PublishedResultsView.as_view(), name="results"),
+    path("entries/<str:code>/results/", EntryResultsView.as_view(), name="entry-results"),
 ]

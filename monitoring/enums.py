@@ -18,6 +18,7 @@ TASK_LABELS: dict[str, Promise] = {
     "judging.remind_jurors_daily": _("Daily reminders to jurors"),
     "judging.publish_results": _("Publication of results"),
     "judging.publish_due_results": _("Publication of results at their announced time"),
+    "judging.send_result_notice": _("E-mail to an author or co-author: results"),
     "judging.send_result_email": _("E-mail to a participant: results"),
     "judging.send_coauthor_result_email": _("E-mail to a co-author: results"),
     "media_pipeline.process_asset": _("Checking an uploaded file"),

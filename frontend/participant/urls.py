@@ -24,4 +24,5 @@ urlpatterns = [
     path("c/<slug:slug>/", views.contest_page, name="contest"),
     path("c/<slug:slug>/entries/new/", views.entry_new, name="entry_new"),
     path("c/<slug:slug>/entries/<str:code>/", include(entry_patterns)),
+    path("coauthor/<str:token>/", views.entry_coauthor, name="entry_coauthor"),
 ]

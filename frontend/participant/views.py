@@ -9,16 +9,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import BaigeError
-from contest.models import Contest, Entry, ParticipantProfile
+from contest.models import CoAuthor, Contest, Entry, ParticipantProfile
 from contest.selectors import (
     contest_current,
+    entries_coauthored,
     entries_of_author,
     get_contest,
     get_contest_with_choices,
     get_entry_for_author,
+    get_entry_for_coauthor,
+    get_entry_for_coauthor_link,
     profile_of,
 )
 from contest.services import (
@@ -40,6 +44,7 @@ from frontend.participant.forms import (
     coauthor_universities,
 )
 from judging.selectors.public import published_results, rubric_for_visitor
+from judging.selectors.story import entries_story, entry_story
 from media_pipeline.selectors import entry_files
 from media_pipeline.services import asset_attach_upload, asset_check_size
 
@@ -77,8 +82,16 @@ def contest_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def my_entries(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's own entries, then those they co-authored (by a confirmed address), with their results once out."""
     entries = list(entries_of_author(request.user))
-    return render(request, "frontend/my_entries.html", {"entries": entries, "contest": contest_current()})
+    coauthored = list(entries_coauthored(request.user))
+    stories = entries_story([*entries, *coauthored])
+    context = {
+        "entries": [(entry, stories[entry.pk]) for entry in entries],
+        "coauthored": [(entry, stories[entry.pk]) for entry in coauthored],
+        "contest": contest_current(),
+    }
+    return render(request, "frontend/my_entries.html", context)
 
 
 def _coauthor_initial(entry: Entry) -> list[dict[str, Any]]:
@@ -174,11 +187,33 @@ def entry_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpR
     return _entry_form_page(request, entry.contest, entry)
 
 
+def _entry_read_only(request: HttpRequest, entry: Entry, coauthor: CoAuthor) -> HttpResponse:
+    """The entry's page for a co-author: what it is and its results once published, nothing to change.
+
+    ``coauthor`` is the reader's row among the entry's co-authors, for what is theirs alone on the page,
+    such as their certificate.
+    """
+    context = {
+        "entry": entry,
+        "contest": entry.contest,
+        "read_only": True,
+        "coauthor": coauthor,
+        "story": entry_story(entry),
+    }
+    return render(request, "frontend/entry_detail.html", context)
+
+
 @login_required
 def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
-    entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
+    """The author's page of their entry; a co-author signed in with a confirmed address reads it only."""
+    try:
+        entry = get_entry_for_author(request.user, contest_slug=slug, code=code)
+    except Http404:
+        entry, coauthor = get_entry_for_coauthor(request.user, contest_slug=slug, code=code)
+        return _entry_read_only(request, entry, coauthor)
     files = entry_files(entry)
     context = {
+        "story": entry_story(entry),
         "entry": entry,
         "contest": entry.contest,
         "open": entry.contest.accepts_submissions(),
@@ -191,6 +226,13 @@ def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
         "preview": files.preview,
     }
     return render(request, "frontend/entry_detail.html", context)
+
+
+@never_cache
+def entry_coauthor(request: HttpRequest, token: str) -> HttpResponse:
+    """A co-author's personal link to the entry's page, read-only, without an account; a changed link is a 404."""
+    entry, coauthor = get_entry_for_coauthor_link(token)
+    return _entry_read_only(request, entry, coauthor)
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -1,7 +1,7 @@
 """Judging: the rubric, rounds, jurors and their conflicts, assignments, reviews and their history."""
 
 from judging.models.jury import Conflict, Juror
-from judging.models.results import Award, AwardChange, Results
+from judging.models.results import Award, AwardChange, ResultNotice, Results
 from judging.models.reviews import JurorReminder, Review, ReviewChange, Score
 from judging.models.rounds import (
     MAX_FEEDBACK_MIN_LENGTH,
@@ -27,6 +27,7 @@ __all__ = [
     "JurorReminder",
     "MAX_FEEDBACK_MIN_LENGTH",
     "MAX_SCALE",
+    "ResultNotice",
     "Results",
     "Review",
     "ReviewChange",

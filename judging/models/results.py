@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contest.models import Entry
+from contest.models import Contest, Entry
 from judging.enums import (
     ParticipantView,
 )
@@ -119,3 +120,25 @@ class AwardChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award} · {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class ResultNotice(models.Model):
+    """The claim to tell one e-mail address the contest's results: one per contest and address (any case).
+
+    Taken before anything is sent, so two publications or two workers never e-mail the same address
+    twice; ``sent_at`` is set, under a row lock, in the transaction that sends it.
+    """
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="result_notices")
+    #: The address as an entry gave it.
+    email = models.EmailField(_("e-mail"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("result e-mail")
+        verbose_name_plural = _("result e-mails")
+        constraints = [models.UniqueConstraint("contest", Lower("email"), name="result_notice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contest} · {self.email}"

@@ -9,8 +9,9 @@ should say differs from what it says, so publishing again changes nothing but wh
 Names and universities reach the blog only when the entry's author consented to publication
 (``Entry.consent_to_publish``); the blog's database refuses them otherwise.
 
-Participants are told their result once, after the first publication: one e-mail per author and one per
-co-author's e-mail address (:mod:`judging.services.result_mail`), queued when the publication commits.
+Participants are told the contest's results once, at its first publication: one e-mail per contest and
+address to every author and co-author of a judged entry (:mod:`judging.services.result_notices`), queued
+when the publication commits.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from django.utils.translation import gettext as _
 
 from blog.models import Post, PostStatus
 from blog.services import post_publish, post_unpublish, post_upsert, posts_ensure_may_publish
-from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError
 from contest.enums import EntryStatus
 from contest.models import CoAuthor, Entry, Nomination, University
@@ -35,6 +35,7 @@ from contest.services import Actor, contest_format_time
 from contest.texts import TEXT_LANGUAGES
 from judging.coverage import unjudged_ensure_confirmed
 from judging.models import Award, Results, Round
+from judging.services.result_notices import result_notices_claim, result_notices_pending
 
 logger = logging.getLogger(__name__)
 
@@ -289,10 +290,7 @@ def results_publish(
         results.participants_notified_at = now
         update.append("participants_notified_at")
         report.notified = True
-        for user_id in _participants(round):
-            enqueue_on_commit("judging.send_result_email", results_id=results.pk, user_id=user_id)
-        for coauthor_id in _coauthors_to_email(round):
-            enqueue_on_commit("judging.send_coauthor_result_email", results_id=results.pk, coauthor_id=coauthor_id)
+        result_notices_claim(contest)
     results.save(update_fields=update)
     logger.info(
         "published results of %s: %d created, %d updated, %d unchanged, %d withdrawn",
@@ -303,28 +301,6 @@ def results_publish(
         len(report.unpublished),
     )
     return report
-
-
-def _coauthors_to_email(round: Round) -> list[int]:
-    """One co-author id per e-mail address (any case) among the co-authors of the round's submitted entries."""
-    first: dict[str, int] = {}
-    for pk, email in (
-        CoAuthor.objects.filter(entry__judging_rounds=round, entry__status=EntryStatus.SUBMITTED)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("pk", "email")
-    ):
-        first.setdefault(email.strip().lower(), pk)
-    return sorted(first.values())
-
-
-def _participants(round: Round) -> list[int]:
-    """Ids of the authors of the round's submitted entries, each once."""
-    return sorted(
-        set(
-            Entry.objects.filter(judging_rounds=round, status=EntryStatus.SUBMITTED).values_list("author_id", flat=True)
-        )
-    )
 
 
 def results_publish_due(*, now: datetime | None = None) -> int:
@@ -387,9 +363,9 @@ class PublishPreview:
     nominations: list[NominationPreview]
     #: Published posts of the round's awards that are gone: publishing withdraws them.
     withdrawn: int
-    #: Authors e-mailed their result (none when the participants were told already).
+    #: Authors of the contest's judged entries e-mailed the results (none when told already).
     authors_emailed: int
-    #: Co-authors e-mailed (one per address; none when the participants were told already).
+    #: Co-authors e-mailed (one per address, none also an author's; none when told already).
     coauthors_emailed: int
     #: Co-authors of the round's submitted entries without an e-mail address: nobody can tell them.
     coauthors_without_email: int
@@ -460,6 +436,7 @@ def results_publish_preview(results: Results, *, now: datetime | None = None) ->
     withdrawn = sum(1 for key, post in existing.items() if key not in keys and post.status == PostStatus.PUBLISHED)
     notified = results.participants_notified_at is not None
     submitted = Entry.objects.filter(judging_rounds=round, status=EntryStatus.SUBMITTED)
+    pending = result_notices_pending(round.contest)
     return PublishPreview(
         results=results,
         # Nominations in their order, the special awards last.
@@ -468,8 +445,8 @@ def results_publish_preview(results: Results, *, now: datetime | None = None) ->
             key=lambda group: (group.nomination is None, group.nomination.order if group.nomination else 0),
         ),
         withdrawn=withdrawn,
-        authors_emailed=0 if notified else len(_participants(round)),
-        coauthors_emailed=0 if notified else len(_coauthors_to_email(round)),
+        authors_emailed=0 if notified else len(pending.authors),
+        coauthors_emailed=0 if notified else len(pending.coauthors),
         coauthors_without_email=CoAuthor.objects.filter(entry__in=submitted, email="").count(),
         participants_notified=notified,
         refusal=results_publish_refusal(results, now=now),

@@ -1,40 +1,35 @@
-"""The e-mails that tell participants their result when a round's results are first published.
+"""The e-mail that tells each author and co-author the contest's results, once (see :mod:`result_notices`).
 
-One goes to each author, in the language of their profile, and one to each co-author's e-mail address;
-each names the entries of the person in the round, their awards and the links to the blog posts
-that publish them.
+One e-mail per contest and address, in the person's language: the account's with that address if it
+has chosen one, else (a co-author without an account) the language of the entry's author. It names
+the outcome of each of the person's entries, as the entry's page shows it, and links to that page:
+the entry's own page for its author, the co-author's personal signed link for a co-author, where the
+results, the shared feedback and the certificate are.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
-from blog.models import Post, PostStatus
-from contest.enums import EntryStatus
+from blog.models import Post
+from contest.coauthor_links import coauthor_token
 from contest.mail import mail_person, person_language
-from contest.models import CoAuthor, Entry
-from judging.models import Results, Round
-from judging.services.publication import award_name, award_post_key, results_awards
+from contest.models import Contest, Entry
+from judging.models import ResultNotice
+from judging.selectors.story import entries_story
+from judging.services.result_notices import entries_judged
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class EntryResult:
-    """One entry of a participant, its awards in the round (none when not awarded) and their posts' links."""
-
-    entry: Entry
-    awards: list[tuple[str, str]]
 
 
 def post_link(post: Post, *, language: str) -> str:
@@ -44,102 +39,129 @@ def post_link(post: Post, *, language: str) -> str:
     return settings.SITE_URL + path
 
 
-def _entry_results(results: Results, entries: Iterable[Entry], language: str) -> list[EntryResult]:
-    """Each entry's awards as ``(award, link to its post)``, in the active language."""
-    round = results.round
-    awards = list(results_awards(results).filter(entry__in=list(entries)))
-    keys = [award_post_key(award, round) for award in awards]
-    posts = {
-        post.key: post
-        for post in Post.objects.filter(
-            contest=round.contest, key__in=keys, status=PostStatus.PUBLISHED
-        ).select_related("contest")
-    }
-    found = []
-    for entry in entries:
-        given = []
-        for award in awards:
-            if award.entry_id == entry.pk:
-                post = posts.get(award_post_key(award, round))
-                link = post_link(post, language=language) if post is not None else ""
-                nomination = award.nomination or entry.nomination
-                name = award_name(award)
-                if award.place is not None:
-                    name = _("%(place)s in the nomination “%(nomination)s”") % {
-                        "place": name,
-                        "nomination": nomination.name,
-                    }
-                given.append((name, link))
-        found.append(EntryResult(entry=entry, awards=given))
-    return found
+def entry_link(entry: Entry, *, language: str) -> str:
+    """The absolute address of the entry's page for its author, in ``language``."""
+    with translation.override(language):
+        path = reverse("frontend:entry_detail", kwargs={"slug": entry.contest.slug, "code": entry.code})
+    return settings.SITE_URL + path
 
 
-def _result_context(
-    results: Results, entries: list[Entry], *, full_name: str, language: str
-) -> Callable[[], Mapping[str, Any]]:
-    """What the e-mail telling someone the result of ``entries`` says, made in ``language``."""
+def coauthor_link(entry: Entry, email: str, *, language: str) -> str:
+    """The absolute address of a co-author's personal, signed, read-only page of the entry, in ``language``."""
+    with translation.override(language):
+        path = reverse("frontend:entry_coauthor", kwargs={"token": coauthor_token(entry, email)})
+    return settings.SITE_URL + path
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    """One entry of the person: what became of it in each round that shares it, and the page to read more."""
+
+    entry: Entry
+    outcomes: list[str]
+    link: str
+    awarded: bool
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Whom a notice writes to: their entries as author and as co-author, name, account and language."""
+
+    authored: list[Entry]
+    coauthored: list[Entry]
+    account: Any
+    full_name: str
+    language: str
+
+
+def _addressee(contest: Contest, email: str) -> Addressee | None:
+    judged = {entry.pk: entry for entry in entries_judged(contest)}
+    authored = [entry for entry in judged.values() if entry.author.email.strip().lower() == email.lower()]
+    coauthored_ids = set(
+        Entry.objects.filter(pk__in=list(judged), coauthors__email__iexact=email).values_list("pk", flat=True)
+    )
+    coauthored = [entry for pk, entry in judged.items() if pk in coauthored_ids and entry not in authored]
+    if not authored and not coauthored:
+        return None
+    users = get_user_model().objects.select_related("profile")
+    account = authored[0].author if authored else users.filter(email__iexact=email).first()
+    profile = getattr(account, "profile", None)
+    # A co-author whose account has chosen no language reads the entry's author's.
+    speaker = account if profile is not None else coauthored[0].author
+    # A co-author is greeted by the name the entry gives them.
+    if authored:
+        full_name = profile.full_name if profile is not None else ""
+    else:
+        named = coauthored[0].coauthors.filter(email__iexact=email).values_list("full_name", flat=True).first()
+        full_name = named or ""
+    return Addressee(authored, coauthored, account, full_name, person_language(speaker))
+
+
+def _context(contest: Contest, email: str, addressee: Addressee) -> Callable[[], Mapping[str, Any]]:
+    """What the e-mail says, made in the addressee's language."""
+    language = addressee.language
 
     def context() -> Mapping[str, Any]:
-        found = _entry_results(results, entries, language)
+        entries = [*addressee.authored, *addressee.coauthored]
+        stories = entries_story(entries)
+        found = []
+        for entry in sorted(entries, key=lambda entry: entry.code):
+            story = stories[entry.pk]
+            link = (
+                entry_link(entry, language=language)
+                if entry in addressee.authored
+                else coauthor_link(entry, email, language=language)
+            )
+            found.append(
+                EntryResult(
+                    entry=entry,
+                    outcomes=[item.outcome for item in story],
+                    link=link,
+                    awarded=any(item.awards for item in story),
+                )
+            )
         return {
-            "full_name": full_name,
-            "contest": results.round.contest,
-            "round": results.round,
+            "full_name": addressee.full_name,
+            "contest": contest,
             "results": found,
-            "awarded": any(result.awards for result in found),
+            "awarded": any(result.awarded for result in found),
         }
 
     return context
 
 
-def result_email_send(*, results: Results, user: Any) -> bool:
-    """E-mail one participant, in their profile's language, the result of each of their entries in the round.
+def result_notice_send(*, notice_id: int, now: Any = None) -> bool:
+    """Send one claimed result e-mail unless it is sent already or being sent; whether this call sent it.
 
-    Nothing is sent when the participant has no e-mail address or no entries in the round; returns
-    whether the e-mail was sent.
+    The claim is locked while the e-mail goes out (a second worker skips it) and marked sent in the same
+    transaction, so an e-mail that fails to leave is sent again by the retry, and one that left never is.
     """
-    if not user.email:
-        logger.info("no result e-mail to user %s for results %s: no address", user.pk, results.pk)
-        return False
-    entries = list(
-        Entry.objects.filter(judging_rounds=results.round, author=user, status=EntryStatus.SUBMITTED).order_by("code")
-    )
-    if not entries:
-        return False
-    profile = getattr(user, "profile", None)
-    language = person_language(user)
-    full_name = profile.full_name if profile is not None else ""
-    context = _result_context(results, entries, full_name=full_name, language=language)
-    mail_person(user, "judging/email/result", context, language=language)
+    with transaction.atomic():
+        notice = (
+            # Only the claim's row: a publication holding its contest's row must not make the e-mail skip.
+            ResultNotice.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("contest")
+            .filter(pk=notice_id, sent_at__isnull=True)
+            .first()
+        )
+        if notice is None:
+            logger.info("result e-mail %s: sent already, being sent, or gone", notice_id)
+            return False
+        addressee = _addressee(notice.contest, notice.email)
+        if addressee is None:
+            logger.info("result e-mail %s: the address is on no judged entry any more", notice_id)
+            return False
+        context = _context(notice.contest, notice.email, addressee)
+        mail_person(addressee.account, "judging/email/result", context, email=notice.email, language=addressee.language)
+        notice.sent_at = now or timezone.now()
+        notice.save(update_fields=["sent_at"])
     return True
 
 
-def _coauthor_entries(round: Round, email: str) -> QuerySet[Entry]:
-    """The round's submitted entries co-authored by whoever has ``email`` (any case)."""
-    return (
-        Entry.objects.filter(judging_rounds=round, status=EntryStatus.SUBMITTED, coauthors__email__iexact=email)
-        .select_related("author__profile")
-        .distinct()
-        .order_by("code")
-    )
-
-
-def coauthor_result_email_send(*, results: Results, coauthor: CoAuthor) -> bool:
-    """E-mail one co-author the result of each entry of the round they co-authored; whether it was sent.
-
-    In the language of the account with their e-mail address if there is one, else in the language
-    of the entry's author. Nothing is sent when the co-author has no e-mail address or no entries left.
-    """
-    if not coauthor.email:
-        logger.info("no result e-mail to co-author %s for results %s: no address", coauthor.pk, results.pk)
-        return False
-    entries = list(_coauthor_entries(results.round, coauthor.email))
-    if not entries:
-        return False
-    account = get_user_model().objects.select_related("profile").filter(email__iexact=coauthor.email).first()
-    # An account without a profile has chosen no language: the entry's author's is the better guess.
-    speaker = account if getattr(account, "profile", None) is not None else entries[0].author
-    language = person_language(speaker)
-    context = _result_context(results, entries, full_name=coauthor.full_name, language=language)
-    mail_person(account, "judging/email/result", context, email=coauthor.email, language=language)
-    return True
+def result_notice_for(*, contest: Contest, email: str) -> ResultNotice | None:
+    """The claim for ``email`` in the contest, taken now if nobody took it yet (``None`` without an address)."""
+    email = email.strip()
+    if not email:
+        return None
+    ResultNotice.objects.bulk_create([ResultNotice(contest=contest, email=email)], ignore_conflicts=True)
+    return ResultNotice.objects.filter(Q(contest=contest) & Q(email__iexact=email)).first()

@@ -27,7 +27,7 @@ from contest.services import Actor, contest_ensure_organiser
 from contest.slugs import unique_slug
 from contest.texts import TEXT_LANGUAGES
 from judging.coverage import unjudged_ensure_confirmed
-from judging.enums import RankingMethod, RoundStatus, TieBreaker
+from judging.enums import ParticipantView, RankingMethod, RoundStatus, TieBreaker
 from judging.models import Award, AwardChange, Results, Round, RoundEntry
 from judging.ranking import round_ranking
 
@@ -145,9 +145,12 @@ def results_finalise(
     special_awards: Sequence[SpecialAwardData] = (),
     now: datetime | None = None,
     confirm_unjudged: bool = False,
+    participant_view: str | None = None,
 ) -> Results:
     """Fix the places 1–3 of each nomination from the round's ranking and the special awards, once, for good.
 
+    ``participant_view`` (:class:`~judging.enums.ParticipantView`, the round's setting unless given) is
+    what the round's entrants will see of these results once published; it never changes afterwards.
     ``actor`` is an organiser, or ``None`` for the operator (the ``results_finalise`` command). While a
     submitted entry of the contest is in no round, it is refused with their list
     (:class:`judging.coverage.UnjudgedEntries`) unless ``confirm_unjudged``.
@@ -158,6 +161,9 @@ def results_finalise(
             _("Close round “%(round)s” before finalising its results.") % {"round": round}, code="round_not_closed"
         )
     _ensure_not_finalised(round)
+    view = participant_view or round.participant_view
+    if view not in ParticipantView.values:
+        raise BaigeError(_("Unknown choice of what entrants see: %(name)s.") % {"name": view}, code="unknown_view")
     ranking = round_ranking(round)
     if not any(row.place is not None for row in ranking.rows()):
         raise ResultsRefused(
@@ -171,10 +177,9 @@ def results_finalise(
             results = Results.objects.create(
                 round=round,
                 content_hash=ranking.content_hash(),
-                # What the entrants will see is the round's choice now, fixed with the results.
-                participant_view=round.participant_view,
                 finalised_by=_user(actor),
                 finalised_at=now or timezone.now(),
+                participant_view=view,
             )
     except IntegrityError as twice:
         # Only reached if the lock was bypassed (another database connection without it): still one Results.

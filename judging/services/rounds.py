@@ -23,7 +23,17 @@ from contest.texts import TEXT_LANGUAGES, has_text, texts_set
 from judging.assignment import assignment_fill
 from judging.coverage import round_follow_shortlist, round_members_take, unjudged_ensure_confirmed
 from judging.enums import ParticipantView, RoundStatus
-from judging.models import MAX_FEEDBACK_MIN_LENGTH, Assignment, Criterion, Juror, Review, Round, RoundEntry, RoundJuror
+from judging.models import (
+    MAX_FEEDBACK_MIN_LENGTH,
+    Assignment,
+    Criterion,
+    Juror,
+    Results,
+    Review,
+    Round,
+    RoundEntry,
+    RoundJuror,
+)
 
 
 class RoundNotOpen(BaigeError):
@@ -165,10 +175,39 @@ def round_update(*, actor: Actor, round: Round, **fields: Any) -> Round:
         raise BaigeError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     round = round_locked(actor, round)
     round_ensure_not_closed(round)
+    if "participant_view" in fields and fields["participant_view"] != round.participant_view:
+        _ensure_participant_view_open(round)
     for name, value in fields.items():
         setattr(round, name, value.strip() if isinstance(value, str) else value)
     _check_round_settings(round)
     round.save()
+    return round
+
+
+def _ensure_participant_view_open(round: Round) -> None:
+    """Refuse to change what entrants see once any of the contest's results are finalised."""
+    if Results.objects.filter(round__contest_id=round.contest_id).exists():
+        raise BaigeError(
+            _("The contest's results are finalised: what entrants see of round “%(round)s” can no longer change.")
+            % {"round": round},
+            code="participant_view_fixed",
+        )
+
+
+@transaction.atomic
+def round_participant_view_set(*, actor: Actor | None, round: Round, view: str) -> Round:
+    """Choose what the round's entrants will see of its results; fixed once any round of the contest is finalised.
+
+    A round with results of its own shows what was chosen at their finalisation; a round without (a
+    screening round) shows this setting once the contest's results are published, so it is locked from
+    the contest's first finalisation on, before anyone can see it.
+    """
+    round = round_locked(actor, round)
+    if view not in ParticipantView.values:
+        raise BaigeError(_("Unknown choice of what entrants see: %(name)s.") % {"name": view}, code="unknown_view")
+    _ensure_participant_view_open(round)
+    round.participant_view = view
+    round.save(update_fields=["participant_view"])
     return round
 
 

@@ -85,7 +85,7 @@ def test_organiser_publishes_and_a_visitor_watches_the_winner(  # type: ignore[n
     )
     assert page.locator("#name-counts").inner_text() == "Authors named (they consented): 1; anonymous (no consent): 2."
     assert page.locator("#email-counts").inner_text() == (
-        "3 authors of the round's submitted entries receive their result by e-mail, in their language. "
+        "3 authors of the contest's judged entries receive the results by e-mail, in their language. "
         "0 co-authors receive it too, at the addresses the entries give."
     )
     assert page.locator("#early-warning").is_visible()

@@ -56,6 +56,7 @@ MAIL_TASKS = (
     "contest.send_entry_submitted_email",
     "judging.send_juror_invitation",
     "judging.send_juror_reminder",
+    "judging.send_result_notice",
     "judging.send_result_email",
     "judging.send_coauthor_result_email",
     "media_pipeline.send_asset_failed_email",

@@ -71,7 +71,7 @@ def test_results_publish_page_says_what_becomes_public_and_who_is_emailed(client
     assert "3 awards are published on the blog, one post each, in Kazakh, Russian and English." in page
     assert "New posts: 3; updated: 0; unchanged: 0; withdrawn: 0." in page
     assert "Authors named (they consented): 2; anonymous (no consent): 1." in page
-    assert "4 authors of the round's submitted entries receive their result by e-mail, in their language." in page
+    assert "4 authors of the contest's judged entries receive the results by e-mail, in their language." in page
     assert "0 co-authors receive it too, at the addresses the entries give." in page
     assert "1 co-author has no e-mail address and is not told." in page
     assert "<h3>Design <small>(2)</small></h3>" in page

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from contest.enums import Role
 from contest.models import Entry
-from judging.enums import RoundStatus
+from judging.enums import ParticipantView, RoundStatus
 from judging.models import Assignment, Award, AwardChange, Criterion, Results, Round, RoundEntry
 from judging.ranking import round_ranking
 from judging.services.results import results_finalise
@@ -600,3 +600,28 @@ def test_results_page_when_finalised_from_the_command_line_names_nobody(client, 
 
     assert response.status_code == 200
     assert "Finalised by — on" in response.content.decode()
+
+
+def test_results_finalise_form_stores_what_entrants_see(organiser_client, contest, judged):
+
+    response = organiser_client.post(
+        url("organiser_results_finalise", contest, number=1), finalise_data(share=ParticipantView.SCORES.value)
+    )
+
+    assert response.status_code == 302
+    assert Results.objects.get(round=judged["round"]).participant_view == ParticipantView.SCORES
+    page = organiser_client.get(response["Location"]).content.decode()
+    assert "The outcome, the total and each criterion&#x27;s mean" in page
+
+
+def test_results_page_offers_what_entrants_see_with_the_rounds_setting_chosen(organiser_client, contest, judged):
+    Round.objects.filter(pk=judged["round"].pk).update(participant_view=ParticipantView.FEEDBACK)
+
+    body = organiser_client.get(page_url(contest)).content.decode()
+
+    assert re.findall(r'<input[^>]*name="share"[^>]*>', body) == [
+        '<input type="radio" name="share" value="nothing" id="id_share_0">',
+        '<input type="radio" name="share" value="outcome" id="id_share_1">',
+        '<input type="radio" name="share" value="scores" id="id_share_2">',
+        '<input type="radio" name="share" value="feedback" id="id_share_3" checked>',
+    ]

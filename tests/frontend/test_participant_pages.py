@@ -211,14 +211,15 @@ def test_my_entries_shows_only_own(participant_client, participant, other_partic
 
 
 def test_my_entries_query_count_does_not_grow(participant_client, participant, contest, django_assert_num_queries):
-    """The person, their entries and the entries' platforms, the current contest, the menu's panels."""
+    """The person, their entries and the entries' platforms, the current contest, the menu's panels; their
+    confirmed addresses and the entries they co-authored; whether the contests' results are out."""
     EntryFactory(contest=contest, author=participant, with_media=True)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         body = participant_client.get(url("my_entries")).content.decode()
     assert body.count('<span class="status status-draft">') == 1
     for _ in range(10):
         EntryFactory(contest=contest, author=participant, with_media=True)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         body = participant_client.get(url("my_entries")).content.decode()
     assert body.count('<span class="status status-draft">') == 11
 
@@ -243,17 +244,17 @@ def test_contest_page_query_count_does_not_grow(
 
 def test_entry_detail_query_count_does_not_grow(participant_client, participant, contest, django_assert_num_queries):
     """The person; the entry with its platforms and co-authors; its newest file and its renditions; the file
-    being checked (the upload form of an open contest); the menu's panels."""
+    being checked (the upload form of an open contest); the menu's panels; whether the contest's results are out."""
     entry = EntryFactory(contest=contest, author=participant, with_media=True)
     CoAuthor.objects.create(entry=entry, full_name="Co-author 0", university=UniversityFactory(), order=0)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         body = participant_client.get(url("entry_detail", entry)).content.decode()
     assert "Co-author 0 (" in body
     entry.platforms.add(*(PlatformFactory(contest=contest) for _ in range(5)))
     for order in range(1, 6):
         university = UniversityFactory()
         CoAuthor.objects.create(entry=entry, full_name=f"Co-author {order}", university=university, order=order)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         body = participant_client.get(url("entry_detail", entry)).content.decode()
     assert "Co-author 5 (" in body
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,11 +17,10 @@ from django.utils.translation import gettext
 from blog.models import Post, PostStatus
 from config.exceptions import BaigeError, NotAllowed
 from contest.enums import Role
-from contest.models import CoAuthor, Contest, ContestRole, Entry, Nomination, Platform
+from contest.models import Contest, ContestRole, Entry, Nomination, Platform
 from judging.enums import RoundStatus
 from judging.models import Award, Results, Round
 from judging.services.publication import results_publish, results_publish_due, results_publish_preview
-from judging.services.result_mail import post_link
 from judging.services.results import award_change
 from media_pipeline.enums import MediaKind
 from tests.factories import (
@@ -30,9 +28,7 @@ from tests.factories import (
     ContestRoleFactory,
     NominationFactory,
     PlatformFactory,
-    ProfileFactory,
     UniversityFactory,
-    UserFactory,
 )
 from tests.frontend.test_jury_pages import with_media
 from tests.judging import entry_from, round_of
@@ -460,72 +456,6 @@ def test_results_publish_emails_every_participant_once_after_commit(
     recipients = sorted(message.to[0] for message in mailoutbox)
     entries = (finalised.gold, finalised.silver, finalised.special, finalised.loser)
     assert recipients == sorted(entry.author.email for entry in entries)
-
-
-def test_results_publish_emails_each_coauthor_address_once_in_their_accounts_language(
-    finalised, mailoutbox, django_capture_on_commit_callbacks
-):
-    CoAuthor.objects.filter(entry=finalised.gold).update(email="Asel@Example.org", full_name="Asel Karimova")
-    CoAuthor.objects.create(entry=finalised.special, full_name="Asel K.", email="asel@example.org")
-    CoAuthor.objects.create(entry=finalised.loser, full_name="No Address")
-    ProfileFactory(user=UserFactory(email="asel@example.org"), preferred_language="kk")
-    assert results_publish_preview(finalised.results, now=NOW).coauthors_emailed == 1
-
-    with django_capture_on_commit_callbacks(execute=True):
-        results_publish(actor=None, results=finalised.results, now=NOW)
-    with django_capture_on_commit_callbacks(execute=True):
-        results_publish(actor=None, results=finalised.results, now=NOW)
-
-    (message,) = [message for message in mailoutbox if message.to[0].lower() == "asel@example.org"]
-    assert message.to == ["Asel@Example.org"]
-    assert len(mailoutbox) == 5  # four authors and one co-author, once
-    with translation.override("kk"):
-        assert gettext("Dear %(full_name)s,") % {"full_name": "Asel Karimova"} in message.body
-    assert f"{finalised.gold.code} «Fractions with Wordwall»" in message.body
-    assert f"{finalised.special.code} «Songs in Kazakh»" in message.body
-    assert finalised.silver.code not in message.body
-
-
-def test_coauthor_result_email_without_an_account_is_in_the_authors_language(
-    finalised, mailoutbox, django_capture_on_commit_callbacks
-):
-    coauthor = CoAuthor.objects.create(entry=finalised.special, full_name="Marat Ospanov", email="marat@example.org")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        results_publish(actor=None, results=finalised.results, now=NOW)
-
-    (message,) = [message for message in mailoutbox if message.to == [coauthor.email]]
-    assert "- Лучшая песня" in message.body  # the special award's author reads Russian
-
-
-def test_result_email_of_a_winner_links_to_the_post(finalised, mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        results_publish(actor=None, results=finalised.results, now=NOW)
-
-    (message,) = [message for message in mailoutbox if message.to == [finalised.gold.author.email]]
-    post = Post.objects.get(key="round-1/nomination-design-1/place-1/1")
-    assert message.subject == f"Congratulations: your result in {finalised.contest.name_en}"
-    assert "Dear Aigerim Seitkali," in message.body
-    assert f"Your entry {finalised.gold.code} “Fractions with Wordwall”:" in message.body
-    assert "- 1st place in the nomination “Design”" in message.body
-    assert f"Read the post about it: {post_link(post, language='en')}" in message.body
-    assert post_link(post, language="en") == settings.SITE_URL + f"/en/blog/{finalised.contest.slug}/{post.slug}/"
-
-
-def test_result_email_is_in_the_participants_language(finalised, mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        results_publish(actor=None, results=finalised.results, now=NOW)
-
-    (to_special,) = [message for message in mailoutbox if message.to == [finalised.special.author.email]]
-    (to_loser,) = [message for message in mailoutbox if message.to == [finalised.loser.author.email]]
-    post = Post.objects.get(key="round-1/special/best-song")
-    assert "- Лучшая песня" in to_special.body
-    assert post_link(post, language="ru") in to_special.body
-    assert "/ru/blog/" in post_link(post, language="ru")
-    assert to_loser.subject == in_language("kk", "Your result in %(contest)s", contest="Ең тиімді платформа").strip()
-    with translation.override("kk"):
-        assert gettext("It did not receive an award this time.") in to_loser.body
-        assert gettext("Read the post about it:") not in to_loser.body
 
 
 # --- Media of winners and of everybody else --------------------------------------------------------

@@ -49,7 +49,7 @@ def test_celery_beat_publishes_due_results_exactly_once(workers):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and workers.log().count("judging.publish_due_results[") < 8:
         time.sleep(0.2)
-    while time.monotonic() < deadline and workers.log().count("judging.send_result_email[") < 8:
+    while time.monotonic() < deadline and workers.log().count("judging.send_result_notice[") < 8:
         time.sleep(0.2)
     time.sleep(1)
     log = workers.log()

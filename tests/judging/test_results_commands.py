@@ -31,6 +31,7 @@ FINAL_LINES = [
     "  1st place · GAME02 “Lesson GAME02”",
     "  2nd place · GAME03 “Lesson GAME03”",
     "  3rd place · GAME01 “Lesson GAME01”",
+    "Entrants will see, once published: The outcome: shortlisted or not, place and award",
 ]
 
 #: Printed before finalising: none of the round's entries of :func:`judged_round` has a file.
@@ -233,7 +234,7 @@ def preview_of(finalised: Finalised) -> list[str]:
         "Special awards (1)",
         f"  Best song · {special.code} “Songs in Kazakh” — named: Saule Abenova (Zhetysu University)",
         "Who is e-mailed",
-        "4 authors of the round's submitted entries receive their result by e-mail, in their language. "
+        "4 authors of the contest's judged entries receive the results by e-mail, in their language. "
         "0 co-authors receive it too, at the addresses the entries give. "
         "1 co-author has no e-mail address and is not told.",
     ]
@@ -241,7 +242,7 @@ def preview_of(finalised: Finalised) -> list[str]:
 
 PUBLISHED = [
     "The results of round 1 “Round 1” are published: 3 new posts, 0 updated, 0 unchanged, 0 withdrawn.",
-    "Who is e-mailed: 4 authors of the round's submitted entries receive their result by e-mail, in their "
+    "Who is e-mailed: 4 authors of the contest's judged entries receive the results by e-mail, in their "
     "language. 0 co-authors receive it too, at the addresses the entries give. "
     "1 co-author has no e-mail address and is not told.",
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from contest.models import Entry
 from contest.texts import TEXT_LANGUAGES, texts_of
 from frontend.text_fields import NamesForm, name_fields
-from judging.enums import RankingMethod, TieBreaker
+from judging.enums import ParticipantView, RankingMethod, TieBreaker
 from judging.models import Award, Round, RoundEntry
 from judging.services.results import AWARDED_PLACES, SpecialAwardData
 
@@ -123,6 +123,14 @@ SpecialAwardFormSet = cast(
 
 
 class FinaliseForm(forms.Form):
+    share = forms.ChoiceField(
+        label=_("What the round's entrants see of the results once they are published"),
+        choices=ParticipantView.choices,
+        widget=forms.RadioSelect,
+        # Left out: the round's own setting.
+        required=False,
+        help_text=_("Fixed for good with the results. Jurors' feedback is shown signed “Juror A”, “Juror B”, …"),
+    )
     confirm = forms.BooleanField(
         label=_("I have checked the ranking: fix these places and awards for good."),
         required=True,

@@ -29,7 +29,7 @@ from frontend.organiser.forms.results import (
     SpecialAwardFormSet,
 )
 from judging.agreement import round_agreement
-from judging.enums import RankingMethod, RoundStatus, TieBreaker
+from judging.enums import ParticipantView, RankingMethod, RoundStatus, TieBreaker
 from judging.models import Award, Round
 from judging.ranking import METHODS, RankingRow, RoundRanking, round_ranking
 from judging.selectors.results import (
@@ -202,7 +202,8 @@ def _page(
         },
         "ranking_form": ranking_form or RankingForm(round=round),
         "special_forms": special_forms or SpecialAwardFormSet(round=round, prefix="special"),
-        "finalise_form": finalise_form or FinaliseForm(),
+        "finalise_form": finalise_form or FinaliseForm(initial={"share": round.participant_view}),
+        "participant_view": ParticipantView(results.participant_view).label if results is not None else "",
         "refusal": refusal,
         "add_form": add_form or AwardAddForm(round=round),
         "unjudged": entries_without_round(round.contest),
@@ -263,6 +264,7 @@ def results_finalise_view(request: AuthenticatedHttpRequest, slug: str, number: 
             round=round,
             special_awards=specials.special_awards(),
             confirm_unjudged=request.POST.get("confirm_unjudged") == "1",
+            participant_view=confirm.cleaned_data["share"] or None,
         )
     except BaigeError as refused:
         return _page(

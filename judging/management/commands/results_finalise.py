@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from config.exceptions import BaigeError
 from judging.coverage import UnjudgedEntries
-from judging.enums import RoundStatus
+from judging.enums import ParticipantView, RoundStatus
 from judging.management.questions import answer_yes, may_ask
 from judging.management.round_lookup import round_arguments_add, round_by_number, unjudged_arguments_add
 from judging.models import Award, Results, Round
@@ -43,12 +43,20 @@ class Command(BaseCommand):
         "Finalise a closed round's results, with the same checks as the organiser's page: places 1 to 3 of "
         "every nomination are fixed for good from the round's ranking. While a submitted entry of the contest "
         "is in no round, the entries are listed and the results are finalised only with --confirm, or when you "
-        "answer yes at the prompt (never with --no-input). Special awards are added afterwards on the page."
+        "answer yes at the prompt (never with --no-input). Special awards are added afterwards on the page. "
+        "--share nothing|outcome|scores|feedback fixes what the round's entrants see of the results."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         round_arguments_add(parser)
         unjudged_arguments_add(parser, doing="Finalise")
+        parser.add_argument(
+            "--share",
+            choices=ParticipantView.values,
+            default=None,
+            help="What the round's entrants see of the results once published (the round's setting unless given); "
+            "fixed for good at finalisation.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         round = round_by_number(options["contest"], options["round"])
@@ -56,7 +64,9 @@ class Command(BaseCommand):
             self.warn_files_not_ready(round)
         try:
             try:
-                results = results_finalise(actor=None, round=round, confirm_unjudged=options["confirm"])
+                results = results_finalise(
+                    actor=None, round=round, confirm_unjudged=options["confirm"], participant_view=options["share"]
+                )
             except UnjudgedEntries as unjudged:
                 self.stdout.write(_("These submitted entries are in no round and would never be judged:"))
                 for entry in unjudged.entries:
@@ -69,7 +79,9 @@ class Command(BaseCommand):
                         )
                         % {"number": round.number}
                     ) from unjudged
-                results = results_finalise(actor=None, round=round, confirm_unjudged=True)
+                results = results_finalise(
+                    actor=None, round=round, confirm_unjudged=True, participant_view=options["share"]
+                )
         except BaigeError as refused:
             raise CommandError(str(refused)) from refused
         count = Award.objects.filter(results=results).count()
@@ -79,6 +91,9 @@ class Command(BaseCommand):
         )
         for line in awards_listed(results):
             self.stdout.write(line)
+        self.stdout.write(
+            _("Entrants will see, once published: %(view)s") % {"view": ParticipantView(results.participant_view).label}
+        )
 
     def warn_files_not_ready(self, round: Round) -> None:
         """Say which awards would go to entries without a ready file, as the page does before confirming."""

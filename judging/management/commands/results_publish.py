@@ -68,8 +68,8 @@ def emailed(preview: PublishPreview) -> str:
         return _("Nobody: the participants were told their results when the results were first published.")
     told = [
         ngettext(
-            "%(authors)s author of the round's submitted entries receives their result by e-mail, in their language.",
-            "%(authors)s authors of the round's submitted entries receive their result by e-mail, in their language.",
+            "%(authors)s author of the contest's judged entries receives the results by e-mail, in their language.",
+            "%(authors)s authors of the contest's judged entries receive the results by e-mail, in their language.",
             preview.authors_emailed,
         )
         % {"authors": preview.authors_emailed},
