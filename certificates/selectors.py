@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from certificates.codes import code_normalise
 from certificates.enums import CertificateKind
 from certificates.models import Certificate, IssueRun
-from contest.models import Contest, Entry
+from contest.models import CoAuthor, Contest, Entry
 from judging.models import Results
 
 
@@ -73,6 +73,35 @@ def certificates_held(user: Any) -> QuerySet[Certificate]:
 def certificates_of_entry_for(entry: Entry, user: Any) -> list[Certificate]:
     """The certificates of ``entry`` that ``user`` holds; one or two queries."""
     return list(certificates_held(user).filter(entry=entry))
+
+
+def certificates_of_coauthor(entry: Entry, coauthor: CoAuthor) -> QuerySet[Certificate]:
+    """The certificates that count of ``entry``'s co-author, by their e-mail address, once results are published.
+
+    For a co-author's page reached through their signed link: the link stands for the address.
+    """
+    if not coauthor.email:
+        return Certificate.objects.none()
+    return (
+        Certificate.objects.filter(
+            _published(),
+            entry=entry,
+            coauthor__isnull=False,
+            email__iexact=coauthor.email,
+            replaced_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .select_related("contest")
+        .order_by("kind", "issued_at", "pk")
+    )
+
+
+def get_certificate_for_coauthor(entry: Entry, coauthor: CoAuthor, *, code: str) -> Certificate:
+    """A certificate of ``entry``'s co-author, for the download through their signed link; 404 for any other."""
+    certificate = certificates_of_coauthor(entry, coauthor).filter(code=code_normalise(code)).first()
+    if certificate is None or not certificate.pdf:
+        raise Http404
+    return certificate
 
 
 def juror_letters_of(user: Any) -> list[Certificate]:

@@ -7,4 +7,9 @@ from frontend.certificates import views
 urlpatterns = [
     path("verify/<str:code>/", views.verify, name="certificate_verify"),
     path("certificates/<str:code>.pdf", views.download, name="certificate_download"),
+    path(
+        "coauthor/<str:token>/certificates/<str:code>.pdf",
+        views.coauthor_download,
+        name="certificate_coauthor_download",
+    ),
 ]

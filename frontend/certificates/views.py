@@ -15,12 +15,14 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from certificates.archive import certificate_file_name
 from certificates.enums import CertificateKind
 from certificates.models import Certificate
-from certificates.selectors import certificate_by_code, get_certificate_for_holder
+from certificates.selectors import certificate_by_code, get_certificate_for_coauthor, get_certificate_for_holder
+from contest.selectors import get_entry_for_coauthor_link
 from frontend.http import AuthenticatedHttpRequest
 
 
@@ -50,7 +52,10 @@ def certificate_what_for(certificate: Certificate, language: str) -> str:
             "entry": title,
             "nomination": nomination,
         }
-    return _("Work on the jury: %(count)s entries scored") % {"count": details.get("entries_scored", 0)}
+    count = int(details.get("entries_scored", 0))
+    return ngettext("Work on the jury: %(count)d entry scored", "Work on the jury: %(count)d entries scored", count) % {
+        "count": count
+    }
 
 
 @require_GET
@@ -68,11 +73,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@login_required
-@require_GET
-def download(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
-    """The certificate's PDF, for its holder only: anyone else gets a 404."""
-    certificate = get_certificate_for_holder(request.user, code=code)
+def _pdf_response(certificate: Certificate) -> FileResponse:
     response = FileResponse(
         default_storage.open(certificate.pdf.name or "", "rb"),
         as_attachment=True,
@@ -81,3 +82,17 @@ def download(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def download(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
+    """The certificate's PDF, for its holder only: anyone else gets a 404."""
+    return _pdf_response(get_certificate_for_holder(request.user, code=code))
+
+
+@require_GET
+def coauthor_download(request: HttpRequest, token: str, code: str) -> FileResponse:
+    """A co-author's certificate through their signed link, without an account; a changed link or code is a 404."""
+    entry, coauthor = get_entry_for_coauthor_link(token)
+    return _pdf_response(get_certificate_for_coauthor(entry, coauthor, code=code))

@@ -187,17 +187,18 @@ def entry_edit(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpR
     return _entry_form_page(request, entry.contest, entry)
 
 
-def _entry_read_only(request: HttpRequest, entry: Entry, coauthor: CoAuthor) -> HttpResponse:
+def _entry_read_only(request: HttpRequest, entry: Entry, coauthor: CoAuthor, *, token: str = "") -> HttpResponse:
     """The entry's page for a co-author: what it is and its results once published, nothing to change.
 
     ``coauthor`` is the reader's row among the entry's co-authors, for what is theirs alone on the page,
-    such as their certificate.
+    such as their certificate; ``token`` is their signed link when they came by it, for their downloads.
     """
     context = {
         "entry": entry,
         "contest": entry.contest,
         "read_only": True,
         "coauthor": coauthor,
+        "coauthor_token": token,
         "story": entry_story(entry),
     }
     return render(request, "frontend/entry_detail.html", context)
@@ -232,7 +233,7 @@ def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
 def entry_coauthor(request: HttpRequest, token: str) -> HttpResponse:
     """A co-author's personal link to the entry's page, read-only, without an account; a changed link is a 404."""
     entry, coauthor = get_entry_for_coauthor_link(token)
-    return _entry_read_only(request, entry, coauthor)
+    return _entry_read_only(request, entry, coauthor, token=token)
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -1,8 +1,10 @@
-"""On a 375 px phone, in Kazakh: the author and a co-author (by their link) read the outcome and the shared feedback."""
+"""On a 375 px phone, in Kazakh: the author and a co-author (by their link) read the outcome and the shared feedback,
+and download their certificates."""
 
 import pytest
 from django.utils import translation
 
+from certificates.services import certificates_issue
 from contest.coauthor_links import coauthor_token
 from tests.browser.test_upload_resume import log_in
 from tests.judging.stories import judged_contest
@@ -19,6 +21,7 @@ def test_author_and_coauthor_read_the_result_and_feedback_on_a_phone(live_server
     page.set_viewport_size({"width": 375, "height": 740})
     judged = judged_contest(contest)
     judged.publish()
+    certificates_issue(actor=None, contest=contest)
     award = kk("%(place)s in the nomination “%(nomination)s”", place=kk("1st place"), nomination="Дизайн")
     shortlisted = kk("Shortlisted in round “%(round)s”: it went on to the next round.", round="Round 1")
 
@@ -35,6 +38,7 @@ def test_author_and_coauthor_read_the_result_and_feedback_on_a_phone(live_server
     assert kk("Juror %(letter)s", letter="A") in story.inner_text()
     assert "Juror Person" not in page.content()
     shoot(page, "entry-results")
+    download_certificates(page, count=2)
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/kk/coauthor/{coauthor_token(judged.winner, 'asel@example.org')}/")
@@ -43,3 +47,16 @@ def test_author_and_coauthor_read_the_result_and_feedback_on_a_phone(live_server
     assert "Clean slides" in story.inner_text()
     assert page.locator("form").count() <= 1  # at most the language switcher: nothing to change
     shoot(page, "coauthor-link")
+    download_certificates(page, count=2)
+
+
+def download_certificates(page, *, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Each certificate listed on the entry's page downloads as a PDF."""
+    links = page.locator("#certificates a[download]")
+    assert links.count() == count
+    links.first.scroll_into_view_if_needed()
+    for index in range(count):
+        with page.expect_download() as download:
+            links.nth(index).click()
+        with open(download.value.path(), "rb") as pdf:
+            assert pdf.read(5) == b"%PDF-"

@@ -11,7 +11,9 @@ from django.utils import translation
 from certificates.enums import CertificateKind
 from certificates.models import Certificate
 from certificates.services import certificate_reissue, certificate_revoke, certificates_issue
+from contest.coauthor_links import coauthor_token
 from contest.enums import Role
+from judging.models import Results
 from tests.certificates import KAZAKH_NAME, finalised_contest, published_contest
 from tests.factories import ContestFactory, ContestRoleFactory, ProfileFactory
 
@@ -226,3 +228,60 @@ def test_certificate_of_a_contest_without_published_results_is_shown_to_nobody(c
     assert client.get(verify_url(certificate.code)).status_code == 404
     assert client.get(download_url(certificate.code)).status_code == 404
     assert entry_block(gold, gold.author).strip() == ""
+
+
+# --- A co-author's signed link ----------------------------------------------------------------------
+
+
+def coauthor_link_download_url(token: str, code: str) -> str:
+    with translation.override("kk"):
+        return reverse("frontend:certificate_coauthor_download", kwargs={"token": token, "code": code})
+
+
+def test_coauthor_link_page_lists_and_downloads_their_certificates_without_an_account(client, issued):
+    gold = issued.finalised.gold
+    token = coauthor_token(gold, issued.coauthor.email)
+    theirs = Certificate.objects.filter(entry=gold, full_name="Dana Co").order_by("kind")
+    with translation.override("kk"):
+        page = client.get(reverse("frontend:entry_coauthor", kwargs={"token": token}))
+
+    html = page.content.decode()
+    assert sorted(c.kind for c in theirs) == [CertificateKind.PARTICIPANT, CertificateKind.WINNER]
+    for certificate in theirs:
+        assert coauthor_link_download_url(token, certificate.code) in html
+    assert diploma_of(issued).code not in html  # the author's own is not theirs
+    response = client.get(coauthor_link_download_url(token, diploma_of(issued, "Dana Co").code))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_coauthor_link_download_refuses_other_codes_and_changed_links(client, issued, organiser):
+    gold = issued.finalised.gold
+    token = coauthor_token(gold, issued.coauthor.email)
+    theirs = diploma_of(issued, "Dana Co")
+
+    # The author's certificate, another entry's, a changed token, a token of the author's e-mail.
+    assert client.get(coauthor_link_download_url(token, diploma_of(issued).code)).status_code == 404
+    assert client.get(coauthor_link_download_url(token[:-2] + "xx", theirs.code)).status_code == 404
+    author_token = coauthor_token(gold, gold.author.email)
+    assert client.get(coauthor_link_download_url(author_token, diploma_of(issued).code)).status_code == 404
+    # A revoked one, and one of a co-author taken off the entry.
+    certificate_revoke(actor=organiser, certificate=theirs, reason="Wrong name")
+    assert client.get(coauthor_link_download_url(token, theirs.code)).status_code == 404
+    participation = Certificate.objects.get(entry=gold, full_name="Dana Co", kind=CertificateKind.PARTICIPANT)
+    assert client.get(coauthor_link_download_url(token, participation.code)).status_code == 200
+    issued.coauthor.delete()
+    assert client.get(coauthor_link_download_url(token, participation.code)).status_code == 404
+
+
+def test_coauthor_link_download_is_a_404_while_no_result_is_published(client, issued):
+    gold = issued.finalised.gold
+    token = coauthor_token(gold, issued.coauthor.email)
+    theirs = diploma_of(issued, "Dana Co")
+    assert client.get(coauthor_link_download_url(token, theirs.code)).status_code == 200
+
+    Results.objects.filter(round__contest=issued.contest).update(published_at=None)
+
+    assert client.get(coauthor_link_download_url(token, theirs.code)).status_code == 404
