@@ -27,6 +27,8 @@ window.baigeAxeDone = new Promise((resolve) => {
   });
 });
 """
+# A page that never finishes loading (a stream still playing) is not waited for beyond a few seconds.
+AXE_WAIT = "() => Promise.race([window.baigeAxeDone, new Promise((done) => setTimeout(done, 5000))])"
 
 #: Pages that are not Baige's own: Django's admin and Swagger UI's API explorer.
 AXE_NOT_CHECKED = ("/admin/", "/api/docs/")
@@ -60,9 +62,25 @@ def axe_watch(context: Any) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+def axe_wait(page: Any) -> None:
+    """Wait until axe has checked the page open now (nothing to wait for on a page that has gone or is loading)."""
+    with contextlib.suppress(Exception):
+        page.evaluate(AXE_WAIT)
+
+
+def axe_before_leaving(page: Any) -> None:
+    """Make ``page.goto`` wait for the check of the page it leaves, which would otherwise be cut short."""
+    goto = page.goto
+
+    def checked_goto(*args: Any, **kwargs: Any) -> Any:
+        axe_wait(page)
+        return goto(*args, **kwargs)
+
+    page.goto = checked_goto
+
+
 def axe_checked(page: Any, violations: list[tuple[str, dict[str, Any]]]) -> None:
     """Let the check of the page still open finish, close its context, and fail on what axe found."""
-    with contextlib.suppress(Exception):
-        page.evaluate("() => window.baigeAxeDone")
+    axe_wait(page)
     page.context.close()
     assert not violations, "Accessibility violations (axe-core):\n" + axe_report(violations)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.axe import axe_checked, axe_watch
+from tests.browser.axe import axe_before_leaving, axe_checked, axe_wait, axe_watch
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,6 +49,7 @@ def page(browser, request):  # type: ignore[no-untyped-def]
     violations = axe_watch(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    axe_before_leaving(page)
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
@@ -62,6 +63,7 @@ def shoot(request):  # type: ignore[no-untyped-def]
 
     def _shoot(page, step: str) -> Path:  # type: ignore[no-untyped-def]
         counter["n"] += 1
+        axe_wait(page)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{request.node.name}-{counter['n']:02d}-{step}.png"
         page.screenshot(path=str(path), full_page=True)

@@ -15,7 +15,7 @@ from judging.models import Assignment, Results
 from judging.services.publication import results_publish
 from judging.services.results import results_finalise
 from judging.services.reviews import review_submit
-from tests.browser.axe import axe_checked, axe_watch
+from tests.browser.axe import axe_before_leaving, axe_checked, axe_watch
 from tests.factories import ContestRoleFactory, EntryFactory, ProfileFactory, UniversityFactory, UserFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 from tests.media_pipeline.helpers import corpus_file, processed
@@ -89,6 +89,7 @@ class Visitor:
         self.accessibility = axe_watch(self.context)
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
+        axe_before_leaving(self.page)
         self.console: list[str] = []
         self.page.on(
             "console",

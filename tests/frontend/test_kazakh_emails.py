@@ -23,7 +23,7 @@ from judging.services.result_mail import result_email_send
 from media_pipeline.enums import AssetStatus
 from media_pipeline.reasons import REASONS
 from media_pipeline.services import asset_failure_mail
-from tests.factories import EntryFactory, MediaAssetFactory, ProfileFactory
+from tests.factories import EntryFactory, MediaAssetFactory, ProfileFactory, UniversityFactory
 from tests.frontend.kazakh_text import data_words, unknown_words
 from tests.judging import juror_in, round_of
 from tests.judging.test_publication import finalised_round
@@ -44,7 +44,9 @@ def assert_kazakh(messages: list[mail.EmailMessage]) -> None:
 
 
 def test_entry_receipt_in_kazakh_has_no_russian(contest):
-    entry = EntryFactory(contest=contest, author=kazakh_reader(), status=EntryStatus.SUBMITTED)
+    entry = EntryFactory(
+        contest=contest, author=kazakh_reader(), status=EntryStatus.SUBMITTED, submitted_at=timezone.now()
+    )
 
     send_entry_submitted_email(entry_id=entry.pk)
 
@@ -56,7 +58,7 @@ def test_juror_invitation_and_reminder_in_kazakh_have_no_russian(contest):
     juror = juror_in(contest, name="Дана")
     juror.languages = ["kk"]
     juror.save(update_fields=["languages"])
-    entry = EntryFactory(contest=contest, status=EntryStatus.SUBMITTED)
+    entry = EntryFactory(contest=contest, status=EntryStatus.SUBMITTED, submitted_at=timezone.now())
     round = round_of(contest, [entry], [juror])
     round.closes_at = timezone.now() + timedelta(days=3)
     round.save(update_fields=["closes_at"])
@@ -107,7 +109,16 @@ def test_account_e_mails_in_kazakh_have_no_russian(client, db):
         client.post("/kk/accounts/password/reset/", {"email": user.email})
         client.post(
             "/kk/accounts/signup/",
-            {"email": "dana@example.org", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+            {
+                "email": "dana@example.org",
+                "password1": "Tulpar-2026-kz",
+                "password2": "Tulpar-2026-kz",
+                "full_name": "Дана Омарова",
+                "university": UniversityFactory().pk,
+                "programme": "Педагогика",
+                "country": "KZ",
+                "preferred_language": "kk",
+            },
         )
 
     assert [message.to for message in mail.outbox] == [[user.email], ["dana@example.org"]]
