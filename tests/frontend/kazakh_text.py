@@ -18,6 +18,7 @@ import django
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils.translation import trans_real
 from modeltranslation.translator import NotRegistered, translator
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -160,6 +161,35 @@ def page_text(html: str) -> str:
     parser = PageText()
     parser.feed(html)
     return " ".join(" ".join(parser.parts).split())
+
+
+#: What splits a translation into the runs of words a page shows unchanged: placeholders and line breaks.
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}|\n")
+
+
+@cache
+def russian_phrases() -> dict[str, tuple[str, ...]]:
+    """Runs of three words or more of the Russian strings Baige can show that no Kazakh string has, by first word.
+
+    A check of single words lets through a Russian word that some organiser or participant also wrote;
+    a whole run of a Russian string on a Kazakh page is a string that came out in Russian.
+    """
+    kazakh = " ".join(" ".join(str(value).split()) for _, value in trans_real.translation("kk")._catalog.items())
+    by_word: dict[str, set[str]] = {}
+    for key, value in trans_real.translation("ru")._catalog.items():
+        for fragment in PLACEHOLDER.split(str(value)) if key else ():
+            run = " ".join(fragment.split())
+            words = WORD.findall(run)
+            if len(words) >= 3 and run not in kazakh:
+                by_word.setdefault(words[0].lower(), set()).add(run)
+    return {word: tuple(sorted(runs)) for word, runs in by_word.items()}
+
+
+def russian_phrases_in(text: str) -> list[str]:
+    """The runs of Russian strings (see :func:`russian_phrases`) that ``text`` holds, sorted."""
+    phrases = russian_phrases()
+    words = {word.lower() for word in WORD.findall(text)}
+    return sorted({run for word in words for run in phrases.get(word, ()) if run in text})
 
 
 def unknown_words(text: str, allowed: Iterable[str]) -> list[str]:

@@ -23,6 +23,7 @@ from django.test import Client, override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from api_tokens.services import api_token_create
 from blog.models import Post
@@ -33,7 +34,7 @@ from exchange.demo.plan import JURORS, ORGANISER_EMAIL, PARTICIPANT_EMAIL
 from judging.models import Assignment, Award, Conflict, Criterion, Juror, Round
 from judging.services.publication import results_publish
 from tests.factories import ContestFactory
-from tests.frontend.kazakh_text import data_words, page_text, unknown_words
+from tests.frontend.kazakh_text import data_words, page_text, russian_phrases_in, unknown_words
 from tests.judging.test_publication import finalised_round
 from tests.judging.test_results import judged_round
 
@@ -280,7 +281,7 @@ def _check(found: dict[str, list[str]], where: str, response: Any, world: World)
     if not content_type.startswith(("text/html", "application/atom+xml", "text/javascript", "application/json")):
         return
     text = page_text(response.content.decode())
-    words = unknown_words(text, world.words)
+    words = unknown_words(text, world.words) + [f"«{run}»" for run in russian_phrases_in(text)]
     if words:
         found[where] = words
 
@@ -360,3 +361,7 @@ def test_kazakh_text_check_finds_russian_outside_parts_marked_in_another_languag
         "Ең тиімді платформа Бұл өрісті толтыру міндетті. Обязательное поле Кіру Введите название"
     )
     assert unknown_words(page_text(html), {"тиімді", "платформа"}) == ["Введите", "Обязательное", "название", "поле"]
+    with translation.override("ru"):
+        russian = str(gettext_lazy("Enter a valid email address."))
+    assert russian in russian_phrases_in(f"Кіру {russian} Шығу")
+    assert russian_phrases_in(page_text(html)) == []
