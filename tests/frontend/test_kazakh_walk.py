@@ -66,7 +66,8 @@ class World:
     words: set[str] = field(default_factory=set)
 
 
-def _seed() -> World:
+def seed_world() -> World:
+    """The demo contest and a contest with closed, reviewed, finalised and published rounds; each role's account."""
     demo = demo_seed().contest
     people = get_user_model().objects
     organiser = people.get(email=ORGANISER_EMAIL)
@@ -153,7 +154,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         transaction.atomic(),
         translation.override("en"),
     ):
-        yield _seed()
+        yield seed_world()
         transaction.set_rollback(True)
 
 
