@@ -48,8 +48,6 @@ SKIPPED = {
     "frontend:blog_media": "serves a processed media file, not a page",
     "frontend:organiser_import_template": "a CSV template whose headers are the columns' names in English",
     "frontend:organiser_jury_import_template": "a CSV template whose headers are the columns' names in English",
-    "frontend:organiser_statistics_download": "a spreadsheet file, not a page",
-    "frontend:organiser_export_download": "a spreadsheet file, not a page",
 }
 #: Forms the walk does not submit: logging out would end the role's session for the rest of the walk.
 FORMS_NOT_SUBMITTED = ("account_logout",)
@@ -129,6 +127,15 @@ def seed_world() -> World:
         "frontend:jury_conflicts": [demo_slug],
         "frontend:blog_post": [{"contest": closed.slug, "slug": post.slug}],
         "frontend:account_token_revoke": [{"pk": token.pk}],
+        # The files organisers download, as CSV (an XLSX holds the same text); ``?`` is the query.
+        "frontend:organiser_statistics_download": [{**demo_slug, "file_format": "csv"}],
+        "frontend:organiser_export_download": [
+            {**demo_slug, "?": "what=entries&format=csv"},
+            {**demo_slug, "?": "what=platform-stats&format=csv"},
+            {**demo_slug, "?": "what=assignments&format=csv&round=1"},
+            {**closed_slug, "?": f"what=reviews&format=csv&round={judged['round'].number}"},
+            {**closed_slug, "?": "what=results&format=csv&round=3"},
+        ],
     }
     for name in ("platform", "nomination", "criterion"):
         arguments[f"frontend:organiser_{name}_delete"] = arguments[f"frontend:organiser_{name}_edit"]
@@ -177,8 +184,9 @@ def page_routes() -> list[str]:
 
 
 def _reverse(name: str, kwargs: dict[str, Any]) -> str | None:
+    query = f"?{kwargs['?']}" if "?" in kwargs else ""
     try:
-        return reverse(name, kwargs=kwargs)
+        return reverse(name, kwargs={key: value for key, value in kwargs.items() if key != "?"}) + query
     except NoReverseMatch:
         return None
 
@@ -279,9 +287,12 @@ def _check(found: dict[str, list[str]], where: str, response: Any, world: World)
         found[where] = [f"left Kazakh for {landed}"]
         return
     content_type = response.get("Content-Type", "")
-    if not content_type.startswith(("text/html", "application/atom+xml", "text/javascript", "application/json")):
+    if not content_type.startswith(
+        ("text/html", "application/atom+xml", "text/javascript", "application/json", "text/csv")
+    ):
         return
-    text = page_text(response.content.decode())
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    text = page_text(content.decode())
     words = unknown_words(text, world.words) + [f"«{run}»" for run in russian_phrases_in(text)]
     if words:
         found[where] = words
