@@ -208,6 +208,8 @@ TRUSTED_PROXIES = env_networks(ENV, "TRUSTED_PROXIES")
 # People are greeted by their full name, never by the username Baige made up for them.
 ACCOUNT_USER_DISPLAY = "contest.names.person_name"
 LOGIN_REDIRECT_URL = "frontend:home"
+# After logging out a person stays in the language they read, not the one "/" would negotiate.
+LOGOUT_REDIRECT_URL = "frontend:home"
 LOGIN_URL = "account_login"
 
 REST_FRAMEWORK = {

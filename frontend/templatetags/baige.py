@@ -6,12 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from django import template
+from django.forms import BoundField
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from contest.models import Contest
 from contest.names import person_name
+from contest.texts import TEXT_LANGUAGES
 
 register = template.Library()
 
@@ -35,3 +37,15 @@ def contest_time(contest: Contest, moment: datetime | None) -> SafeString | str:
 def person(user: Any) -> str:
     """How a person is named to others (full name, else e-mail); empty for nobody, e.g. a command line's work."""
     return person_name(user) if user is not None else ""
+
+
+@register.filter
+def widget(field: BoundField) -> SafeString:
+    """A form field's widget; one for a text in one language (``name_ru``) says which language it holds.
+
+    Screen readers then read an organiser's Russian text in Russian on a Kazakh page, and the other way round.
+    """
+    language = field.name.rpartition("_")[2]
+    if "_" in field.name and language in TEXT_LANGUAGES:
+        return field.as_widget(attrs={"lang": language})
+    return SafeString(str(field))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.axe import axe_before_leaving, axe_checked, axe_wait, axe_watch
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -39,17 +41,19 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, request):  # type: ignore[no-untyped-def]
-    """A phone-sized page; its last screen is saved even when the test fails."""
+    """A phone-sized page; its last screen is saved even when the test fails; every page it loads is checked by axe."""
     # A visitor in Bishkek (UTC+6) looking at a contest that runs on Almaty time (UTC+5).
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=1, timezone_id="Asia/Bishkek"
     )
+    violations = axe_watch(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    axe_before_leaving(page)
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
-    context.close()
+    axe_checked(page, violations)
 
 
 @pytest.fixture
@@ -59,6 +63,7 @@ def shoot(request):  # type: ignore[no-untyped-def]
 
     def _shoot(page, step: str) -> Path:  # type: ignore[no-untyped-def]
         counter["n"] += 1
+        axe_wait(page)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{request.node.name}-{counter['n']:02d}-{step}.png"
         page.screenshot(path=str(path), full_page=True)

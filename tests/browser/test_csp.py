@@ -15,6 +15,7 @@ from judging.models import Assignment, Results
 from judging.services.publication import results_publish
 from judging.services.results import results_finalise
 from judging.services.reviews import review_submit
+from tests.browser.axe import axe_before_leaving, axe_checked, axe_watch
 from tests.factories import ContestRoleFactory, EntryFactory, ProfileFactory, UniversityFactory, UserFactory
 from tests.judging import criteria_for, entry_from, juror_in, round_of
 from tests.media_pipeline.helpers import corpus_file, processed
@@ -85,8 +86,10 @@ class Visitor:
         self.live_server = live_server
         self.context = browser.new_context(viewport={"width": 390, "height": 844})
         self.context.add_init_script(COLLECT_VIOLATIONS)
+        self.accessibility = axe_watch(self.context)
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
+        axe_before_leaving(self.page)
         self.console: list[str] = []
         self.page.on(
             "console",
@@ -114,7 +117,8 @@ class Visitor:
         self.page.wait_for_url(re.compile(r"/en/(c|organise|jury)/"))
 
     def close(self) -> None:
-        self.context.close()
+        """Close the browser context; fails if axe found a serious accessibility violation on a page it opened."""
+        axe_checked(self.page, self.accessibility)
 
 
 @pytest.fixture

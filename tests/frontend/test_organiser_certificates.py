@@ -262,6 +262,19 @@ def test_certificate_preview_renders_a_pdf_with_the_saved_text(client, contest, 
     assert url("organiser_certificate_preview_png", contest) + "?kind=winner&amp;language=kk" in page.content.decode()
 
 
+def test_certificate_design_page_opens_before_any_design_then_shows_the_saved_one(client, contest, organiser):
+    client.force_login(organiser)
+
+    empty = client.get(url("organiser_certificate_design", contest))
+    client.post(url("organiser_certificate_design", contest), {"signatory_kk": "Ә. Ректор"})
+    saved = client.get(url("organiser_certificate_design", contest))
+
+    assert empty.status_code == 200
+    assert empty.context["form"].initial == {}
+    assert saved.status_code == 200
+    assert saved.context["form"].initial == {"signatory_kk": "Ә. Ректор", "signatory_ru": "", "signatory_en": ""}
+
+
 def test_certificate_design_stores_checked_images(client, contest, organiser):
     client.force_login(organiser)
 

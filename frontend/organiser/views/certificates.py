@@ -225,8 +225,12 @@ def certificate_design(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
                 return redirect("frontend:organiser_certificate_design", slug=contest.slug)
         status = 400
     else:
-        initial = {f"signatory_{language}": getattr(design, f"signatory_{language}") for language in TEXT_LANGUAGES}
-        form = CertificateDesignForm(initial=initial if design is not None else None)
+        initial = (
+            {f"signatory_{language}": getattr(design, f"signatory_{language}") for language in TEXT_LANGUAGES}
+            if design is not None
+            else None
+        )
+        form = CertificateDesignForm(initial=initial)
     context = {"contest": contest, "section": "certificates", "form": form, "design": design}
     return render(request, "frontend/organiser/certificates/design.html", context, status=status)
 
