@@ -180,9 +180,9 @@ def test_entry_block_is_empty_for_others(issued):
 
 def test_entry_block_query_count_does_not_grow_with_certificates(issued, django_assert_num_queries):
     gold = issued.finalised.gold
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         entry_block(gold, gold.author)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         entry_block(issued.screened, issued.screened.author)
 
 

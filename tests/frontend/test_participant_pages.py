@@ -244,17 +244,18 @@ def test_contest_page_query_count_does_not_grow(
 
 def test_entry_detail_query_count_does_not_grow(participant_client, participant, contest, django_assert_num_queries):
     """The person; the entry with its platforms and co-authors; its newest file and its renditions; the file
-    being checked (the upload form of an open contest); the menu's panels; whether the contest's results are out."""
+    being checked (the upload form of an open contest); the menu's panels; whether the contest's results are out;
+    the reader's certificates of the entry."""
     entry = EntryFactory(contest=contest, author=participant, with_media=True)
     CoAuthor.objects.create(entry=entry, full_name="Co-author 0", university=UniversityFactory(), order=0)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         body = participant_client.get(url("entry_detail", entry)).content.decode()
     assert "Co-author 0 (" in body
     entry.platforms.add(*(PlatformFactory(contest=contest) for _ in range(5)))
     for order in range(1, 6):
         university = UniversityFactory()
         CoAuthor.objects.create(entry=entry, full_name=f"Co-author {order}", university=university, order=order)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         body = participant_client.get(url("entry_detail", entry)).content.decode()
     assert "Co-author 5 (" in body
 
