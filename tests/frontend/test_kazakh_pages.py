@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import UserFactory
+from tests.frontend.kazakh_text import WORD, catalogue_words
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DJANGO = Path(django.__file__).parent
 ALLAUTH = Path(allauth.__file__).parent
-WORD = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+")
+
 # Letters of Russian that Kazakh writing does not use (Baige's Kazakh catalogues hold none of them).
 RUSSIAN_ONLY_LETTERS = set("ёъщЁЪЩ")
 RUSSIAN_PHRASES = [
@@ -36,20 +37,6 @@ RUSSIAN_PHRASES = [
 ]
 
 
-def _translated_words(po: Path) -> set[str]:
-    """The words of a catalogue's translations (``msgstr`` lines and their continuations)."""
-    words: set[str] = set()
-    in_translation = False
-    for line in po.read_text(encoding="utf-8").splitlines():
-        if line.startswith("msgstr"):
-            in_translation = True
-        elif not line.startswith('"'):
-            in_translation = False
-        if in_translation:
-            words.update(word.lower() for word in WORD.findall(line))
-    return words
-
-
 @cache
 def _russian_words() -> frozenset[str]:
     """Words of Django's and django-allauth's Russian catalogues that Baige's Kazakh text never uses."""
@@ -59,10 +46,10 @@ def _russian_words() -> frozenset[str]:
         DJANGO / "contrib/auth/locale/ru/LC_MESSAGES/django.po",
         ALLAUTH / "locale/ru/LC_MESSAGES/django.po",
     ):
-        russian |= _translated_words(po)
+        russian |= catalogue_words(po)
     kazakh = set()
     for folder in ("locale", "locale-django", "locale-accounts"):
-        kazakh |= _translated_words(ROOT / folder / "kk/LC_MESSAGES/django.po")
+        kazakh |= catalogue_words(ROOT / folder / "kk/LC_MESSAGES/django.po")
     # The language switcher names each language in itself.
     kazakh |= {word.lower() for _, name in settings.LANGUAGES for word in WORD.findall(name)}
     return frozenset(russian - kazakh)

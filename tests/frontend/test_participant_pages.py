@@ -260,6 +260,20 @@ def test_entry_detail_query_count_does_not_grow(participant_client, participant,
     assert "Co-author 5 (" in body
 
 
+def test_entry_without_a_file_asks_for_one_only_while_submissions_are_open(participant_client, participant, contest):
+    entry = EntryFactory(contest=contest, author=participant)
+    ask = translated("kk", "No file yet. Upload your video or presentation.")
+    closed = translated("kk", "No file was uploaded before submissions closed.")
+
+    before = participant_client.get(url("entry_detail", entry, language="kk")).content.decode()
+    with time_machine.travel(contest.submissions_close + timedelta(seconds=1), tick=False):
+        after = participant_client.get(url("entry_detail", entry, language="kk")).content.decode()
+
+    assert ask in before and closed not in before
+    assert closed in after and ask not in after
+    assert "data-resumable-upload" in before and "data-resumable-upload" not in after
+
+
 class TestDeadline:
     """Every change is refused one second after the deadline, and allowed one second before."""
 
