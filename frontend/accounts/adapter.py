@@ -19,8 +19,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 
 from config.client_ip import client_ip, client_network
+from judging.selectors.jury import has_jury_seat
 
 #: The rate-limit action (of ``ACCOUNT_RATE_LIMITS``) counting failed logins per address and account.
 LOGIN_FAILED_PAIR = "login_failed_pair"
@@ -37,6 +39,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if not address:
             raise PermissionDenied("Unable to determine client IP address")
         return address
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """A juror lands on their jury panel, everyone else on the contest; a ``next`` address still wins."""
+        if has_jury_seat(request.user):
+            return reverse("frontend:jury_home")
+        return str(super().get_login_redirect_url(request))
 
     def _pair_key(self, request: HttpRequest, **credentials: Any) -> str:
         account = self._get_login_attempts_cache_key(request, **credentials)

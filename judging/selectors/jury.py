@@ -194,6 +194,11 @@ def get_conflict_for_organiser(contest: Contest, pk: int) -> Conflict:
     return get_object_or_404(Conflict.objects.select_related("juror__user__profile"), pk=pk, juror__contest=contest)
 
 
+def has_jury_seat(user: Any) -> bool:
+    """Whether the person sits on any contest's jury."""
+    return bool(user.is_authenticated) and Juror.objects.filter(user=user).exists()
+
+
 def seats_of(user: Any) -> list[Juror]:
     """The person's seats on juries, with their contests and declared conflicts, newest contest first."""
     if not user.is_authenticated:

@@ -72,8 +72,7 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     page.locator("main form input[name=login]").fill(juror.user.email)
     page.locator("main form input[name=password]").fill("correct-horse-9")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/ru/c/"))
-    page.locator("header a[href='/ru/jury/']").click()
+    # A juror lands on their panel, which opens their one round.
     page.wait_for_url(f"{base}/")
     progress = ru("%(scored)s of %(total)s scored")
     assert page.locator("[data-progress]").inner_text() == progress % {"scored": 0, "total": 3}

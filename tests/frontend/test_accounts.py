@@ -9,6 +9,7 @@ from django.utils import translation
 
 from contest.models import ParticipantProfile
 from tests.factories import ProfileFactory, UniversityFactory, UserFactory
+from tests.judging import juror_in
 
 
 def _url(name, language="en", **kwargs):
@@ -61,6 +62,25 @@ def test_login_and_logout(client, db):
     assert client.session["_auth_user_id"] == str(user.pk)
     client.post(_url("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_login_lands_a_juror_on_the_jury_panel_and_others_on_the_contest(client, contest):
+    juror = juror_in(contest, name="Panel Juror").user
+    participant = UserFactory()
+
+    as_juror = client.post(_url("account_login", "kk"), {"login": juror.email, "password": "correct-horse-9"})
+    client.post(_url("account_logout", "kk"))
+    as_participant = client.post(
+        _url("account_login", "kk"), {"login": participant.email, "password": "correct-horse-9"}
+    )
+    client.post(_url("account_logout", "kk"))
+    with_next = client.post(
+        _url("account_login", "kk") + "?next=/kk/entries/", {"login": juror.email, "password": "correct-horse-9"}
+    )
+
+    assert as_juror.status_code == 302 and as_juror["Location"] == _url("frontend:jury_home", "kk")
+    assert as_participant.status_code == 302 and as_participant["Location"] == _url("frontend:home", "kk")
+    assert with_next.status_code == 302 and with_next["Location"] == "/kk/entries/"
 
 
 def test_password_reset_for_imported_participant(client, db):
