@@ -74,6 +74,20 @@ def test_import_page_for_organiser(organiser_client, contest):
     assert url("organiser_import_template", contest) in body
 
 
+def test_import_pages_carry_the_organiser_tabs_with_import_current(organiser_client, contest, nomination, platforms):
+    current = f'<a href="{url("organiser_import", contest)}" aria-current="page">'
+    dashboard = f'<a href="{url("organiser_dashboard", contest)}"'
+
+    upload = organiser_client.get(url("organiser_import", contest)).content.decode()
+    preview = organiser_client.post(
+        url("organiser_import", contest), {"file": csv_upload(good_rows(nomination))}
+    ).content.decode()
+
+    for page in (upload, preview):
+        assert current in page
+        assert dashboard in page
+
+
 def test_import_preview_then_confirm_for_organiser(organiser_client, contest, nomination, platforms):
     response = organiser_client.post(url("organiser_import", contest), {"file": csv_upload(good_rows(nomination))})
 
