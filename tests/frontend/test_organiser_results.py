@@ -421,6 +421,8 @@ def test_results_finalise_form_fixes_the_awards_and_shows_them(organiser_client,
     page = organiser_client.get(page_url(contest)).content.decode()
     assert f'<code id="content-hash">{expected}</code>' in page
     assert "The ranking below still gives the same fingerprint." in page
+    assert '<details id="fingerprint-explained"><summary>What is the fingerprint?</summary>' in page
+    assert "any change afterwards, such as a revised review or a review set aside, gives another one" in page
     assert page.count('<tr id="award-') == 7
     assert "Quiz: place 2" in page
     assert 'id="finalise-form"' not in page
