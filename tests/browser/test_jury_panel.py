@@ -88,6 +88,8 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     page.wait_for_url(f"{base}/JA0001/")
     page.wait_for_function("() => document.querySelector('.player video').readyState >= 1", timeout=30_000)
     assert author not in page.content()
+    # Previous and next are at the top too.
+    assert page.locator(".jury-pager-top a[rel=next]").get_attribute("href").endswith("/JA0002/")
     score(page, "c1", 4)
     score(page, "c2", 2)
     page.locator("textarea[name=comment]").fill("Ясная цель урока")
