@@ -103,7 +103,9 @@ def test_embedded_default_serves_demo_and_runs_tasks_in_background(embedded_env,
         )
         mail = tmp_path / "mail"
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (mail.exists() and any(mail.iterdir())):
+        # The file back end creates its file before it writes the message, and
+        # ends each message with a line of dashes: wait for that line.
+        while time.monotonic() < deadline and not _mail_written(mail):
             time.sleep(0.3)
         sent = [path.read_text() for path in mail.iterdir()] if mail.exists() else []
         assert len(sent) == 1
@@ -115,3 +117,9 @@ def test_embedded_default_serves_demo_and_runs_tasks_in_background(embedded_env,
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _mail_written(folder):
+    if not folder.exists():
+        return False
+    return any(path.read_text().rstrip().endswith("-" * 79) for path in folder.iterdir())
