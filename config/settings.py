@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "media_pipeline",
     "blog",
     "certificates",
+    "messaging",
     "monitoring",
     "exchange",
 ]

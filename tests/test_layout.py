@@ -26,6 +26,7 @@ PACKAGES = (
     "blog",
     "judging",
     "certificates",
+    "messaging",
     "monitoring",
     "exchange",
     "frontend",

@@ -9,6 +9,7 @@ from frontend.organiser.views import (
     importing,
     judging,
     jury,
+    messages,
     processing,
     progress,
     publication,
@@ -84,6 +85,16 @@ certificate_patterns = [
     path("<id:pk>/reissue/", certificates.certificate_reissue_view, name="organiser_certificate_reissue"),
 ]
 
+message_patterns = [
+    path("", messages.message_list, name="organiser_messages"),
+    path("new/", messages.message_edit, name="organiser_message_new"),
+    path("<id:pk>/", messages.message_detail, name="organiser_message"),
+    path("<id:pk>/edit/", messages.message_edit, name="organiser_message_edit"),
+    path("<id:pk>/send/", messages.message_send_view, name="organiser_message_send"),
+    path("<id:pk>/retry/", messages.message_retry_view, name="organiser_message_retry"),
+    path("<id:pk>/delete/", messages.message_delete_view, name="organiser_message_delete"),
+]
+
 round_patterns: list[URLPattern | URLResolver] = [
     path("", judging.round_edit, name="organiser_round_edit"),
     path("open/", judging.round_open_view, name="organiser_round_open"),
@@ -115,6 +126,7 @@ contest_patterns: list[URLPattern | URLResolver] = [
     path("exports/download/", exports.export_download, name="organiser_export_download"),
     path("processing/", processing.processing, name="organiser_processing"),
     path("certificates/", include(certificate_patterns)),
+    path("messages/", include(message_patterns)),
 ]
 
 urlpatterns = [
