@@ -1,9 +1,9 @@
 """The layout's contract: imports flow one way, without cycles, and every module stays small enough to read.
 
 The layers (CONVENTIONS.md and the README's map): among the domain apps each may use the ones before it,
-never the ones after: ``contest``, ``media_pipeline``, ``blog``, ``judging``, then ``monitoring``;
-``exchange`` uses the domain apps; ``frontend`` uses everything below it; only the root URLconfs and the
-settings in ``config`` tie everything together. Imports inside functions count like any other.
+never the ones after: ``contest``, ``media_pipeline``, ``blog``, ``judging``, ``certificates``, ``messaging``,
+then ``monitoring``; ``exchange`` uses the domain apps; ``frontend`` uses everything below it; only the root
+URLconfs and the settings in ``config`` tie everything together. Imports inside functions count like any other.
 """
 
 from __future__ import annotations
