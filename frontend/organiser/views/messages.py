@@ -30,6 +30,7 @@ from messaging.selectors import (
     messages_of_contest,
 )
 from messaging.services import (
+    LANGUAGE_NAMES,
     Rendered,
     message_delete,
     message_languages,
@@ -121,7 +122,7 @@ def message_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
         "message": message,
         "draft": draft,
         "summary": audience_summary(Audience.from_json(message.audience), Names.of(contest)),
-        "languages": message_languages(message),
+        "languages": [LANGUAGE_NAMES[language] for language in message_languages(message)],
         "people_count": len(options),
         "options": options,
         "chosen": chosen,
