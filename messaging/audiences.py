@@ -5,7 +5,7 @@ round, finalists (entries of a round built from a shortlist), award winners (ent
 finalised results). Withdrawn entries are in none of them. The entries may be narrowed to universities
 (the author's university for the entry) and nominations; the message goes to their authors, their
 co-authors, or both. Jurors are a group of their own: all of the contest's, or those of a round with
-reviews still to submit.
+reviews still to submit. Accounts an administrator deactivated are left out.
 
 A person in several groups is written to once. A co-author whose address an account has confirmed is
 that account's person; another co-author is written to at the address the entry gives, in the language
@@ -202,7 +202,8 @@ class _People:
 
     def account(self, user: Any, *, deadline: datetime | None) -> Person | None:
         address = (user.email or "").strip().lower()
-        if not address:
+        # An account an administrator deactivated is written to no more.
+        if not address or not user.is_active:
             return None
         if address not in self.by_address:
             self.by_address[address] = Person(
@@ -251,6 +252,8 @@ def audience_people(contest: Contest, audience: Audience) -> list[Person]:
             entry = by_id[coauthor.entry_id]
             address = coauthor.email.strip().lower()
             account = accounts.get(address)
+            if account is not None and not account.is_active:
+                continue
             found = people.account(account, deadline=deadline) if account is not None else None
             if found is None:
                 found = people.address(
@@ -263,10 +266,14 @@ def audience_people(contest: Contest, audience: Audience) -> list[Person]:
     if audience.has_jurors:
         jurors: QuerySet[Juror]
         behind = audience.jurors_behind_round
-        if audience.jurors or behind is None:
+        round = Round.objects.filter(contest=contest, pk=behind).first() if behind is not None else None
+        if audience.jurors:
             jurors = Juror.objects.filter(contest=contest)
+        elif round is not None:
+            jurors = unfinished_jurors(round)
         else:
-            jurors = unfinished_jurors(Round.objects.get(contest=contest, pk=behind))
+            # The round was deleted after the draft was written.
+            jurors = Juror.objects.none()
         closes = _jurors_deadline(contest, audience)
         for juror in jurors.select_related("user__profile").order_by("pk"):
             people.account(juror.user, deadline=closes)

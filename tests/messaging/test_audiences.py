@@ -128,3 +128,16 @@ def test_the_summary_names_the_groups(people):
         "participants with submitted entries; shortlisted in Round 1 (nominations: Games; authors and co-authors); "
         "jurors with unfinished reviews in Round 3"
     )
+
+
+def test_deactivated_accounts_are_left_out(people):
+    for user in (people.asel, people.dana):
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    assert addresses(people, submitted=True, coauthors=True) == ["bolat@example.org", "erlan@example.org"]
+
+
+def test_jurors_of_a_deleted_round_are_nobody(people):
+    audience = Audience(jurors_behind_round=people.judging.pk)
+    people.judging.delete()
+    assert audience_people(people.contest, audience) == []
