@@ -35,6 +35,9 @@ from exchange.demo import demo_seed
 from exchange.demo.plan import JURORS, ORGANISER_EMAIL, PARTICIPANT_EMAIL
 from judging.models import Assignment, Award, Conflict, Criterion, Juror, Round
 from judging.services.publication import results_publish
+from messaging.audiences import Audience
+from messaging.models import Message, MessageRecipient
+from messaging.services import message_recipient_send, message_recipients_create, message_save
 from tests.factories import ContestFactory
 from tests.frontend.kazakh_text import data_words, page_text, russian_phrases_in, unknown_words
 from tests.judging.test_publication import finalised_round
@@ -98,6 +101,16 @@ def seed_world() -> World:
     certificate = Certificate.objects.filter(contest=closed).order_by("pk").first()
     assert certificate is not None
     token, _secret = api_token_create(actor=participant, name="Менің скриптім")
+    # A draft to every group of the demo, and a message to the closed contest's jurors already sent.
+    texts = {"subjects": {"kk": "Хабарлама {name}"}, "bodies": {"kk": "{contest}: {entry_code} {deadline}"}}
+    draft = message_save(
+        actor=organiser, contest=demo, audience=Audience(submitted=True, coauthors=True, jurors=True), **texts
+    )
+    sent = message_save(actor=organiser, contest=closed, audience=Audience(jurors=True), **texts)
+    Message.objects.filter(pk=sent.pk).update(state="sending", sent_at=timezone.now())
+    message_recipients_create(message_id=sent.pk)
+    for copy in MessageRecipient.objects.filter(message=sent):
+        message_recipient_send(recipient_id=copy.pk)
 
     demo_slug = {"slug": demo.slug}
     closed_slug = {"slug": closed.slug}
@@ -152,6 +165,9 @@ def seed_world() -> World:
             {**closed_slug, "?": "what=results&format=csv&round=3"},
         ],
     }
+    arguments["frontend:organiser_message"] = [{**demo_slug, "pk": draft.pk}, {**closed_slug, "pk": sent.pk}]
+    for name in ("edit", "send", "retry", "delete"):
+        arguments[f"frontend:organiser_message_{name}"] = arguments["frontend:organiser_message"]
     for name in ("platform", "nomination", "criterion"):
         arguments[f"frontend:organiser_{name}_delete"] = arguments[f"frontend:organiser_{name}_edit"]
     arguments["frontend:organiser_juror_resend"] = arguments["frontend:organiser_juror"]
