@@ -9,13 +9,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from contest.enums import Role
+from contest.models import CoAuthor
 from messaging.audiences import Audience
 from messaging.enums import DeliveryStatus, MessageState
 from messaging.models import Message, MessageRecipient
 from messaging.selectors import messages_for_entry
 from messaging.services import message_save, message_send
 from tests.factories import ContestFactory, ContestRoleFactory, ProfileFactory
-from tests.messaging import People, RefusingBackend, people_of
+from tests.judging import juror_in
+from tests.messaging import People, RefusingBackend, entry, people_of, person
 
 
 def url(name: str, contest, **kwargs) -> str:  # type: ignore[no-untyped-def]
@@ -256,8 +258,8 @@ def test_message_pages_refuse_everyone_but_the_contests_organisers(
     anonymous = getattr(client, method)(address, data)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/en/accounts/login/")
     stranger = ContestRoleFactory(contest=ContestFactory(), role=Role.ORGANISER).user
-    for person in (ProfileFactory().user, people.asel, juror, people.behind.user, stranger):
-        client.force_login(person)
+    for someone in (ProfileFactory().user, people.asel, juror, people.behind.user, stranger):
+        client.force_login(someone)
         assert getattr(client, method)(address, data).status_code == 404
     message.refresh_from_db()
     assert (Message.objects.count(), message.state, message.subject_en) == (1, MessageState.DRAFT, "Hello {name}")
@@ -310,3 +312,38 @@ def test_an_entrys_messages_list_what_its_author_and_coauthors_got(
     assert [row.subject for row in messages_for_entry(people.draft)] == []
     html = render_to_string("frontend/organiser/_entry_messages.html", {"entry": people.maps})
     assert html.count("<li ") == 4 and "Co Erlan Plain" in html
+
+
+#: A draft's page finds its people (entries, co-authors, their accounts, jurors) in a fixed number of queries.
+QUERIES_DRAFT = 14
+#: A sent message's page reads its copies.
+QUERIES_SENT = 10
+
+
+def test_the_detail_query_count_does_not_grow_with_people_or_copies(
+    client, people, organiser, contest, mailoutbox, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    groups = {"submitted": True, "coauthors": True, "jurors": True}
+    message = draft(people, organiser, **groups)
+    client.force_login(organiser)
+    client.get(url("organiser_message", contest, pk=message.pk))
+    with django_assert_num_queries(QUERIES_DRAFT):
+        client.get(url("organiser_message", contest, pk=message.pk))
+    for number in range(3):
+        late = entry(
+            contest, person(f"Late {number}", people.abai, "kk", f"late{number}@example.org"), people.games, "L"
+        )
+        CoAuthor.objects.create(entry=late, full_name=f"Co {number}", email=f"co{number}@example.org")
+        juror_in(contest, name=f"Juror {number}")
+    with django_assert_num_queries(QUERIES_DRAFT):
+        response = client.get(url("organiser_message", contest, pk=message.pk))
+    assert response.context["people_count"] == 15
+    few = draft(people, organiser, drafts=True)
+    for sent in (few, message):
+        with django_capture_on_commit_callbacks(execute=True):
+            message_send(actor=organiser, message=sent)
+    with django_assert_num_queries(QUERIES_SENT):
+        client.get(url("organiser_message", contest, pk=few.pk))
+    with django_assert_num_queries(QUERIES_SENT):
+        response = client.get(url("organiser_message", contest, pk=message.pk))
+    assert len(response.context["recipients"]) == 15

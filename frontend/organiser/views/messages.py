@@ -20,7 +20,7 @@ from frontend.http import AuthenticatedHttpRequest
 from frontend.organiser.forms.messages import MessageForm
 from messaging.audiences import Audience, Names, audience_summary
 from messaging.enums import MessageState
-from messaging.models import Message
+from messaging.models import Message, MessageRecipient
 from messaging.placeholders import PLACEHOLDER_HELP
 from messaging.selectors import (
     get_contest_for_messages,
@@ -93,14 +93,18 @@ def message_edit(request: AuthenticatedHttpRequest, slug: str, pk: int | None = 
     return render(request, "frontend/organiser/messages/form.html", context)
 
 
-def _preview(message: Message, chosen: str) -> tuple[list[tuple[str, str]], str, Rendered | None]:
-    """Whom the preview may be for (address, label), the chosen address, and the message as they read it."""
+def _preview(
+    message: Message, copies: list[MessageRecipient], chosen: str
+) -> tuple[list[tuple[str, str]], str, Rendered | None]:
+    """Whom the preview may be for (address, label), the chosen address, and the message as they read it.
+
+    A draft is previewed for the people its groups name now; a sent message for its copies, as they were sent.
+    """
     if message.state == MessageState.DRAFT:
         people = message_people(message)
         options = [(person.address, f"{person.name} <{person.address}>") for person in people]
         person = next((p for p in people if p.address == chosen), people[0] if people else None)
         return options, person.address if person else "", message_preview(message, person) if person else None
-    copies = list(message_recipients(message))
     options = [(copy.address, f"{copy.values.get('name', '')} <{copy.address}>") for copy in copies]
     copy = next((c for c in copies if c.address == chosen), copies[0] if copies else None)
     if copy is None:
@@ -114,8 +118,9 @@ def message_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
     """One message: whom it goes to (how many), a preview for one of them, and each copy's status once sent."""
     contest = get_contest_for_messages(request.user, slug=slug)
     message = get_message_for_organiser(contest, pk)
-    options, chosen, preview = _preview(message, request.GET.get("to", "").strip().lower())
     draft = message.state == MessageState.DRAFT
+    copies = [] if draft else list(message_recipients(message))
+    options, chosen, preview = _preview(message, copies, request.GET.get("to", "").strip().lower())
     context = {
         "contest": contest,
         "section": "messages",
@@ -128,7 +133,7 @@ def message_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
         "chosen": chosen,
         "preview": preview,
         "counts": message_counts(message),
-        "recipients": [] if draft else list(message_recipients(message)),
+        "recipients": copies,
     }
     return render(request, "frontend/organiser/messages/detail.html", context)
 
