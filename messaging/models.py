@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contest.enums import Language
@@ -49,7 +50,12 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.subject_ru or self.subject_en or self.subject_kk or f"#{self.pk}"
+        """The subject as written in the active language, else in Russian, English or Kazakh."""
+        for language in (get_language(), "ru", "en", "kk"):
+            subject = getattr(self, f"subject_{language}", "")
+            if subject:
+                return str(subject)
+        return f"#{self.pk}"
 
 
 class MessageRecipient(models.Model):
