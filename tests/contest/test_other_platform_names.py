@@ -171,3 +171,36 @@ def test_statistics_page_shows_every_name_typed_in_the_demo(client, db):
     for name in typed:
         assert f"{name}</th>" in body
         assert f"<title>{name}: " in body
+
+
+def test_exports_api_lists_the_names_under_other(api_client, organiser, typed):
+    api_client.force_login(organiser)
+    address = reverse("judging_api:export", kwargs={"slug": typed.slug, "what": "platform-stats"}) + "?format=csv"
+
+    response = api_client.get(address, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == [
+        "Wordwall",
+        "Other",
+        "Other: Kahoot!",
+        "Other: Mentimeter",
+        "Other: Quizizz",
+    ]
+
+
+def test_statistics_page_queries_do_not_grow_with_other_names(client, organiser, typed, django_assert_num_queries):
+    client.force_login(organiser)
+    client.get(statistics_url(typed))
+    with django_assert_num_queries(14) as one:
+        client.get(statistics_url(typed))
+    other = Platform.objects.get(contest=typed, is_other=True)
+    nomination = NominationFactory(contest=typed)
+    for index in range(12):
+        named(ProfileFactory().user, typed, nomination, [other], f"Tool {index}")
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        body = client.get(statistics_url(typed)).content.decode()
+
+    assert "Tool 11</th>" in body
