@@ -264,3 +264,44 @@ def test_zips_are_built_on_the_media_queue_and_pruned_each_night(settings):
     assert app.amqp.router.route({}, "exchange.files.build_archive")["queue"].name == "media"
     entry = settings.CELERY_BEAT_SCHEDULE["prune-files-archives"]
     assert entry["task"] == "exchange.prune_files_archives" and entry["task"] in app.tasks
+
+
+def test_a_zip_that_fails_says_so_and_leaves_no_file(contest, organiser, three, monkeypatch):
+    from media_pipeline import files
+
+    archive = files_archive_start(
+        actor=organiser, contest=contest, kind="originals", entry_ids=[e.pk for e in three], filters={}
+    )
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(files, "upload", broken)
+    with pytest.raises(OSError):
+        files_archive_build(archive_id=archive.pk)
+
+    archive.refresh_from_db()
+    assert (archive.state, archive.error, archive.file.name) == (
+        FilesArchiveState.FAILED,
+        "Building the ZIP stopped on an error; ask for it again.",
+        "",
+    )
+    assert not archive.is_running
+
+
+def test_a_file_of_unrecorded_size_is_zipped_whole(contest, organiser, three):
+    video = three[0]
+    type(video.media).objects.filter(pk=video.media.pk).update(size=0)
+
+    archive = build(contest, organiser, FilesArchiveKind.ORIGINALS, three)
+
+    zipped = opened(archive)
+    assert zipped.read("VID001.mp4") == VIDEO
+    assert zipped.testzip() is None
+    assert index_of(zipped)[3][8] == str(len(VIDEO))
+
+
+def test_the_task_of_a_zip_that_is_gone_does_nothing(db):
+    from exchange.tasks import build_files_archive
+
+    assert build_files_archive(archive_id=987654) is None
