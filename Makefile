@@ -108,6 +108,7 @@ bench: bench-system-packages $(VENV)/.dev messages
 	$(BIN)/python benchmarks/bench_statistics.py
 	$(BIN)/python benchmarks/bench_ranking.py
 	$(BIN)/python benchmarks/bench_certificates.py
+	$(BIN)/python benchmarks/bench_entry_files_zip.py
 	$(BIN)/python benchmarks/bench_load.py
 
 # Two web servers and a worker per queue on real PostgreSQL, Redis and S3 (moto), pushed by 30 uploads and a

@@ -19,11 +19,14 @@ app = Celery("baige")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("media"), Queue("office"))
 app.conf.task_default_queue = "default"
-# Long work goes to its own queue: transcodes to "media", LibreOffice and certificates' PDFs to "office".
+# Long work goes to its own queue: transcodes and ZIPs of files to "media",
+# LibreOffice and certificates' PDFs to "office".
 app.conf.task_routes = {
     "media_pipeline.office.*": {"queue": "office"},
     "certificates.*": {"queue": "office"},
     "media_pipeline.media.*": {"queue": "media"},
+    # ZIPs of entries' files copy gigabytes: they wait behind transcodes rather than hold up e-mail.
+    "exchange.files.*": {"queue": "media"},
 }
 app.autodiscover_tasks()
 

@@ -259,6 +259,8 @@ CELERY_TIMEZONE = TIME_ZONE
 MEDIA_STALE_AFTER_SECONDS = int(ENV.get("MEDIA_STALE_AFTER_SECONDS") or 120)
 if MEDIA_STALE_AFTER_SECONDS < 45:
     raise ImproperlyConfigured("MEDIA_STALE_AFTER_SECONDS must be at least 45 (three heartbeats of a worker).")
+# Days a ZIP of entries' files is kept for organisers to download (asking again for the same files replaces it).
+FILES_ARCHIVE_KEEP_DAYS = int(ENV.get("FILES_ARCHIVE_KEEP_DAYS") or 7)
 # Days a failed background task stays listed for organisers.
 TASK_FAILURE_RETENTION_DAYS = int(ENV.get("TASK_FAILURE_RETENTION_DAYS") or 90)
 # Seconds the background-processing page waits for workers to say which queues they take.
@@ -281,6 +283,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "prune-task-failures": {"task": "monitoring.prune_task_failures", "schedule": crontab(minute=30, hour=3)},
     # Parts of uploads abandoned for days are thrown away.
     "discard-stale-uploads": {"task": "media_pipeline.discard_stale_uploads", "schedule": 3600.0},
+    # ZIPs of entries' files are deleted FILES_ARCHIVE_KEEP_DAYS after they were built.
+    "prune-files-archives": {"task": "exchange.prune_files_archives", "schedule": crontab(minute=45, hour=3)},
     # Jurors with unfinished reviews in an open round get a reminder each morning (at most one per 12 hours).
     "remind-jurors-daily": {"task": "judging.remind_jurors_daily", "schedule": crontab(minute=0, hour=9)},
     # Finalised results go to the blog once the contest's announced time has come (seconds between looks).

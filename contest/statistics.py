@@ -13,17 +13,23 @@ Definitions (they are what organisers report, so every figure follows them exact
   university's participants with at least one submitted entry tagged with the platform (a person
   with two such entries counts once) and gives that count as a percent of the university's
   participants, with one decimal rounded half up ("0.0" for none).
+- Under the "Other" platform, the names entrants typed for it (Kahoot!, Quizizz, ...) are counted
+  the same way, one sub-row per name: names equal but for case and spacing (" kahoot! " and
+  "Kahoot!") are one, shown in their most common spelling; sub-rows come largest first. An "Other"
+  entry without a name counts in the "Other" row only, and a participant who named two platforms
+  counts under each, so the sub-rows need not add up to the "Other" row.
 - The nomination table counts submitted entries (not people) per nomination and university of
   the author.
 
 Every count is made by the database (``COUNT(DISTINCT ...)`` with ``GROUP BY``); the number of
 queries and the memory used depend on the number of platforms, nominations and universities,
-never on the number of entries.
+never on the number of entries. The "Other" names are the exception for memory: one query reads the
+distinct (name, university, participant) of the submitted "Other" entries, and Python groups the names.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -67,11 +73,20 @@ class Share:
 
 
 @dataclass(frozen=True)
+class OtherName:
+    """A name typed under the "Other" platform, in its most common spelling: a share per column (the last: total)."""
+
+    name: str
+    shares: list[Share]
+
+
+@dataclass(frozen=True)
 class PlatformRow:
-    """One platform: a share per column (the last one is the total)."""
+    """One platform: a share per column (the last one is the total); for "Other", the names typed for it."""
 
     platform: Platform
     shares: list[Share]
+    others: tuple[OtherName, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +154,47 @@ def _column_keys(columns: list[Column]) -> list[UniversityKey]:
     return [column.university.pk if column.university is not None else None for column in columns[:-1]]
 
 
+def other_name_key(text: str) -> str:
+    """What makes two names typed under "Other" one: case and spacing aside (`` kahoot! `` is ``kahoot!``)."""
+    return " ".join(text.split()).casefold()
+
+
+def _shares(found: list[int], columns: list[Column]) -> list[Share]:
+    return [
+        Share(count=count, percent=share_percent(count, column.participants))
+        for count, column in zip(found, columns, strict=True)
+    ]
+
+
+def other_names(*, contest: Contest, columns: list[Column]) -> tuple[OtherName, ...]:
+    """The names typed under "Other" in submitted entries, with their participants per column: largest first."""
+    authors: dict[str, dict[UniversityKey, set[int]]] = defaultdict(lambda: defaultdict(set))
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    typed = (
+        _submitted(contest)
+        .filter(platforms__is_other=True)
+        .exclude(other_platform="")
+        .values_list("other_platform", "author_university", "author")
+        .distinct()
+    )
+    for text, university, author in typed:
+        key = other_name_key(text)
+        if not key:
+            continue
+        authors[key][university].add(author)
+        spellings[key][" ".join(text.split())] += 1
+    keys = _column_keys(columns)
+    names = []
+    for key, by_university in authors.items():
+        # The most common spelling; of equally common ones, the first by code point ("Kahoot!" before "kahoot!").
+        spelling = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+        found = [len(by_university.get(university, ())) for university in keys]
+        found.append(sum(found))
+        names.append(OtherName(name=spelling, shares=_shares(found, columns)))
+    names.sort(key=lambda other: (-other.shares[-1].count, other.name.casefold()))
+    return tuple(names)
+
+
 def platform_table(*, contest: Contest, columns: list[Column] | None = None) -> PlatformTable:
     """Participants with a submitted entry per platform and university, with their percent."""
     if columns is None:
@@ -151,15 +207,14 @@ def platform_table(*, contest: Contest, columns: list[Column] | None = None) -> 
         .annotate(participants=Count("author", distinct=True))
     }
     keys = _column_keys(columns)
+    others = other_names(contest=contest, columns=columns)
     rows = []
     for platform in Platform.objects.filter(contest=contest):
         found = [counts.get((platform.pk, key), 0) for key in keys]
         found.append(sum(found))
-        shares = [
-            Share(count=count, percent=share_percent(count, column.participants))
-            for count, column in zip(found, columns, strict=True)
-        ]
-        rows.append(PlatformRow(platform=platform, shares=shares))
+        rows.append(
+            PlatformRow(platform=platform, shares=_shares(found, columns), others=others if platform.is_other else ())
+        )
     return PlatformTable(columns=columns, rows=rows)
 
 

@@ -32,6 +32,7 @@ from contest.statistics import (
     Column,
     NominationTable,
     PlatformTable,
+    Share,
     nomination_table,
     participant_columns,
     platform_table,
@@ -43,7 +44,14 @@ from judging.models import Assignment, Award, Results, Review, Round
 from judging.ranking import RoundRanking, round_ranking
 from judging.selectors.reviews import review_total
 from judging.selectors.rubric import criteria_of
-from judging.statistics import PlatformScore, PlatformWinners, platform_scores, platform_winners
+from judging.statistics import (
+    OtherScore,
+    OtherWinners,
+    PlatformScore,
+    PlatformWinners,
+    platform_scores,
+    platform_winners,
+)
 
 #: Rows read from the database at a time.
 CHUNK_SIZE = 1000
@@ -321,12 +329,32 @@ def results_table(contest: Contest, round: Round | None) -> Table:
 # --- Statistics -------------------------------------------------------------------------------
 
 
+def other_name_label(platform: Platform, name: str) -> str:
+    """A name typed under "Other" as a row of the files: ``Other: Kahoot!``."""
+    return f"{platform.name}: {name}"
+
+
+def _platform_lines(table: PlatformTable) -> Iterator[tuple[str, list[Share]]]:
+    """Each platform's name and shares, each "Other" followed by the names typed under it (``Other: Kahoot!``)."""
+    for row in table.rows:
+        yield row.platform.name, row.shares
+        for other in row.others:
+            yield other_name_label(row.platform, other.name), other.shares
+
+
+def _named_lines(platform: Platform, line: Any, others: tuple[Any, ...]) -> Iterator[tuple[str, Any]]:
+    """A platform's line, then its "Other" names' lines (``Other: Kahoot!``)."""
+    yield platform.name, line
+    for other in others:
+        yield other_name_label(platform, other.name), other
+
+
 def _platform_sheet(table: PlatformTable) -> Sheet:
     # Cells are text exactly as organisers report them ("6 (23.1%)"); the numbers are in CSV and JSON.
     return Sheet(
         title=_("Platforms"),
         header=[_("Platform"), *(column.label for column in table.columns)],
-        rows=[[row.platform.name, *(share_label(share) for share in row.shares)] for row in table.rows],
+        rows=[[name, *(share_label(share) for share in shares)] for name, shares in _platform_lines(table)],
     )
 
 
@@ -354,14 +382,15 @@ def _scores_sheet(scores: list[tuple[Round, list[PlatformScore]]]) -> Sheet:
         rows=[
             [
                 _("Round %(number)d · %(name)s") % {"number": round.number, "name": round.name},
-                score.platform.name,
-                score.entries,
-                score.mean,
-                score.lowest,
-                score.highest,
+                name,
+                figures.entries,
+                figures.mean,
+                figures.lowest,
+                figures.highest,
             ]
             for round, round_scores in scores
             for score in round_scores
+            for name, figures in _named_lines(score.platform, score, score.others)
         ],
         number_formats={3: "0.00", 4: "0.00", 5: "0.00"},
     )
@@ -378,7 +407,11 @@ def _winners_sheet(winners: list[PlatformWinners]) -> Sheet:
             _("Special awards"),
             _("Awarded entries"),
         ],
-        rows=[[each.platform.name, each.first, each.second, each.third, each.special, each.total] for each in winners],
+        rows=[
+            [name, counts.first, counts.second, counts.third, counts.special, counts.total]
+            for each in winners
+            for name, counts in _named_lines(each.platform, each, each.others)
+        ],
     )
 
 
@@ -388,6 +421,24 @@ def _column_document(column: Column) -> dict[str, Any]:
 
 def _platform_document(platform: Platform) -> dict[str, Any]:
     return {"slug": platform.slug, "name": platform.name, "other": platform.is_other}
+
+
+def _cells_document(keys: list[str], shares: list[Share]) -> dict[str, dict[str, Any]]:
+    return {key: {"count": share.count, "percent": share.percent} for key, share in zip(keys, shares, strict=True)}
+
+
+def _score_document(score: PlatformScore | OtherScore) -> dict[str, Any]:
+    return {"entries": score.entries, "mean": score.mean, "lowest": score.lowest, "highest": score.highest}
+
+
+def _winners_document(each: PlatformWinners | OtherWinners) -> dict[str, Any]:
+    return {
+        "first": each.first,
+        "second": each.second,
+        "third": each.third,
+        "special": each.special,
+        "total": each.total,
+    }
 
 
 def _statistics_document(
@@ -404,10 +455,16 @@ def _statistics_document(
         "platforms": [
             {
                 **_platform_document(row.platform),
-                "cells": {
-                    key: {"count": share.count, "percent": share.percent}
-                    for key, share in zip(keys, row.shares, strict=True)
-                },
+                "cells": _cells_document(keys, row.shares),
+                **(
+                    {
+                        "names": [
+                            {"name": other.name, "cells": _cells_document(keys, other.shares)} for other in row.others
+                        ]
+                    }
+                    if row.platform.is_other
+                    else {}
+                ),
             }
             for row in platforms.rows
         ],
@@ -426,10 +483,12 @@ def _statistics_document(
                 "platforms": [
                     {
                         **_platform_document(score.platform),
-                        "entries": score.entries,
-                        "mean": score.mean,
-                        "lowest": score.lowest,
-                        "highest": score.highest,
+                        **_score_document(score),
+                        **(
+                            {"names": [{"name": other.name, **_score_document(other)} for other in score.others]}
+                            if score.platform.is_other
+                            else {}
+                        ),
                     }
                     for score in round_scores
                 ],
@@ -439,11 +498,12 @@ def _statistics_document(
         "winners": [
             {
                 **_platform_document(each.platform),
-                "first": each.first,
-                "second": each.second,
-                "third": each.third,
-                "special": each.special,
-                "total": each.total,
+                **_winners_document(each),
+                **(
+                    {"names": [{"name": other.name, **_winners_document(other)} for other in each.others]}
+                    if each.platform.is_other
+                    else {}
+                ),
             }
             for each in winners
         ],
@@ -467,9 +527,9 @@ def platform_stats_table(contest: Contest, round: Round | None) -> Table:
     for column in columns:
         header += [f"{column.key} count", f"{column.key} percent"]
     rows: list[list[Cell]] = []
-    for row in platforms.rows:
-        cells: list[Cell] = [row.platform.name]
-        for share in row.shares:
+    for name, shares in _platform_lines(platforms):
+        cells: list[Cell] = [name]
+        for share in shares:
             cells += [share.count, share.percent]
         rows.append(cells)
     return Table(

@@ -34,3 +34,17 @@ class UploadStatus(models.TextChoices):
     OPEN = "open", _("In progress")
     COMPLETED = "completed", _("Completed")
     ABORTED = "aborted", _("Aborted")
+
+
+class FilesArchiveKind(models.TextChoices):
+    """Which files of the entries a ZIP holds."""
+
+    ORIGINALS = "originals", _("Original uploads")
+    JURY = "jury", _("What the jury sees")
+
+
+class FilesArchiveState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,20 @@ def read_head(name: str, size: int, *, storage: Storage = default_storage) -> by
         return bytes(s3_object.get(Range=f"bytes=0-{size - 1}")["Body"].read())
     with storage.open(name, "rb") as stream:
         return bytes(stream.read(size))
+
+
+def chunks(name: str, *, storage: Storage = default_storage) -> Iterator[bytes]:
+    """A stored file's bytes, a chunk at a time (a streamed GET on S3, which never spools the file)."""
+    s3_object = _s3_object(storage, name)
+    if s3_object is not None:
+        body = s3_object.get()["Body"]
+        try:
+            yield from iter(lambda: bytes(body.read(CHUNK)), b"")
+        finally:
+            body.close()
+        return
+    with storage.open(name, "rb") as stream:
+        yield from iter(lambda: bytes(stream.read(CHUNK)), b"")
 
 
 def download(name: str, target: Path, *, storage: Storage = default_storage) -> str:

@@ -1,4 +1,4 @@
-"""Media assets: an entry's uploaded original, its processed renditions and resumable uploads."""
+"""Media assets: an entry's uploaded original, its processed renditions, resumable uploads, and ZIPs of files."""
 
 from __future__ import annotations
 
@@ -6,9 +6,19 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from media_pipeline.enums import AssetStatus, MediaKind, RenditionKind, UploadBackend, UploadStatus
+from media_pipeline.enums import (
+    AssetStatus,
+    FilesArchiveKind,
+    FilesArchiveState,
+    MediaKind,
+    RenditionKind,
+    UploadBackend,
+    UploadStatus,
+)
 
 
 def original_upload_to(asset: MediaAsset, filename: str) -> str:
@@ -141,3 +151,68 @@ class UploadReservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upload_id} · part {self.part_number} · {self.size}"
+
+
+#: A ZIP being built whose worker has said nothing for this long is taken as dead: another may start.
+ARCHIVE_SILENT_SECONDS = 15 * 60
+#: The states of a ZIP still to come.
+ARCHIVE_UNFINISHED = (FilesArchiveState.QUEUED, FilesArchiveState.RUNNING)
+
+
+class FilesArchive(models.Model):
+    """A ZIP of the files of a contest's entries (their originals, or what the jury sees), built by a worker.
+
+    ``filters`` are the dashboard's filters it was asked with, as shown to people; ``filters_key`` says the
+    same in a fixed form, so that two requests for the same files make one ZIP. ``entry_ids`` are the
+    entries the filters matched when it was asked for.
+    """
+
+    contest = models.ForeignKey("contest.Contest", on_delete=models.CASCADE, related_name="files_archives")
+    kind = models.CharField(_("files"), max_length=20, choices=FilesArchiveKind.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    filters_key = models.CharField(max_length=500, blank=True)
+    entry_ids = models.JSONField(default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=FilesArchiveState.choices, default=FilesArchiveState.QUEUED
+    )
+    #: Files put in the ZIP so far, of ``total``.
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(max_length=500, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    #: When the worker last said how far it got: a ZIP silent for long has died.
+    updated_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ZIP of files")
+        verbose_name_plural = _("ZIPs of files")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "kind", "filters_key"],
+                condition=Q(state__in=["queued", "running"]),
+                name="files_archive_one_unfinished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contest_id} · {self.kind} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_running(self) -> bool:
+        """Queued or being built, and heard from lately (one whose worker died is not running)."""
+        if self.state not in ARCHIVE_UNFINISHED:
+            return False
+        last = self.updated_at or self.created_at
+        return (timezone.now() - last).total_seconds() < ARCHIVE_SILENT_SECONDS
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == FilesArchiveState.READY and bool(self.file)

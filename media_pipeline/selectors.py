@@ -9,7 +9,7 @@ from django.http import Http404
 
 from contest.models import Entry
 from media_pipeline.enums import AssetStatus
-from media_pipeline.models import MediaAsset, Rendition
+from media_pipeline.models import FilesArchive, MediaAsset, Rendition
 from media_pipeline.reasons import reason_text
 
 
@@ -102,3 +102,22 @@ def entry_files(entry: Entry) -> EntryFiles:
         pending=asset_pending(entry),
         preview=asset_preview(entry.media),
     )
+
+
+#: ZIPs of files the organisers' page lists.
+ARCHIVES_LISTED = 10
+
+
+def files_archives_recent(contest_id: int) -> list[FilesArchive]:
+    """The contest's latest ZIPs of files, newest first, with who asked for each: one query."""
+    return list(
+        FilesArchive.objects.filter(contest_id=contest_id).select_related("requested_by__profile")[:ARCHIVES_LISTED]
+    )
+
+
+def get_files_archive_for_organiser(contest_id: int, pk: int) -> FilesArchive:
+    """A ZIP of files of this contest, or 404: another contest's is never found."""
+    archive = FilesArchive.objects.select_related("contest").filter(contest_id=contest_id, pk=pk).first()
+    if archive is None:
+        raise Http404
+    return archive

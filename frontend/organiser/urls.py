@@ -6,6 +6,7 @@ from frontend.organiser.views import (
     certificates,
     contests,
     exports,
+    files,
     importing,
     judging,
     jury,
@@ -125,6 +126,8 @@ contest_patterns: list[URLPattern | URLResolver] = [
     path("exports/", exports.exports, name="organiser_exports"),
     path("exports/download/", exports.export_download, name="organiser_export_download"),
     path("processing/", processing.processing, name="organiser_processing"),
+    path("files/", files.files_page, name="organiser_files"),
+    path("files/<id:pk>/download.zip", files.files_download, name="organiser_files_download"),
     path("certificates/", include(certificate_patterns)),
     path("messages/", include(message_patterns)),
 ]

@@ -101,6 +101,7 @@ PLATFORM_STATS_CSV = (
     "Canva,1,33.3,1,50.0,0,0.0,1,100.0,3,42.9\r\n"
     "Genially,0,0.0,1,50.0,1,100.0,0,0.0,2,28.6\r\n"
     "Other,1,33.3,0,0.0,0,0.0,0,0.0,1,14.3\r\n"
+    "Other: Kahoot,1,33.3,0,0.0,0,0.0,0,0.0,1,14.3\r\n"
 )
 TIME = "2030-03-05T14:00:00+05:00"
 ENTRIES_CSV = (
@@ -181,6 +182,7 @@ def test_platform_stats_xlsx_read_back(counted, scored, tmp_path):  # type: igno
         ["Canva", "1 (33.3%)", "1 (50.0%)", "0 (0.0%)", "1 (100.0%)", "3 (42.9%)"],
         ["Genially", "0 (0.0%)", "1 (50.0%)", "1 (100.0%)", "0 (0.0%)", "2 (28.6%)"],
         ["Other", "1 (33.3%)", "0 (0.0%)", "0 (0.0%)", "0 (0.0%)", "1 (14.3%)"],
+        ["Other: Kahoot", "1 (33.3%)", "0 (0.0%)", "0 (0.0%)", "0 (0.0%)", "1 (14.3%)"],
     ]
     assert sheets["Nominations"] == [
         ["Nomination", "Alpha University", "Beta University", "Gamma University", "No university", "Total"],
@@ -197,7 +199,7 @@ def test_platform_stats_xlsx_read_back(counted, scored, tmp_path):  # type: igno
     ]
     platforms, scores = workbook["Platforms"], workbook["Scores"]
     assert [cell.font.b for cell in platforms[1]] == [True] * 6
-    assert [platforms.column_dimensions[letter].width for letter in "ABF"] == [10, 22, 11]
+    assert [platforms.column_dimensions[letter].width for letter in "ABF"] == [15, 22, 11]
     assert [scores.cell(row=2, column=column).number_format for column in (3, 4, 5, 6)] == [
         "General",
         "0.00",
@@ -297,6 +299,7 @@ def test_platform_stats_json_structure(counted, scored):  # type: ignore[no-unty
                     "mean": None,
                     "lowest": None,
                     "highest": None,
+                    "names": [],
                 },
             ],
         }
@@ -441,11 +444,12 @@ def test_platform_winners_over_every_round(counted, awarded):  # type: ignore[no
 
 
 @pytest.mark.parametrize("rounds", [1, 2])
-def test_platform_winners_in_one_query(counted, awarded, rounds, django_assert_num_queries):  # type: ignore[no-untyped-def]
+def test_platform_winners_in_two_queries(counted, awarded, rounds, django_assert_num_queries):  # type: ignore[no-untyped-def]
     if rounds == 2:
         final_round(counted, awarded, [("B1QUIZ", (4, 8)), ("N1QUIZ", (1, 1)), ("A3GAME", (2, 2))])
 
-    with django_assert_num_queries(1):
+    # The platforms with their counts, then the names typed under "Other" with theirs.
+    with django_assert_num_queries(2):
         winners = platform_winners(contest=counted)
 
     assert len(winners) == 4
@@ -510,6 +514,7 @@ def test_platform_stats_json_winners(counted, awarded):  # type: ignore[no-untyp
             "third": 0,
             "special": 0,
             "total": 0,
+            "names": [],
         },
     ]
 

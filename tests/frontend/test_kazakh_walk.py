@@ -56,6 +56,7 @@ SKIPPED = {
     "frontend:certificate_download": "serves a certificate's PDF, not a page",
     "frontend:certificate_coauthor_download": "serves a certificate's PDF, not a page",
     "frontend:organiser_certificates_zip": "serves the certificates' ZIP, not a page",
+    "frontend:organiser_files_download": "serves a ZIP of the entries' files, not a page",
     "frontend:organiser_certificate_preview": "serves a sample certificate's PDF, not a page",
     "frontend:organiser_certificate_preview_png": "serves a picture of a sample certificate, not a page",
 }
