@@ -1,5 +1,6 @@
 """Rounds that open and close at their own times, the e-mails that go with it, and the reminder before closing."""
 
+import re
 import threading
 from datetime import timedelta
 
@@ -217,3 +218,26 @@ def test_the_task_opens_the_round_whose_time_has_come(contest, mailoutbox):  # t
 
     round.refresh_from_db()
     assert round.status == RoundStatus.OPEN
+
+
+def test_the_rounds_page_says_why_a_round_did_not_open_and_which_will_open_by_themselves(
+    advance, contest, organiser, client
+):  # type: ignore[no-untyped-def]
+    refused, _jurors = scheduled_round(contest, jurors=0, opens_in=-timedelta(minutes=1))
+    advance(NOW)
+    later = round_of(contest, [], [], status=RoundStatus.DRAFT, number=2)
+    Round.objects.filter(pk=later.pk).update(opens_at=NOW + timedelta(days=30))
+    client.force_login(organiser)
+
+    with translation.override("kk"):
+        page = client.get(reverse("frontend:organiser_rounds", kwargs={"slug": contest.slug}))
+        expected = [
+            f"{gettext('It did not open by itself:')} {gettext('The round has no jurors.')}",
+            gettext("opens by itself"),
+        ]
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert re.findall(r"data-schedule-problem>([^<]*)<", body) == [expected[0]]
+    assert body.count(f"<small>{expected[1]}</small>") == 1
+    assert Round.objects.get(pk=refused.pk).schedule_problem == "no_jurors"
