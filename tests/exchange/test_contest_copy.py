@@ -40,7 +40,7 @@ ROUNDS = [
         "closes": "2024-03-10T18:00",
         "reviews_per_entry": 2,
     },
-    {"number": 2, "name": "Final", "reviews_per_entry": "all", "blind": False},
+    {"number": 2, "name": "Final", "reviews_per_entry": "all", "blind": False, "from_round": 1},
 ]
 CERTIFICATES = {
     "signatory": {"kk": "Айгүл Серікқызы", "ru": "Айгуль Серикова", "en": "Aigul Serikova"},
@@ -102,6 +102,16 @@ def test_certificates_part_dumps_and_loads_back_unchanged(source):  # type: igno
     assert contest_definition_load(definition=definition_parse(dumped)).changes == []
 
 
+def test_a_round_from_a_later_round_is_refused(db):  # type: ignore[no-untyped-def]
+    data = definition_read(FIXTURE.read_text(encoding="utf-8"), source=FIXTURE.name, fmt="yaml")
+    data["rounds"] = [{"number": 1, "name": "One", "from_round": 2}, {"number": 2, "name": "Two"}]
+
+    with pytest.raises(DefinitionInvalid) as refused:
+        definition_parse(data)
+
+    assert refused.value.errors == ["rounds[0].from_round: must be the number of an earlier round"]
+
+
 def test_certificates_part_with_a_wrong_kind_and_placeholder_is_refused_with_paths(db):  # type: ignore[no-untyped-def]
     data = definition_read(FIXTURE.read_text(encoding="utf-8"), source=FIXTURE.name, fmt="yaml")
     data["certificates"] = {"texts": [{"kind": "mayor", "language": "en", "title": "T", "body": "B"}]}
@@ -145,6 +155,7 @@ def test_contest_copy_takes_everything_but_people_and_work_with_dates_a_year_lat
         (1, "Screening", RoundStatus.DRAFT, 2, True),
         (2, "Final", RoundStatus.DRAFT, None, False),
     ]
+    assert (rounds[0].source_round, rounds[1].source_round) == (None, rounds[0])
     assert rounds[0].opens_at == datetime(2025, 2, 28, 9, 0, tzinfo=ALMATY)
     assert rounds[0].closes_at == datetime(2025, 3, 10, 18, 0, tzinfo=ALMATY)
     assert (rounds[0].entries.count(), rounds[0].jurors.count()) == (0, 0)
