@@ -29,6 +29,7 @@ from judging.models import (
     Conflict,
     Juror,
     JurorReminder,
+    JurorRoundNotice,
     Review,
     Round,
     RoundJuror,
@@ -164,7 +165,11 @@ def jurors_remind_closing(*, now: datetime | None = None) -> int:
     sent = 0
     for round in rounds:
         with transaction.atomic():
-            for juror in unfinished_jurors(round).order_by("pk"):
+            # A juror told within the day that the round opened (with its closing time) is not told again.
+            just_told = JurorRoundNotice.objects.filter(
+                round=round, kind=RoundNoticeKind.OPENED, sent_at__gt=now - timedelta(days=1)
+            ).values("juror_id")
+            for juror in unfinished_jurors(round).exclude(pk__in=just_told).order_by("pk"):
                 if claim_notice(round=round, juror=juror, kind=RoundNoticeKind.CLOSING, now=now):
                     JurorReminder.objects.update_or_create(round=round, juror=juror, defaults={"sent_at": now})
                     enqueue_on_commit("judging.send_juror_reminder", round_id=round.pk, juror_id=juror.pk)

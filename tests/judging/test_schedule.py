@@ -241,3 +241,28 @@ def test_the_rounds_page_says_why_a_round_did_not_open_and_which_will_open_by_th
     assert re.findall(r"data-schedule-problem>([^<]*)<", body) == [expected[0]]
     assert body.count(f"<small>{expected[1]}</small>") == 1
     assert Round.objects.get(pk=refused.pk).schedule_problem == "no_jurors"
+
+
+def test_a_juror_told_within_the_day_that_a_short_round_opened_is_not_reminded_of_its_closing(
+    advance, contest, mailoutbox
+):  # type: ignore[no-untyped-def]
+    round, jurors = scheduled_round(contest, opens_in=timedelta(minutes=1), closes_in=timedelta(days=1), jurors=1)
+
+    opened = advance(NOW + timedelta(minutes=1))
+    soon = advance(NOW + timedelta(minutes=2))
+    later = advance(NOW + timedelta(hours=23))
+
+    assert (opened.opened, opened.reminded, soon.reminded, later.reminded) == ([round.pk], 0, 0, 0)
+    assert [message.subject for message in mailoutbox] == [f"Round “Round 1” of {contest.name_en} is open"]
+
+
+def test_the_round_form_says_why_the_round_did_not_open(advance, contest, organiser, client):  # type: ignore[no-untyped-def]
+    round, _jurors = scheduled_round(contest, jurors=0, opens_in=-timedelta(minutes=1))
+    advance(NOW)
+    client.force_login(organiser)
+
+    body = client.get(
+        reverse("frontend:organiser_round_edit", kwargs={"slug": contest.slug, "number": round.number})
+    ).content.decode()
+
+    assert 'role="status">It did not open by itself: The round has no jurors.</p>' in body

@@ -205,7 +205,13 @@ def round_edit(request: AuthenticatedHttpRequest, slug: str, number: int | None 
 def _round_page(
     request: HttpRequest, contest: Contest, round: Round | None, form: RoundForm, status: int = 200
 ) -> HttpResponse:
-    context = {"contest": contest, "section": "rounds", "round": round, "form": form}
+    context = {
+        "contest": contest,
+        "section": "rounds",
+        "round": round,
+        "form": form,
+        "schedule_problem": schedule_problem_text(round) if round is not None else "",
+    }
     return render(request, "frontend/organiser/judging/round_form.html", context, status=status)
 
 
