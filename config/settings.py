@@ -292,6 +292,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "judging.publish_due_results",
         "schedule": float(ENV.get("RESULTS_PUBLISH_INTERVAL", "60")),
     },
+    # Rounds open and close at their own times; jurors are reminded two days before a round closes.
+    "advance-rounds": {"task": "judging.advance_rounds", "schedule": float(ENV.get("ROUNDS_ADVANCE_INTERVAL", "60"))},
 }
 # Where workers keep the files of the asset they are processing (deleted afterwards).
 MEDIA_WORK_DIR = ENV.get("MEDIA_WORK_DIR") or str(DATA_DIR / "work")

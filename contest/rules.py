@@ -69,3 +69,5 @@ def contest_accepts_entries(user: Any, obj: Any, *, now: datetime | None = None)
 rules.add_perm("contest.view_entry", is_entry_author | is_organiser | rules.is_superuser)
 rules.add_perm("contest.change_entry", is_entry_author & contest_accepts_entries)
 rules.add_perm("contest.manage_contest", is_organiser | rules.is_superuser)
+#: Staff found contests (a blank one or next year's edition); they name its first organisers.
+rules.add_perm("contest.create_contest", rules.is_staff | rules.is_superuser)

@@ -303,7 +303,8 @@ def contest_ensure_organiser(actor: Actor, contest: Contest, *, refusal: str = "
         raise NotAllowed(refusal or _("Only the contest's organisers can change it."))
 
 
-def _check_contest_settings(contest: Contest) -> None:
+def contest_settings_check(contest: Contest) -> None:
+    """Refuse a contest whose name, time zone, timeline or file limits break a rule."""
     if not has_text(contest, "name"):
         raise BaigeError(_("Give the contest's name in at least one language."))
     try:
@@ -335,7 +336,7 @@ def contest_update(*, actor: Actor, contest: Contest, **fields: Any) -> Contest:
     contest = Contest.objects.select_for_update().get(pk=contest.pk)
     for name, value in fields.items():
         setattr(contest, name, value.strip() if isinstance(value, str) else value)
-    _check_contest_settings(contest)
+    contest_settings_check(contest)
     full_clean_or_refuse(contest)
     contest.save()
     return contest

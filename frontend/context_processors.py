@@ -31,6 +31,7 @@ def organiser(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"organises_contests": False, "on_jury": False}
     return {
-        "organises_contests": SimpleLazyObject(lambda: panels_of(request).organiser),
+        # Staff found contests from the organiser's home, so they see the link even before they organise one.
+        "organises_contests": SimpleLazyObject(lambda: bool(user.is_staff) or panels_of(request).organiser),
         "on_jury": SimpleLazyObject(lambda: panels_of(request).jury),
     }

@@ -80,3 +80,10 @@ DEFAULT_TIE_BREAKERS = (
     TieBreaker.HEAVIEST_CRITERION.value,
     TieBreaker.EARLIER_SUBMISSION.value,
 )
+
+
+class RoundNoticeKind(models.TextChoices):
+    """The e-mails a juror gets at most once per round."""
+
+    OPENED = "opened", pgettext_lazy("round notice", "The round opened")
+    CLOSING = "closing", pgettext_lazy("round notice", "The round closes soon")

@@ -20,6 +20,8 @@ from judging.services.invitations import juror_invitation_send
 from judging.services.publication import results_publish, results_publish_due
 from judging.services.reminders import juror_reminder_send, jurors_remind_due
 from judging.services.result_mail import result_notice_for, result_notice_send
+from judging.services.round_notices import juror_round_opened_send
+from judging.services.schedule import round_schedule_problem_send, rounds_advance
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,42 @@ def send_juror_invitation(*, juror_id: int) -> None:
         logger.info("juror %s is gone: no invitation sent", juror_id)
         return
     juror_invitation_send(juror=juror)
+
+
+@mail_task("judging.send_round_opened")
+def send_round_opened(*, round_id: int, juror_id: int) -> None:
+    """E-mail one juror that a round of theirs is open (claimed once per juror and round when it opened)."""
+    round = Round.objects.select_related("contest").filter(pk=round_id).first()
+    juror = Juror.objects.select_related("user__profile").filter(pk=juror_id, round_links__round_id=round_id).first()
+    if round is None or juror is None:
+        logger.info("no opening e-mail for juror %s in round %s: gone", juror_id, round_id)
+        return
+    juror_round_opened_send(round=round, juror=juror)
+
+
+@mail_task("judging.send_round_schedule_problem")
+def send_round_schedule_problem(*, round_id: int, opening: bool) -> None:
+    """E-mail the organisers why a round did not open or close by itself (once per problem)."""
+    round = Round.objects.select_related("contest").filter(pk=round_id).first()
+    if round is None:
+        logger.info("round %s is gone: its organisers are not told", round_id)
+        return
+    round_schedule_problem_send(round=round, opening=opening)
+
+
+@shared_task(name="judging.advance_rounds")
+def advance_rounds() -> int:
+    """Open and close the rounds whose times have come, and remind jurors of rounds about to close."""
+    done = rounds_advance()
+    if done.opened or done.closed or done.refused or done.reminded:
+        logger.info(
+            "rounds opened %s, closed %s, refused %s; %d jurors reminded",
+            done.opened,
+            done.closed,
+            done.refused,
+            done.reminded,
+        )
+    return len(done.opened) + len(done.closed)
 
 
 @shared_task(name="judging.remind_jurors_daily")

@@ -66,6 +66,8 @@ class RoundDefinition:
     feedback_required: bool = False
     feedback_min_length: int = 0
     participant_view: str = ParticipantView.OUTCOME.value
+    #: The number of the earlier round whose shortlist this one judges; ``None``: as it is in the database.
+    from_round: int | None = None
 
 
 # --- Checking ---------------------------------------------------------------------------
@@ -242,6 +244,7 @@ def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Ro
                 "feedback_required",
                 "feedback_min_length",
                 "participant_view",
+                "from_round",
             ),
         )
         if data is None:
@@ -285,6 +288,11 @@ def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Ro
         if data.get("tie_breakers") is not None:
             breakers = _tie_breakers(data["tie_breakers"], path_at(at, "tie_breakers"), problems)
         feedback_required, feedback_min_length, participant_view = _feedback(data, at, problems)
+        from_round = None
+        if data.get("from_round") is not None:
+            from_round = whole_number_check(data["from_round"], path_at(at, "from_round"), problems)
+            if from_round >= number:
+                problems.add(path_at(at, "from_round"), _("must be the number of an earlier round"))
         result.append(
             RoundDefinition(
                 path=at,
@@ -299,6 +307,7 @@ def rounds_parse(value: Any, path: str, problems: DefinitionProblems) -> list[Ro
                 feedback_required=feedback_required,
                 feedback_min_length=feedback_min_length,
                 participant_view=participant_view,
+                from_round=from_round,
             )
         )
     return result
@@ -424,8 +433,36 @@ def rounds_load(*, contest: Contest, items: list[RoundDefinition]) -> list[str]:
         elif changed and not errors:
             round.save()
             changes.append(_("updated %(thing)s: %(fields)s") % {"thing": label, "fields": ", ".join(changed)})
+    if not errors:
+        changes.extend(_sources_load(contest, items, errors))
     if errors:
         raise DefinitionInvalid(errors)
+    return changes
+
+
+def _sources_load(contest: Contest, items: list[RoundDefinition], errors: list[str]) -> list[str]:
+    """Link each round that names ``from_round`` to that earlier round of the contest, once every round exists."""
+    rounds = {r.number: r for r in Round.objects.filter(contest=contest)}
+    changes = []
+    for item in items:
+        if item.from_round is None:
+            continue
+        source = rounds.get(item.from_round)
+        round = rounds[item.number]
+        if source is None:
+            errors.append(f"{path_at(item.path, 'from_round')}: " + _("the contest has no such round"))
+            continue
+        if round.source_round_id == source.pk:
+            continue
+        if round.status == RoundStatus.CLOSED:
+            errors.append(f"{item.path}: " + _("the round is closed; it cannot change any more"))
+            continue
+        round.source_round = source
+        round.save(update_fields=["source_round"])
+        changes.append(
+            _("updated %(thing)s: %(fields)s")
+            % {"thing": _("round %(number)d") % {"number": item.number}, "fields": "from_round"}
+        )
     return changes
 
 
@@ -467,6 +504,7 @@ def rounds_dump(*, contest: Contest) -> list[dict[str, Any]] | None:
     if not rounds:
         return None
     tz = contest.tzinfo
+    numbers = {round.pk: round.number for round in rounds}
     result = []
     for round in rounds:
         item: dict[str, Any] = {"number": round.number, "name": texts_dump(round, "name") or round.name}
@@ -487,5 +525,7 @@ def rounds_dump(*, contest: Contest) -> list[dict[str, Any]] | None:
             item["feedback_min_length"] = round.feedback_min_length
         if round.participant_view != ParticipantView.OUTCOME:
             item["participant_view"] = round.participant_view
+        if round.source_round_id is not None:
+            item["from_round"] = numbers[round.source_round_id]
         result.append(item)
     return result

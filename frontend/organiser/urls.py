@@ -11,6 +11,7 @@ from frontend.organiser.views import (
     judging,
     jury,
     messages,
+    organisers,
     processing,
     progress,
     publication,
@@ -111,6 +112,8 @@ round_patterns: list[URLPattern | URLResolver] = [
 contest_patterns: list[URLPattern | URLResolver] = [
     path("", contests.dashboard, name="organiser_dashboard"),
     path("settings/", contests.contest_settings, name="organiser_settings"),
+    path("organisers/", organisers.organiser_list, name="organiser_organisers"),
+    path("organisers/<id:user_id>/remove/", organisers.organiser_remove, name="organiser_organiser_remove"),
     path("platforms/", include(platform_patterns)),
     path("nominations/", include(nomination_patterns)),
     path("import/", include(import_patterns)),
@@ -134,5 +137,6 @@ contest_patterns: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("", contests.organiser_home, name="organiser_home"),
+    path("contests/new/", organisers.contest_new, name="organiser_contest_new"),
     path("c/<slug:slug>/", include(contest_patterns)),
 ]

@@ -2,7 +2,7 @@
 
 from judging.models.jury import Conflict, Juror
 from judging.models.results import Award, AwardChange, ResultNotice, Results
-from judging.models.reviews import JurorReminder, Review, ReviewChange, Score
+from judging.models.reviews import JurorReminder, JurorRoundNotice, Review, ReviewChange, Score
 from judging.models.rounds import (
     MAX_FEEDBACK_MIN_LENGTH,
     Assignment,
@@ -25,6 +25,7 @@ __all__ = [
     "CriterionLevel",
     "Juror",
     "JurorReminder",
+    "JurorRoundNotice",
     "MAX_FEEDBACK_MIN_LENGTH",
     "MAX_SCALE",
     "ResultNotice",

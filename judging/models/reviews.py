@@ -15,6 +15,7 @@ from contest.models import Contest, Entry
 from judging.enums import (
     ReviewChangeKind,
     ReviewStatus,
+    RoundNoticeKind,
 )
 
 if TYPE_CHECKING:
@@ -146,3 +147,24 @@ class JurorReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.juror} · {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class JurorRoundNotice(models.Model):
+    """An e-mail a juror gets at most once per round: that it opened, or that it closes soon.
+
+    The row is claimed (inserted) in the transaction that queues the e-mail, so two workers or a click
+    and the clock never send it twice.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="juror_notices")
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="round_notices")
+    kind = models.CharField(_("kind"), max_length=20, choices=RoundNoticeKind.choices)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("notice to a juror about a round")
+        verbose_name_plural = _("notices to jurors about rounds")
+        constraints = [models.UniqueConstraint(fields=["round", "juror", "kind"], name="juror_round_notice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.juror} · {self.kind}"

@@ -75,6 +75,9 @@ class Round(models.Model):
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    #: Why the round did not open or close by itself at its time (a :data:`judging.enums.ScheduleProblem`
+    #: code), kept so that the organisers are told once, not every minute; empty once it moved on.
+    schedule_problem = models.CharField(_("why it did not open or close by itself"), max_length=40, blank=True)
     source_round = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -13,11 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.enqueue import enqueue_on_commit
@@ -25,16 +23,28 @@ from config.exceptions import BaigeError, NotAllowed
 from contest.mail import mail_person
 from contest.models import Entry
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
-from judging.enums import ReviewStatus, RoundStatus
-from judging.models import Assignment, Conflict, Juror, JurorReminder, Review, Round, RoundJuror
+from judging.enums import ReviewStatus, RoundNoticeKind, RoundStatus
+from judging.models import (
+    Assignment,
+    Conflict,
+    Juror,
+    JurorReminder,
+    JurorRoundNotice,
+    Review,
+    Round,
+    RoundJuror,
+)
 from judging.progress import unfinished_jurors
 from judging.selectors.jury import entrant_pairs, entry_universities
 from judging.services.assignments import assignment_add, assignment_remove
+from judging.services.round_notices import claim_notice, juror_language, jury_panel_link
 
 logger = logging.getLogger(__name__)
 
 #: The shortest time between two reminders to the same juror about the same round.
 REMINDER_INTERVAL = timedelta(hours=12)
+#: How long before a round closes its jurors with unfinished reviews are told, once.
+CLOSING_NOTICE_BEFORE = timedelta(days=2)
 
 
 # --- Reminders -------------------------------------------------------------------------------
@@ -47,21 +57,6 @@ class Reminders:
     sent: list[Juror] = field(default_factory=list)
     recent: list[Juror] = field(default_factory=list)
     finished: list[Juror] = field(default_factory=list)
-
-
-def juror_language(juror: Juror) -> str:
-    """The language a juror is written to in: the first one they read, else their profile's, else the site's."""
-    if juror.languages:
-        return str(juror.languages[0])
-    profile = getattr(juror.user, "profile", None)
-    return profile.preferred_language if profile is not None else settings.LANGUAGE_CODE
-
-
-def jury_panel_link(*, round: Round, language: str) -> str:
-    """The absolute link to the round in the jury panel, in ``language``."""
-    with translation.override(language):
-        path = reverse("frontend:jury_round", kwargs={"round_id": round.pk})
-    return settings.SITE_URL + path
 
 
 def _claim(round: Round, juror: Juror, now: datetime) -> bool:
@@ -155,6 +150,31 @@ def juror_reminder_send(*, round: Round, juror: Juror) -> bool:
 
     mail_person(juror.user, "judging/email/reminder", context, language=language)
     return True
+
+
+def jurors_remind_closing(*, now: datetime | None = None) -> int:
+    """Remind once the jurors with unfinished reviews of each round that closes within two days; how many.
+
+    The claim is recorded with the ordinary reminder's time too, so the daily reminder does not follow it
+    within the same 12 hours.
+    """
+    now = now or timezone.now()
+    rounds = Round.objects.filter(
+        status=RoundStatus.OPEN, closes_at__gt=now, closes_at__lte=now + CLOSING_NOTICE_BEFORE
+    ).order_by("pk")
+    sent = 0
+    for round in rounds:
+        with transaction.atomic():
+            # A juror told within the day that the round opened (with its closing time) is not told again.
+            just_told = JurorRoundNotice.objects.filter(
+                round=round, kind=RoundNoticeKind.OPENED, sent_at__gt=now - timedelta(days=1)
+            ).values("juror_id")
+            for juror in unfinished_jurors(round).exclude(pk__in=just_told).order_by("pk"):
+                if claim_notice(round=round, juror=juror, kind=RoundNoticeKind.CLOSING, now=now):
+                    JurorReminder.objects.update_or_create(round=round, juror=juror, defaults={"sent_at": now})
+                    enqueue_on_commit("judging.send_juror_reminder", round_id=round.pk, juror_id=juror.pk)
+                    sent += 1
+    return sent
 
 
 # --- Reassignment ----------------------------------------------------------------------------

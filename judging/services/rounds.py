@@ -34,6 +34,7 @@ from judging.models import (
     RoundEntry,
     RoundJuror,
 )
+from judging.services.round_notices import round_opened_notify
 
 
 class RoundNotOpen(BaigeError):
@@ -258,7 +259,7 @@ def round_configure(*, actor: Actor, round: Round, jurors: Sequence[Juror], **fi
 
 @transaction.atomic
 def round_open(*, actor: Actor | None, round: Round, now: datetime | None = None) -> Round:
-    """Open a round for reviews: it needs a rubric, entries and jurors.
+    """Open a round for reviews: it needs a rubric, entries and jurors; each of its jurors is e-mailed once.
 
     A round takes the entries and jurors it lacks first (:func:`judging.coverage.round_members_take`),
     and once open every entry gets the jurors it lacks (:func:`judging.assignment.assignment_fill`;
@@ -267,19 +268,21 @@ def round_open(*, actor: Actor | None, round: Round, now: datetime | None = None
     now = now or timezone.now()
     round = round_locked(actor, round)
     if round.status != RoundStatus.DRAFT:
-        raise BaigeError(_("Only a round being prepared can be opened."))
+        raise BaigeError(_("Only a round being prepared can be opened."), code="not_draft")
     round_members_take(round)
     if not Criterion.objects.filter(rubric__contest=round.contest).exists():
-        raise BaigeError(_("Add the rubric's criteria before opening a round."))
+        raise BaigeError(_("Add the rubric's criteria before opening a round."), code="no_rubric")
     if not RoundEntry.objects.filter(round=round).exists():
-        raise BaigeError(_("The round has no entries."))
+        raise BaigeError(_("The round has no entries."), code="no_entries")
     if not RoundJuror.objects.filter(round=round).exists():
-        raise BaigeError(_("The round has no jurors."))
+        raise BaigeError(_("The round has no jurors."), code="no_jurors")
     if round.closes_at is not None and round.closes_at <= now:
-        raise BaigeError(_("The round's closing time has already passed."))
+        raise BaigeError(_("The round's closing time has already passed."), code="closing_passed")
     round.status = RoundStatus.OPEN
-    round.save(update_fields=["status"])
+    round.schedule_problem = ""
+    round.save(update_fields=["status", "schedule_problem"])
     assignment_fill(actor=None, round=round)
+    round_opened_notify(round=round, now=now)
     return round
 
 
@@ -294,11 +297,12 @@ def round_close(
     """
     round = round_locked(actor, round)
     if round.status != RoundStatus.OPEN:
-        raise BaigeError(_("Only an open round can be closed."))
+        raise BaigeError(_("Only an open round can be closed."), code="not_open")
     unjudged_ensure_confirmed(round.contest, confirm_unjudged=confirm_unjudged)
     round.status = RoundStatus.CLOSED
     round.closed_at = now or timezone.now()
-    round.save(update_fields=["status", "closed_at"])
+    round.schedule_problem = ""
+    round.save(update_fields=["status", "closed_at", "schedule_problem"])
     return round
 
 

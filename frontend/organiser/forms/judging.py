@@ -188,8 +188,21 @@ class RoundForm(NamesForm):
         initial=True,
         help_text=_("Jurors never see who made an entry or their university."),
     )
-    opens_at = WallClockDateTimeField(label=_("Opens"), required=False, help_text=_("Empty: when it is opened."))
-    closes_at = WallClockDateTimeField(label=_("Closes"), required=False, help_text=_("Empty: when it is closed."))
+    opens_at = WallClockDateTimeField(
+        label=_("Opens"),
+        required=False,
+        help_text=_(
+            "Empty: when it is opened by hand. With a time: it opens by itself then and its jurors are e-mailed."
+        ),
+    )
+    closes_at = WallClockDateTimeField(
+        label=_("Closes"),
+        required=False,
+        help_text=_(
+            "Empty: when it is closed by hand. With a time: it closes by itself then; two days before, "
+            "jurors with unfinished reviews are reminded."
+        ),
+    )
     feedback_required = forms.BooleanField(
         label=_("Feedback for the entrant is required"),
         required=False,

@@ -57,6 +57,7 @@ from judging.selectors.rubric import (
 from judging.services.assignments import assignment_add, assignment_preview, assignment_remove
 from judging.services.rounds import round_close, round_configure, round_create, round_open, round_shortlist
 from judging.services.rubric import rubric_criterion_delete, rubric_criterion_save, rubric_ensure_editable
+from judging.services.schedule import schedule_problem_text
 from judging.shortlist import round_standings, shortlist_top
 
 
@@ -152,10 +153,13 @@ def criterion_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
 def round_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The contest's rounds with their state, size and way of judging."""
     contest = get_contest_for_organiser(request.user, slug=slug, permission="judging.manage_judging")
+    rounds = list(rounds_of(contest).select_related("source_round"))
+    for round in rounds:
+        round.schedule_problem_text = schedule_problem_text(round)  # type: ignore[attr-defined]
     context = {
         "contest": contest,
         "section": "rounds",
-        "rounds": list(rounds_of(contest).select_related("source_round")),
+        "rounds": rounds,
         "now": timezone.now(),
     }
     return render(request, "frontend/organiser/judging/rounds.html", context)
@@ -201,7 +205,13 @@ def round_edit(request: AuthenticatedHttpRequest, slug: str, number: int | None 
 def _round_page(
     request: HttpRequest, contest: Contest, round: Round | None, form: RoundForm, status: int = 200
 ) -> HttpResponse:
-    context = {"contest": contest, "section": "rounds", "round": round, "form": form}
+    context = {
+        "contest": contest,
+        "section": "rounds",
+        "round": round,
+        "form": form,
+        "schedule_problem": schedule_problem_text(round) if round is not None else "",
+    }
     return render(request, "frontend/organiser/judging/round_form.html", context, status=status)
 
 
