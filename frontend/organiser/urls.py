@@ -2,9 +2,11 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from frontend import media
 from frontend.organiser.views import (
     certificates,
     contests,
+    entries,
     exports,
     importing,
     judging,
@@ -84,6 +86,13 @@ certificate_patterns = [
     path("<id:pk>/reissue/", certificates.certificate_reissue_view, name="organiser_certificate_reissue"),
 ]
 
+entry_patterns = [
+    path("", entries.entry_find, name="organiser_entry_find"),
+    path("<str:code>/", entries.entry_page, name="organiser_entry"),
+    path("<str:code>/original/<uuid:asset>/", media.organiser_original_file, name="organiser_entry_original"),
+    path("<str:code>/media/<uuid:asset>/<str:name>/", media.organiser_rendition_file, name="organiser_entry_media"),
+]
+
 round_patterns: list[URLPattern | URLResolver] = [
     path("", judging.round_edit, name="organiser_round_edit"),
     path("open/", judging.round_open_view, name="organiser_round_open"),
@@ -115,6 +124,7 @@ contest_patterns: list[URLPattern | URLResolver] = [
     path("exports/download/", exports.export_download, name="organiser_export_download"),
     path("processing/", processing.processing, name="organiser_processing"),
     path("certificates/", include(certificate_patterns)),
+    path("entries/", include(entry_patterns)),
 ]
 
 urlpatterns = [
