@@ -448,10 +448,16 @@ def test_every_organiser_table_links_the_code_to_the_entry_page(organiser_client
         "results": reverse("frontend:organiser_results", args=[slug, number]),
         "certificates": reverse("frontend:organiser_certificates", args=[slug]),
         "jury": reverse("frontend:organiser_jury", args=[slug]),
+        "shortlist": reverse("frontend:organiser_round_shortlist", args=[slug, number]),
+        "publication": reverse("frontend:organiser_results_publish", args=[slug, number]),
     }
 
+    # A juror who also wrote an entry: the jury's page names it.
+    own = entry_with_files(entry.contest, author=anna.user)
     linked = {name: link_to(entry) in html_of(organiser_client.get(address)) for name, address in pages.items()}
     processing = html_of(organiser_client.get(reverse("frontend:organiser_processing", args=[slug])))
 
     assert linked == dict.fromkeys(pages, True)
     assert link_to(broken) in processing
+    entrants = part(html_of(organiser_client.get(pages["jury"])), "data-entrants>")
+    assert f"entry {link_to(own)}</li>" in entrants

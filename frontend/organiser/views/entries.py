@@ -65,7 +65,7 @@ def entry_page(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpR
     current = next((asset for asset in assets if asset.pk == entry.media_id), None)
     context = {
         "contest": entry.contest,
-        "section": "dashboard",
+        "section": "entry",
         "entry": entry,
         "history": entry_history(entry, assets),
         "assets": [
