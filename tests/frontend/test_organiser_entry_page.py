@@ -226,6 +226,23 @@ def test_entry_page_plays_the_video_as_jurors_see_it(organiser_client, entry):
     assert organiser_client.get(video).status_code == 200
 
 
+def test_entry_page_pages_through_slides_as_jurors_see_them(organiser_client, contest):
+    entry = EntryFactory(contest=contest, with_media=True)
+    MediaAsset.objects.filter(pk=entry.media_id).update(status=AssetStatus.READY, pages=2)
+    for number in (1, 2):
+        rendition(entry.media, f"page-{number}", RenditionKind.IMAGE, page=number, width=1280, height=720)
+
+    viewer = part(html_of(organiser_client.get(page_url(entry))), 'id="entry-as-jurors"')
+
+    slides = [
+        reverse("frontend:organiser_entry_media", args=[contest.slug, entry.code, entry.media.uuid, f"page-{n}"])
+        for n in (1, 2)
+    ]
+    assert "data-slides" in viewer
+    assert [viewer.count(f'<img src="{slide}"') for slide in slides] == [1, 1]
+    assert [organiser_client.get(slide).status_code for slide in slides] == [200, 200]
+
+
 def test_entry_page_shows_each_round_with_its_jurors_reviews_scores_and_history(organiser_client, entry):
     round = judge(entry)
 
