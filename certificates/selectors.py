@@ -139,3 +139,12 @@ def get_certificate_for_organiser(contest: Contest, pk: int) -> Certificate:
 def issue_run_latest(contest: Contest) -> IssueRun | None:
     """The contest's latest bulk issue, running or done."""
     return IssueRun.objects.filter(contest=contest).order_by("-created_at", "-pk").first()
+
+
+def certificates_of_entry_for_organiser(entry: Entry) -> list[Certificate]:
+    """Every certificate issued for the entry (its authors'), the replaced and revoked ones too; one query."""
+    return list(
+        Certificate.objects.filter(entry=entry)
+        .select_related("replaced_by", "revoked_by__profile")
+        .order_by("kind", "full_name", "issued_at", "pk")
+    )

@@ -183,6 +183,43 @@ def entries_for_organiser(contest: Contest) -> QuerySet[Entry]:
     )
 
 
+def get_contest_managed(user: Any, *, slug: str) -> Contest:
+    """The contest if the person manages it; 404 for anyone else, exactly as for a missing contest."""
+    contest = Contest.objects.filter(slug=slug).first()
+    if contest is None or not user.is_authenticated or not user.has_perm("contest.manage_contest", contest):
+        raise Http404
+    return contest
+
+
+def get_entry_for_organiser(user: Any, *, slug: str, code: str) -> Entry:
+    """An entry of a contest the person manages, with everything its organisers' page shows of it; else 404.
+
+    Another contest's entry under this contest's address, and any entry for someone who does not manage the
+    contest, look exactly like a missing one.
+    """
+    contest = get_contest_managed(user, slug=slug)
+    entry = (
+        Entry.objects.filter(contest=contest, code=code)
+        .select_related("author__profile__university", "author_university", "nomination", "media")
+        .prefetch_related(
+            platforms_in_order(), Prefetch("coauthors", queryset=CoAuthor.objects.select_related("university"))
+        )
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    entry.contest = contest
+    return entry
+
+
+def entry_code_find(contest: Contest, code: str) -> Entry | None:
+    """The contest's entry with this code, whatever its case and the spaces around it; only this contest's."""
+    code = "".join(code.split())
+    if not code:
+        return None
+    return Entry.objects.filter(contest=contest, code__iexact=code).only("pk", "code").first()
+
+
 def entry_university_of_author() -> Case:
     """:attr:`Entry.university_of_author` in SQL: the recorded university once submitted, else the profile's."""
     return Case(

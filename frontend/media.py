@@ -12,17 +12,18 @@ import mimetypes
 import uuid
 
 from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 
 from blog.selectors import get_public_rendition
-from contest.selectors import get_entry_for_author
+from contest.selectors import get_entry_for_author, get_entry_for_organiser
 from frontend.http import AuthenticatedHttpRequest
 from judging.selectors.media import get_entry_for_jury_media
 from media_pipeline import files
-from media_pipeline.models import Rendition
+from media_pipeline.models import MediaAsset, Rendition
 from media_pipeline.reasons import reason_text
-from media_pipeline.renditions import JURY_RENDITIONS
+from media_pipeline.renditions import JURY_RENDITIONS, ORGANISER_RENDITIONS
 from media_pipeline.selectors import asset_latest, get_current_rendition, get_entry_rendition
 
 
@@ -67,14 +68,46 @@ def jury_rendition_file(
     return _serve(rendition, download_name=f"{entry.code}-{rendition.name}.{extension}")
 
 
+@login_required
+def organiser_rendition_file(
+    request: AuthenticatedHttpRequest, slug: str, code: str, asset: uuid.UUID, name: str
+) -> HttpResponseBase:
+    """A file of the player or slide viewer of an entry for the contest's organisers: what its jurors see."""
+    entry = get_entry_for_organiser(request.user, slug=slug, code=code)
+    if not ORGANISER_RENDITIONS.fullmatch(name):
+        raise Http404
+    rendition = get_current_rendition(entry, asset=asset, name=name)
+    extension = files.name_of(rendition.file).rsplit(".", 1)[-1].lower()
+    return _serve(rendition, download_name=f"{entry.code}-{rendition.name}.{extension}")
+
+
+@login_required
+def organiser_original_file(
+    request: AuthenticatedHttpRequest, slug: str, code: str, asset: uuid.UUID
+) -> HttpResponseBase:
+    """The file as its author uploaded it, any of the entry's uploads, for the contest's organisers only."""
+    entry = get_entry_for_organiser(request.user, slug=slug, code=code)
+    upload = MediaAsset.objects.filter(entry=entry, uuid=asset).first()
+    if upload is None or not upload.original:
+        raise Http404
+    extension = f".{upload.extension}" if upload.extension else ""
+    return _serve_file(upload.original, download_name=f"{entry.code}-original{extension}", attachment=True)
+
+
 def _serve(rendition: Rendition, *, download_name: str = "") -> HttpResponseBase:
     """A signed redirect on S3, a checked download locally; ``download_name`` is what a saved copy is called."""
-    name = files.name_of(rendition.file)
+    return _serve_file(rendition.file, download_name=download_name)
+
+
+def _serve_file(file: FieldFile, *, download_name: str = "", attachment: bool = False) -> HttpResponseBase:
+    name = files.name_of(file)
     url = files.signed_url(name, download_name=download_name)
     if url:
         return HttpResponseRedirect(url)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(rendition.file.open("rb"), content_type=content_type, filename=download_name)
+    response = FileResponse(
+        file.open("rb"), content_type=content_type, filename=download_name, as_attachment=attachment
+    )
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

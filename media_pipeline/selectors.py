@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from contest.models import Entry
@@ -38,8 +40,13 @@ def asset_preview(asset: MediaAsset | None) -> Preview | None:
     """The player's and slide viewer's files of ``asset``, in one query."""
     if asset is None:
         return None
+    return preview_of(asset, Rendition.objects.filter(asset=asset).order_by("page", "name"))
+
+
+def preview_of(asset: MediaAsset, renditions: Iterable[Rendition]) -> Preview:
+    """The player's and slide viewer's files among ``renditions`` of ``asset`` (in page order), read already."""
     preview = Preview(asset=asset)
-    for rendition in Rendition.objects.filter(asset=asset).order_by("page", "name"):
+    for rendition in renditions:
         if rendition.name.startswith("page-"):
             preview.pages.append(rendition)
         elif rendition.name == "video-720":
@@ -121,3 +128,12 @@ def get_files_archive_for_organiser(contest_id: int, pk: int) -> FilesArchive:
     if archive is None:
         raise Http404
     return archive
+
+
+def entry_assets(entry: Entry) -> list[MediaAsset]:
+    """Every file uploaded for the entry, newest first, each with its renditions in page order; two queries.
+
+    For the organisers: the history of the entry's uploads and of their processing, as the assets record it.
+    """
+    renditions = Prefetch("renditions", queryset=Rendition.objects.order_by("page", "name"))
+    return list(MediaAsset.objects.filter(entry=entry).prefetch_related(renditions).order_by("-created_at", "-pk"))

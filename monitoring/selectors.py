@@ -162,6 +162,16 @@ def contest_task_failures(*, contest: Contest, since: datetime, viewer: Any) -> 
     return TaskFailure.objects.filter(belongs, failed_at__gte=since)
 
 
+#: How many of an entry's failed tasks its organisers' page lists.
+ENTRY_FAILURES_SHOWN = 20
+
+
+def entry_task_failures(*, entry: Entry) -> list[TaskFailure]:
+    """The latest tasks that failed after their retries while working for the entry, newest first; one query."""
+    failures = TaskFailure.objects.filter(contest_id=entry.contest_id, entry_code=entry.code)
+    return list(failures.order_by("-failed_at", "-pk")[:ENTRY_FAILURES_SHOWN])
+
+
 @dataclass(frozen=True)
 class ContestProcessing:
     """Everything organisers see of background processing for one contest."""

@@ -2,9 +2,11 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from frontend import media
 from frontend.organiser.views import (
     certificates,
     contests,
+    entries,
     exports,
     files,
     importing,
@@ -97,6 +99,13 @@ message_patterns = [
     path("<id:pk>/delete/", messages.message_delete_view, name="organiser_message_delete"),
 ]
 
+entry_patterns = [
+    path("", entries.entry_find, name="organiser_entry_find"),
+    path("<str:code>/", entries.entry_page, name="organiser_entry"),
+    path("<str:code>/original/<uuid:asset>/", media.organiser_original_file, name="organiser_entry_original"),
+    path("<str:code>/media/<uuid:asset>/<str:name>/", media.organiser_rendition_file, name="organiser_entry_media"),
+]
+
 round_patterns: list[URLPattern | URLResolver] = [
     path("", judging.round_edit, name="organiser_round_edit"),
     path("open/", judging.round_open_view, name="organiser_round_open"),
@@ -133,6 +142,7 @@ contest_patterns: list[URLPattern | URLResolver] = [
     path("files/<id:pk>/download.zip", files.files_download, name="organiser_files_download"),
     path("certificates/", include(certificate_patterns)),
     path("messages/", include(message_patterns)),
+    path("entries/", include(entry_patterns)),
 ]
 
 urlpatterns = [

@@ -49,3 +49,13 @@ def widget(field: BoundField) -> SafeString:
     if "_" in field.name and language in TEXT_LANGUAGES:
         return field.as_widget(attrs={"lang": language})
     return SafeString(str(field))
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    """A length in seconds as a clock reads it: ``4:05``, ``1:02:09``; a dash when unknown."""
+    if seconds is None:
+        return "—"
+    minutes, rest = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{rest:02d}" if hours else f"{minutes}:{rest:02d}"

@@ -59,6 +59,8 @@ SKIPPED = {
     "frontend:organiser_files_download": "serves a ZIP of the entries' files, not a page",
     "frontend:organiser_certificate_preview": "serves a sample certificate's PDF, not a page",
     "frontend:organiser_certificate_preview_png": "serves a picture of a sample certificate, not a page",
+    "frontend:organiser_entry_original": "serves an entry's uploaded file, not a page",
+    "frontend:organiser_entry_media": "serves a processed media file, not a page",
 }
 #: Forms the walk does not submit: logging out would end the role's session for the rest of the walk.
 FORMS_NOT_SUBMITTED = ("account_logout",)
@@ -144,6 +146,12 @@ def seed_world() -> World:
             {**demo_slug, "pk": Criterion.objects.filter(rubric__contest=demo).order_by("pk").first().pk}
         ],
         "frontend:organiser_juror": [{**demo_slug, "pk": juror.pk}],
+        # An entry still in judging, and a published winner with its reviews, award and certificates.
+        "frontend:organiser_entry": [
+            {**demo_slug, "code": assignment.entry.code},
+            {**closed_slug, "code": published.gold.code},
+        ],
+        "frontend:organiser_entry_find": [{**demo_slug, "?": f"code={assignment.entry.code.lower()}"}],
         "frontend:organiser_conflict_resolve": [{**demo_slug, "pk": conflict.pk}],
         "frontend:organiser_progress_juror": [{**demo_slug, "number": 1, "juror_id": juror.pk}],
         "frontend:organiser_results_award_change": [{**closed_slug, "number": 3, "pk": award.pk}],

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from contest.enums import Role
 from contest.models import ContestRole, ParticipantProfile
+from frontend.templatetags.organiser_links import entry_link
 from judging.models import Assignment, Conflict, Juror
 from judging.services.assignments import assignment_add
 from monitoring.models import TaskFailure
@@ -689,7 +690,7 @@ def test_jury_list_shows_pending_declarations_with_what_they_touch(organiser_cli
     assert [c.pk for c in response.context["pending_conflicts"]] == [pending["conflict"].pk]
     assert "1 declaration of a conflict waits for you" in page
     assert "Reason: My cousin studies there" in page
-    assert f"Round 1 · {pending['reviewed'].code}" in page
+    assert f"Round 1 · {entry_link(contest, pending['reviewed'].code)}" in page
     assert 'value="set_aside" required' in page
     assert f'action="{resolve_url(contest, pending["conflict"])}"' in page
 

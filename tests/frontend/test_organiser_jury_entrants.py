@@ -23,7 +23,7 @@ def listed(response):  # type: ignore[no-untyped-def]
     """The entrants section: (juror id, the text of their line)."""
     body = response.content.decode()
     return [
-        (int(pk), re.sub(r"<[^>]+>|\s+", " ", text).split(" — ")[1].strip())
+        (int(pk), re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).split(" — ")[1].strip())
         for pk, text in re.findall(r'<li data-entrant="(\d+)">(.*?)</li>', body, re.S)
     ]
 

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from contest.enums import EntryStatus, Role
 from contest.models import Contest, Nomination, Platform
+from frontend.templatetags.organiser_links import entry_link
 from media_pipeline.enums import AssetStatus
 from media_pipeline.models import MediaAsset
 from tests.factories import (
@@ -313,7 +314,7 @@ def test_dashboard_table_shows_each_entry(organiser_client, contest, nomination,
         "Withdrawn lesson",
         "Unfinished",
     ]
-    row = body[body.index(f'<td class="code">{entry.code}</td>') :].split("</tr>")[0]
+    row = body[body.index(f"<td>{entry_link(entry.contest, entry.code)}</td>") :].split("</tr>")[0]
     assert "Fractions with Wordwall" in row
     assert "Aigerim Sadykova" in row
     assert "Zhetysu University" in row

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from contest.enums import EntryStatus, Role
+from frontend.templatetags.organiser_links import entry_link
 from media_pipeline.enums import AssetStatus
 from media_pipeline.models import MediaAsset
 from monitoring.models import TaskFailure
@@ -86,7 +87,7 @@ def test_processing_page_shows_files_by_state_and_why_failed_ones_failed(organis
         from media_pipeline.reasons import reason_text
 
         reason = reason_text("unreadable_video")
-    assert [broken.code, broken.title, "урок.mp4", reason] == [
+    assert [entry_link(contest, broken.code), broken.title, "урок.mp4", reason] == [
         cell.split("</td>")[0] for cell in rows[0].split("<td>")[1:]
     ]
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from contest.enums import Role
+from frontend.templatetags.organiser_links import entry_link
 from judging.enums import AssignmentOrigin, ReviewStatus, RoundStatus
 from judging.models import Assignment, JurorReminder, Review, Round
 from tests.factories import ContestFactory, ContestRoleFactory, UniversityFactory
@@ -327,6 +328,6 @@ def test_progress_page_lists_pending_declarations_in_a_fixed_number_of_queries(
     pending = response.context["pending_conflicts"]
     assert [c.juror for c in pending] == jurors
     assert [[(t.entry, t.submitted) for t in c.touched] for c in pending] == [[(e, True)] for e in entries]
-    assert f"Entry {entries[0].code} “{entries[0].title}”" in page
+    assert f"Entry {entry_link(entries[0].contest, entries[0].code)} “{entries[0].title}”" in page
     assert "My student" in page
     assert f'name="next" value="{url("organiser_progress", round)}"' in page

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from contest.enums import Role
+from frontend.templatetags.organiser_links import entry_link
 from judging.enums import RoundStatus
 from judging.models import Results, Round, RoundEntry
 from tests.factories import ContestFactory, ContestRoleFactory, UniversityFactory
@@ -59,10 +60,10 @@ def test_round_close_page_lists_the_entries_in_no_round_and_closes_only_once_con
     done = client.post(address, {"confirm_unjudged": "1"})
 
     assert "1 submitted entry is in no round: it would never be judged." in confirm
-    assert f'<li><span class="code">{entry.code}</span> Forgotten lesson</li>' in confirm
+    assert f"<li>{entry_link(entry.contest, entry.code)} Forgotten lesson</li>" in confirm
     assert 'name="confirm_unjudged" value="1" required' in confirm
     assert refused.status_code == 409
-    assert f'<li><span class="code">{entry.code}</span> Forgotten lesson</li>' in refused.content.decode()
+    assert f"<li>{entry_link(entry.contest, entry.code)} Forgotten lesson</li>" in refused.content.decode()
     assert (done.status_code, done["Location"]) == (302, reverse("frontend:organiser_rounds", args=[contest.slug]))
     assert Round.objects.get(pk=open_round.pk).status == RoundStatus.CLOSED
 
@@ -123,7 +124,7 @@ def test_results_finalise_form_with_entries_in_no_round_shows_them_and_finalises
     assert not Results.objects.filter(round=judged["round"]).exists()
     done = client.post(url("organiser_results_finalise", contest, 1), {**FINALISE, "confirm_unjudged": "1"})
 
-    assert f'<li><span class="code">{entry.code}</span> Forgotten lesson</li>' in page
+    assert f"<li>{entry_link(entry.contest, entry.code)} Forgotten lesson</li>" in page
     assert refused.status_code == 409
     assert (
         f"1 submitted entry is in no round and would never be judged: {entry.code} “Forgotten lesson”. "
@@ -150,7 +151,7 @@ def test_results_publish_with_entries_in_no_round_is_refused_until_confirmed(cli
     done = client.post(address, {**confirmed, "confirm_unjudged": "1"})
 
     assert 'name="confirm_unjudged" value="1" required' in page
-    assert f"{entry.code}</span> Forgotten lesson" in page
+    assert f"{entry_link(entry.contest, entry.code)} Forgotten lesson" in page
     assert refused.status_code == 409
     assert refused.context["refusal"] == (
         f"1 submitted entry is in no round and would never be judged: {entry.code} “Forgotten lesson”. "
@@ -171,7 +172,7 @@ def test_progress_page_shows_entries_in_no_round_and_entries_short_of_jurors(cli
 
     page = client.get(url("organiser_progress", contest, 1)).content.decode()
 
-    assert f'<li><span class="code">{entry.code}</span> Forgotten lesson</li>' in page
+    assert f"<li>{entry_link(entry.contest, entry.code)} Forgotten lesson</li>" in page
     assert "confirm_unjudged" not in page
     assert "<dd data-entries-short>1</dd>" in page
 
