@@ -14,7 +14,16 @@ from django.utils import timezone
 from config.exceptions import NotAllowed
 from contest.coauthor_links import coauthor_of_token, coauthor_token_read
 from contest.enums import EntryStatus, Role
-from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
+from contest.models import (
+    CoAuthor,
+    Contest,
+    Entry,
+    EntryEligibilityEvent,
+    Nomination,
+    ParticipantProfile,
+    Platform,
+    University,
+)
 
 
 def platforms_in_order() -> Prefetch[Any]:
@@ -181,6 +190,23 @@ def entries_for_organiser(contest: Contest) -> QuerySet[Entry]:
         .prefetch_related(platforms_in_order())
         .order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk")
     )
+
+
+def get_entry_for_organiser(user: Any, *, contest_slug: str, code: str) -> Entry:
+    """An entry of a contest the person manages, or 404: to anyone else it looks exactly like a missing one."""
+    entry = (
+        Entry.objects.filter(contest__slug=contest_slug, code=code)
+        .select_related("contest", "author__profile", "nomination", "disqualified_by__profile")
+        .first()
+    )
+    if entry is None or not user.is_authenticated or not user.has_perm("contest.manage_contest", entry.contest):
+        raise Http404
+    return entry
+
+
+def entry_eligibility_history(entry: Entry) -> list[EntryEligibilityEvent]:
+    """The entry's disqualifications and reinstatements, oldest first, with who decided; one query."""
+    return list(entry.eligibility_events.select_related("actor__profile").order_by("at", "pk"))
 
 
 def entry_university_of_author() -> Case:

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from frontend.organiser.views import (
     certificates,
     contests,
+    eligibility,
     exports,
     importing,
     judging,
@@ -107,6 +108,7 @@ contest_patterns: list[URLPattern | URLResolver] = [
     path("rounds/new/", judging.round_edit, name="organiser_round_new"),
     path("rounds/<id:number>/", include(round_patterns)),
     path("jury/", include(jury_patterns)),
+    path("entries/<str:code>/eligibility/", eligibility.entry_eligibility, name="organiser_entry_eligibility"),
     path("statistics/", statistics.statistics, name="organiser_statistics"),
     path(
         "statistics/download/<str:file_format>/", statistics.statistics_download, name="organiser_statistics_download"
