@@ -218,12 +218,13 @@ def entry_university_of_author() -> Case:
 
 
 def contest_entry_counts(contest: Contest) -> dict[str, int]:
-    """Entries by status, and the participants and universities behind them, in one query."""
+    """Entries by status (and the disqualified among them), the participants and universities behind them; one query."""
     counts = Entry.objects.filter(contest=contest).aggregate(
         total=Count("pk"),
         participants=Count("author", distinct=True),
         universities=Count(entry_university_of_author(), distinct=True),
         **{status: Count("pk", filter=Q(status=status)) for status in EntryStatus.values},
+        disqualified=Count("pk", filter=Q(disqualified_at__isnull=False)),
     )
     return {name: value or 0 for name, value in counts.items()}
 

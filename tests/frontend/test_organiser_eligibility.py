@@ -8,6 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -188,6 +189,8 @@ def test_dashboard_links_each_submitted_entry_to_its_eligibility_and_marks_the_d
     assert f'href="{url(judged["entry"])}"' in html
     assert f'href="{url(judged["other"])}"' in html
     assert html.count('class="status status-disqualified"') == 1
+    assert page.context["counts"]["disqualified"] == 1
+    assert '<td id="count-disqualified">1</td>' in html
 
 
 @pytest.mark.parametrize(
@@ -223,3 +226,21 @@ def test_a_coauthor_with_an_account_sees_the_disqualification_too(client, organi
     with translation.override("en"):
         listing = client.get(reverse("frontend:my_entries")).content.decode()
     assert 'class="status status-disqualified"' in listing
+
+
+def test_the_partial_for_the_entry_page_shows_the_state_and_the_way_to_the_decision(organiser, judged):
+    entry = judged["entry"]
+    with translation.override("en"):
+        eligible = render_to_string(
+            "frontend/organiser/_entry_eligibility.html", {"entry": entry, "contest": entry.contest}
+        )
+        entry_disqualify(actor=organiser, entry=entry, reason=REASON)
+        entry.refresh_from_db()
+        disqualified = render_to_string(
+            "frontend/organiser/_entry_eligibility.html", {"entry": entry, "contest": entry.contest}
+        )
+    assert "Eligible: the entry is judged, counted and published like any other." in eligible
+    assert f'href="{url(entry)}">Disqualify…</a>' in eligible
+    assert '<strong class="status status-disqualified">Disqualified</strong>' in disqualified
+    assert REASON.replace("'", "&#x27;") in disqualified
+    assert f'href="{url(entry)}">Reinstate…</a>' in disqualified
