@@ -250,8 +250,13 @@ class Entry(models.Model):
         related_name="+",
         verbose_name=_("disqualified by"),
     )
+    # The database's own default too, so that rows written by code that predates the column stay valid.
     disqualification_reason = models.TextField(
-        _("reason for disqualification"), max_length=DISQUALIFICATION_REASON_LENGTH, blank=True
+        _("reason for disqualification"),
+        max_length=DISQUALIFICATION_REASON_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

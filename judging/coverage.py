@@ -237,7 +237,9 @@ def entry_eligibility_follow(entry: Entry) -> list[Round]:
     """
     changed = {round.pk: round for round in entries_rounds_follow(entry_ids=[entry.pk])}
     if Entry.objects.eligible().filter(pk=entry.pk).exists():
-        followed = Round.objects.filter(next_rounds__isnull=False).exclude(next_rounds__status=RoundStatus.CLOSED)
+        followed = (
+            Round.objects.filter(source_round__isnull=False).exclude(status=RoundStatus.CLOSED).values("source_round")
+        )
         sources = (
             Round.objects.filter(round_entries__entry=entry, round_entries__shortlisted=True, pk__in=followed)
             .distinct()

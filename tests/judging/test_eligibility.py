@@ -16,7 +16,7 @@ from judging.selectors.eligibility import RoundEffect, disqualification_effects
 from judging.selectors.rounds import entries_without_round
 from judging.selectors.worklist import juror_worklist
 from judging.services.results import SpecialAwardData, award_change, results_finalise
-from judging.services.rounds import round_create
+from judging.services.rounds import round_create, round_shortlist
 from judging.statistics import platform_scores
 from tests.judging.test_results import judged_round
 
@@ -114,6 +114,16 @@ def test_finalised_results_and_their_ranking_stand_after_a_disqualification(cont
     assert Results.objects.get(pk=results.pk).content_hash == round_ranking(round).content_hash()
 
 
+def test_finalising_after_a_disqualification_keeps_the_entry_out_of_the_ranking(contest):
+    judged = judged_round(contest)
+    round, organiser, entries = judged["round"], judged["organiser"], judged["entries"]
+    entry_disqualify(actor=organiser, entry=entries["QUIZ01"], reason=REASON)
+    results = results_finalise(actor=organiser, round=round)
+    round.refresh_from_db()
+    assert "QUIZ01" not in codes_ranked(round)
+    assert results.content_hash == round_ranking(round).content_hash()
+
+
 def test_a_disqualified_entry_cannot_be_put_in_a_new_round(contest):
     judged = judged_round(contest)
     organiser, entry = judged["organiser"], judged["entries"]["GAME01"]
@@ -122,3 +132,21 @@ def test_a_disqualified_entry_cannot_be_put_in_a_new_round(contest):
         round_create(actor=organiser, contest=contest, name_en="Again", entries=[entry])
     later = round_create(actor=organiser, contest=contest, name_en="Everyone")
     assert entry.pk not in set(RoundEntry.objects.filter(round=later).values_list("entry_id", flat=True))
+
+
+def test_shortlisted_entry_leaves_the_next_round_and_comes_back_when_reinstated(contest):
+    judged = judged_round(contest)
+    screening, organiser, entries = judged["round"], judged["organiser"], judged["entries"]
+    round_shortlist(actor=organiser, round=screening, entries=[entries["QUIZ01"], entries["GAME02"]])
+    final = round_create(actor=organiser, contest=contest, name_en="Final", source_round=screening)
+    in_final = lambda: sorted(RoundEntry.objects.filter(round=final).values_list("entry__code", flat=True))  # noqa: E731
+    assert in_final() == ["GAME02", "QUIZ01"]
+
+    entry_disqualify(actor=organiser, entry=entries["QUIZ01"], reason=REASON)
+    assert in_final() == ["GAME02"]
+    assert RoundEntry.objects.get(round=screening, entry=entries["QUIZ01"]).shortlisted is True
+    with pytest.raises(BaigeError, match="Disqualified entries cannot be shortlisted: QUIZ01"):
+        round_shortlist(actor=organiser, round=screening, entries=[entries["QUIZ01"]])
+
+    entry_reinstate(actor=organiser, entry=entries["QUIZ01"])
+    assert in_final() == ["GAME02", "QUIZ01"]
