@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
+from certificates.holders import certificates_due
 from config.exceptions import BaigeError
+from contest.enums import Role
 from contest.models import Contest
 from contest.services import entry_disqualify, entry_reinstate
 from judging.models import Assignment, Award, Results, Review, RoundEntry
@@ -15,9 +17,12 @@ from judging.ranking import round_ranking
 from judging.selectors.eligibility import RoundEffect, disqualification_effects
 from judging.selectors.rounds import entries_without_round
 from judging.selectors.worklist import juror_worklist
+from judging.services.result_notices import entries_judged
 from judging.services.results import SpecialAwardData, award_change, results_finalise
 from judging.services.rounds import round_create, round_shortlist
 from judging.statistics import platform_scores
+from tests.certificates import published_contest
+from tests.factories import ContestRoleFactory
 from tests.judging.test_results import judged_round
 
 REASON = "Copied from another contest's winner."
@@ -150,3 +155,21 @@ def test_shortlisted_entry_leaves_the_next_round_and_comes_back_when_reinstated(
 
     entry_reinstate(actor=organiser, entry=entries["QUIZ01"])
     assert in_final() == ["GAME02", "QUIZ01"]
+
+
+def test_a_disqualified_entry_gets_no_certificate_and_no_result_e_mail(contest):
+    scenario = published_contest(contest)
+    loser, screened = scenario.finalised.loser, scenario.screened
+    organiser = ContestRoleFactory(contest=contest, role=Role.ORGANISER).user
+    before = {(due.kind, due.entry_id) for due in certificates_due(contest)}
+    assert ("finalist", loser.pk) in before
+    assert ("participant", screened.pk) in before
+    assert screened in entries_judged(contest)
+
+    entry_disqualify(actor=organiser, entry=loser, reason=REASON)
+    entry_disqualify(actor=organiser, entry=screened, reason=REASON)
+
+    after = {(due.kind, due.entry_id) for due in certificates_due(contest)}
+    assert after == {pair for pair in before if pair[1] not in (loser.pk, screened.pk)}
+    assert loser not in entries_judged(contest)
+    assert screened not in entries_judged(contest)
