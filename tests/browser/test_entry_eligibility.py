@@ -69,3 +69,8 @@ def test_disqualify_and_reinstate_on_a_phone_in_kazakh(live_server, page, shoot,
         f"Работа {entry.code} восстановлена",
     ]
     shoot(page, "reinstated")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/kk/organise/c/{contest.slug}/")
+    assert page.locator(f"a[href='/kk/organise/c/{contest.slug}/entries/{entry.code}/eligibility/']").is_visible()
+    shoot(page, "dashboard-wide")
