@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -23,26 +24,20 @@ class RoundEffect:
     reviews: int
 
 
-def _count(queryset: object) -> Coalesce:
-    return Coalesce(Subquery(queryset), 0)  # type: ignore[arg-type]
+def _count_per_round(queryset: QuerySet[Any]) -> Coalesce:
+    """The number of rows of ``queryset`` in the outer round, as a subquery (no join that multiplies rows)."""
+    counted = queryset.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def disqualification_effects(entry: Entry) -> list[RoundEffect]:
     """The rounds not closed that judge ``entry``, by number, with what leaving them withdraws; one query."""
-    assignments = (
-        Assignment.objects.filter(round=OuterRef("pk"), entry=entry)
-        .order_by()
-        .values("round")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    reviews = (
-        Review.objects.filter(round=OuterRef("pk"), entry=entry).order_by().values("round").annotate(n=Count("pk"))
-    ).values("n")
+    assignments = _count_per_round(Assignment.objects.filter(entry=entry))
+    reviews = _count_per_round(Review.objects.filter(entry=entry))
     rounds = (
         Round.objects.filter(round_entries__entry=entry)
         .exclude(status=RoundStatus.CLOSED)
-        .annotate(assignment_count=_count(assignments), review_count=_count(reviews))
+        .annotate(assignment_count=assignments, review_count=reviews)
         .order_by("number")
     )
     return [
