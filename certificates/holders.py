@@ -193,7 +193,7 @@ def certificates_due(contest: Contest, kind: str | None = None) -> list[Due]:
     kinds = [kind] if kind else list(CertificateKind.values)
     due: list[Due] = []
     awards = list(
-        Award.objects.filter(results__in=results, entry__status=EntryStatus.SUBMITTED)
+        Award.objects.filter(results__in=results, entry__status=EntryStatus.SUBMITTED, entry__disqualified_at=None)
         .select_related("nomination", "entry__nomination", "entry__author__profile")
         .prefetch_related(Prefetch("entry__coauthors", queryset=CoAuthor.objects.order_by("order", "pk")))
         .order_by("results__round__number", "order", "pk")
@@ -221,7 +221,7 @@ def certificates_due(contest: Contest, kind: str | None = None) -> list[Due]:
         entry_ids = (
             RoundEntry.objects.filter(round_id__in=final_rounds).exclude(entry_id__in=awarded).values("entry_id")
         )
-        entries = list(_entries(Entry.objects.filter(pk__in=entry_ids, status=EntryStatus.SUBMITTED)).order_by("code"))
+        entries = list(_entries(Entry.objects.filter(pk__in=entry_ids).eligible()).order_by("code"))
         languages = _Languages(entries)
         for entry in entries:
             for holder in languages.holders(entry):
@@ -229,9 +229,7 @@ def certificates_due(contest: Contest, kind: str | None = None) -> list[Due]:
                     _entry_due(CertificateKind.FINALIST, f"finalist/entry-{entry.pk}", holder, entry, contest_names)
                 )
     if CertificateKind.PARTICIPANT in kinds:
-        judged = Entry.objects.filter(
-            contest=contest, status=EntryStatus.SUBMITTED, reviews__status=ReviewStatus.SUBMITTED
-        ).values("pk")
+        judged = Entry.objects.filter(contest=contest, reviews__status=ReviewStatus.SUBMITTED).eligible().values("pk")
         entries = list(_entries(Entry.objects.filter(pk__in=judged)).order_by("code"))
         languages = _Languages(entries)
         for entry in entries:

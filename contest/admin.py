@@ -58,6 +58,15 @@ class EntryAdmin(admin.ModelAdmin):
     search_fields = ["code", "title", "author__email"]
     list_select_related = ["contest", "author", "nomination"]
     filter_horizontal = ["platforms"]
-    readonly_fields = ["code", "media", "created_at", "updated_at"]
+    # Disqualifying goes through the organiser's eligibility page, which keeps the history and tells the authors.
+    readonly_fields = [
+        "code",
+        "media",
+        "disqualified_at",
+        "disqualified_by",
+        "disqualification_reason",
+        "created_at",
+        "updated_at",
+    ]
     raw_id_fields = ["author"]
     inlines = [CoAuthorInline]

@@ -11,6 +11,13 @@ class EntryStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("entry status", "Withdrawn")
 
 
+class EligibilityAct(models.TextChoices):
+    """What an organiser decided about an entry's eligibility."""
+
+    DISQUALIFIED = "disqualified", pgettext_lazy("entry eligibility", "Disqualified")
+    REINSTATED = "reinstated", pgettext_lazy("entry eligibility", "Reinstated")
+
+
 class Role(models.TextChoices):
     ORGANISER = "organiser", _("Organiser")
     JUROR = "juror", _("Juror")

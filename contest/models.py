@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from contest.enums import Country, EntryStatus, Language, Role, SubmissionWindow
+from contest.enums import Country, EligibilityAct, EntryStatus, Language, Role, SubmissionWindow
 from contest.validators import validate_http_url, validate_timezone
 
 if TYPE_CHECKING:
@@ -188,6 +188,19 @@ def new_entry_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
+#: The longest reason an organiser may give for disqualifying an entry.
+DISQUALIFICATION_REASON_LENGTH = 2000
+
+#: An entry that is judged, counted and published: submitted and not disqualified.
+ELIGIBLE = Q(status=EntryStatus.SUBMITTED, disqualified_at__isnull=True)
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def eligible(self) -> EntryQuerySet:
+        """Entries that are judged, counted and published: submitted and not disqualified."""
+        return self.filter(ELIGIBLE)
+
+
 class Entry(models.Model):
     """A participant's entry: a lesson built with one or more platforms, and one media file."""
 
@@ -227,8 +240,28 @@ class Entry(models.Model):
         related_name="+",
         verbose_name=_("media file"),
     )
+    #: Set while the organisers hold the entry ineligible: it is judged, counted and published nowhere.
+    disqualified_at = models.DateTimeField(_("disqualified at"), null=True, blank=True)
+    disqualified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("disqualified by"),
+    )
+    # The database's own default too, so that rows written by code that predates the column stay valid.
+    disqualification_reason = models.TextField(
+        _("reason for disqualification"),
+        max_length=DISQUALIFICATION_REASON_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("contest entry", "entry")
@@ -240,6 +273,12 @@ class Entry(models.Model):
                 condition=~Q(status=EntryStatus.SUBMITTED) | Q(submitted_at__isnull=False),
                 name="entry_submitted_has_time",
             ),
+            # Disqualified with a reason, or not disqualified and no reason left behind.
+            models.CheckConstraint(
+                condition=Q(disqualified_at__isnull=True, disqualification_reason="")
+                | (Q(disqualified_at__isnull=False) & ~Q(disqualification_reason="")),
+                name="entry_disqualified_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,6 +287,15 @@ class Entry(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == EntryStatus.SUBMITTED
+
+    @property
+    def is_disqualified(self) -> bool:
+        return self.disqualified_at is not None
+
+    @property
+    def is_eligible(self) -> bool:
+        """Judged, counted and published: submitted and not disqualified."""
+        return self.is_submitted and not self.is_disqualified
 
     @property
     def university_of_author(self) -> University | None:
@@ -276,3 +324,34 @@ class CoAuthor(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class EntryEligibilityEvent(models.Model):
+    """One disqualification or reinstatement of an entry: the entry's eligibility history, never rewritten."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="eligibility_events")
+    act = models.CharField(_("decision"), max_length=20, choices=EligibilityAct.choices)
+    reason = models.TextField(_("reason"), max_length=DISQUALIFICATION_REASON_LENGTH, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("eligibility decision")
+        verbose_name_plural = _("eligibility decisions")
+        ordering = ["entry", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(act=EligibilityAct.DISQUALIFIED) | ~Q(reason=""),
+                name="eligibility_disqualified_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.get_act_display()} · {self.at:%Y-%m-%d %H:%M}"

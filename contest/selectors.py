@@ -14,7 +14,16 @@ from django.utils import timezone
 from config.exceptions import NotAllowed
 from contest.coauthor_links import coauthor_of_token, coauthor_token_read
 from contest.enums import EntryStatus, Role
-from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
+from contest.models import (
+    CoAuthor,
+    Contest,
+    Entry,
+    EntryEligibilityEvent,
+    Nomination,
+    ParticipantProfile,
+    Platform,
+    University,
+)
 
 
 def platforms_in_order() -> Prefetch[Any]:
@@ -200,7 +209,9 @@ def get_entry_for_organiser(user: Any, *, slug: str, code: str) -> Entry:
     contest = get_contest_managed(user, slug=slug)
     entry = (
         Entry.objects.filter(contest=contest, code=code)
-        .select_related("author__profile__university", "author_university", "nomination", "media")
+        .select_related(
+            "author__profile__university", "author_university", "nomination", "media", "disqualified_by__profile"
+        )
         .prefetch_related(
             platforms_in_order(), Prefetch("coauthors", queryset=CoAuthor.objects.select_related("university"))
         )
@@ -220,6 +231,11 @@ def entry_code_find(contest: Contest, code: str) -> Entry | None:
     return Entry.objects.filter(contest=contest, code__iexact=code).only("pk", "code").first()
 
 
+def entry_eligibility_history(entry: Entry) -> list[EntryEligibilityEvent]:
+    """The entry's disqualifications and reinstatements, oldest first, with who decided; one query."""
+    return list(entry.eligibility_events.select_related("actor__profile").order_by("at", "pk"))
+
+
 def entry_university_of_author() -> Case:
     """:attr:`Entry.university_of_author` in SQL: the recorded university once submitted, else the profile's."""
     return Case(
@@ -229,12 +245,13 @@ def entry_university_of_author() -> Case:
 
 
 def contest_entry_counts(contest: Contest) -> dict[str, int]:
-    """Entries by status, and the participants and universities behind them, in one query."""
+    """Entries by status (and the disqualified among them), the participants and universities behind them; one query."""
     counts = Entry.objects.filter(contest=contest).aggregate(
         total=Count("pk"),
         participants=Count("author", distinct=True),
         universities=Count(entry_university_of_author(), distinct=True),
         **{status: Count("pk", filter=Q(status=status)) for status in EntryStatus.values},
+        disqualified=Count("pk", filter=Q(disqualified_at__isnull=False)),
     )
     return {name: value or 0 for name, value in counts.items()}
 

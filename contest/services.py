@@ -17,10 +17,20 @@ from django.utils.translation import ngettext
 
 from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError, DeadlinePassed, NotAllowed, full_clean_or_refuse
-from contest.enums import EntryStatus, SubmissionWindow
-from contest.models import CoAuthor, Contest, Entry, Nomination, ParticipantProfile, Platform, University
+from contest.enums import EligibilityAct, EntryStatus, SubmissionWindow
+from contest.models import (
+    DISQUALIFICATION_REASON_LENGTH,
+    CoAuthor,
+    Contest,
+    Entry,
+    EntryEligibilityEvent,
+    Nomination,
+    ParticipantProfile,
+    Platform,
+    University,
+)
 from contest.rules import contest_accepts_entries, is_entry_author
-from contest.signals import entries_status_changed, entry_deleting
+from contest.signals import entries_status_changed, entry_deleting, entry_eligibility_changed
 from contest.slugs import slug_in_contest, slug_taken
 from contest.texts import TEXT_LANGUAGES, has_text
 from contest.validators import validate_timezone
@@ -464,3 +474,68 @@ def nomination_delete(*, actor: Actor, nomination: Nomination) -> None:
     """Delete a nomination that no entry uses."""
     contest_ensure_organiser(actor, nomination.contest)
     _delete_unused(Nomination, nomination)
+
+
+# The organiser's decisions on an entry's eligibility.
+
+
+def _entry_locked_for_organiser(actor: Actor, entry: Entry, *, refusal: str) -> Entry:
+    contest_ensure_organiser(actor, entry.contest, refusal=refusal)
+    return Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
+
+
+@transaction.atomic
+def entry_disqualify(*, actor: Actor, entry: Entry, reason: str, now: datetime | None = None) -> EntryEligibilityEvent:
+    """Hold a submitted entry ineligible, with a reason its authors are told by e-mail.
+
+    It leaves the rounds that are not closed (judging keeps its reviews aside), the counts, the statistics
+    and what is published; an entry that holds an award is refused until the award is given to another one.
+    """
+    entry = _entry_locked_for_organiser(
+        actor, entry, refusal=_("Only the contest's organisers can disqualify its entries.")
+    )
+    reason = reason.strip()
+    if not reason:
+        raise BaigeError(_("Give the reason for disqualifying the entry."), code="reason_required")
+    if len(reason) > DISQUALIFICATION_REASON_LENGTH:
+        raise BaigeError(
+            _("The reason is too long: at most %(limit)d characters.") % {"limit": DISQUALIFICATION_REASON_LENGTH},
+            code="reason_too_long",
+        )
+    if entry.is_disqualified:
+        raise BaigeError(_("This entry is already disqualified."), code="already_disqualified")
+    if entry.status != EntryStatus.SUBMITTED:
+        raise BaigeError(
+            _("Only a submitted entry can be disqualified: a draft or a withdrawn entry is not judged anyway."),
+            code="not_submitted",
+        )
+    now = now or timezone.now()
+    entry.disqualified_at = now
+    entry.disqualified_by = cast(User, actor)
+    entry.disqualification_reason = reason
+    entry.save(update_fields=["disqualified_at", "disqualified_by", "disqualification_reason", "updated_at"])
+    event = EntryEligibilityEvent.objects.create(
+        entry=entry, act=EligibilityAct.DISQUALIFIED, reason=reason, actor=cast(User, actor), at=now
+    )
+    entry_eligibility_changed.send(sender=Entry, entry=entry, disqualified=True)
+    enqueue_on_commit("contest.send_entry_eligibility_email", event_id=event.pk)
+    return event
+
+
+@transaction.atomic
+def entry_reinstate(*, actor: Actor, entry: Entry, now: datetime | None = None) -> EntryEligibilityEvent:
+    """Make a disqualified entry eligible again: it is counted again and can be assigned to jurors again."""
+    entry = _entry_locked_for_organiser(actor, entry, refusal=_("Only the contest's organisers can reinstate entries."))
+    if not entry.is_disqualified:
+        raise BaigeError(_("This entry is not disqualified."), code="not_disqualified")
+    now = now or timezone.now()
+    entry.disqualified_at = None
+    entry.disqualified_by = None
+    entry.disqualification_reason = ""
+    entry.save(update_fields=["disqualified_at", "disqualified_by", "disqualification_reason", "updated_at"])
+    event = EntryEligibilityEvent.objects.create(
+        entry=entry, act=EligibilityAct.REINSTATED, actor=cast(User, actor), at=now
+    )
+    entry_eligibility_changed.send(sender=Entry, entry=entry, disqualified=False)
+    enqueue_on_commit("contest.send_entry_eligibility_email", event_id=event.pk)
+    return event

@@ -13,3 +13,8 @@ entries_status_changed = Signal()
 #: database). The media pipeline removes the entry's stored files once the deletion commits
 #: (``media_pipeline.receivers``).
 entry_deleting = Signal()
+
+#: An organiser disqualified an entry or reinstated it; sent inside the change's transaction with ``entry`` (its
+#: new state saved) and ``disqualified``. Judging refuses, by raising, to disqualify an entry that holds an award,
+#: and takes the entry out of the rounds that are not closed, or brings it back (``judging.receivers``).
+entry_eligibility_changed = Signal()

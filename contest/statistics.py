@@ -5,7 +5,7 @@ Definitions (they are what organisers report, so every figure follows them exact
 - A *participant* is the author (a user) of an entry; co-authors are names on the entry, not
   accounts, and are not counted. A participant belongs to the university of their profile; a
   participant without one is counted under "No university".
-- Only *submitted* entries count: drafts and withdrawn entries never do. A university's
+- Only *submitted* entries count: drafts, withdrawn and disqualified entries never do. A university's
   participants are its participants with at least one submitted entry in the contest.
 - The per-platform table has one row per platform of the contest, in the contest's order (the
   "Other" platform included, last), and one column per university with at least one participant
@@ -37,7 +37,6 @@ from django.db.models import Count, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from contest.enums import EntryStatus
 from contest.models import Contest, Entry, Nomination, Platform, University
 
 #: The key of the column of participants whose profile names no university.
@@ -127,7 +126,7 @@ def share_label(share: Share) -> str:
 
 
 def _submitted(contest: Contest) -> QuerySet[Entry]:
-    return Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED).order_by()
+    return Entry.objects.filter(contest=contest).eligible().order_by()
 
 
 def participant_columns(*, contest: Contest) -> list[Column]:

@@ -10,6 +10,10 @@
   deleted with it: drafts and submitted ones stay stored, kept aside (the ranking, the agreement,
   the progress and the jurors' counts read only the round's entries). Submitted again, it comes
   back with the jurors who had reviewed it, then gets the ones it still lacks.
+* A disqualified entry (:func:`contest.services.entry_disqualify`) is treated as a withdrawn one: it
+  leaves the rounds that are not closed, and a closed round keeps it as it was. Reinstated, it comes
+  back like an entry submitted again, and into the rounds made from a shortlist it is on
+  (:func:`entry_eligibility_follow`).
 * A round made from a shortlist follows that shortlist while it is not closed
   (:func:`round_follow_shortlist`); an entry with reviews in it cannot be taken off the shortlist.
 * When a round opens (:func:`round_members_take`), the first round takes any submitted entry it
@@ -30,7 +34,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from config.exceptions import BaigeError
-from contest.enums import EntryStatus
 from contest.models import Contest, Entry
 from judging.assignment import assignment_fill, conflicting_pairs
 from judging.enums import AssignmentOrigin, RoundStatus
@@ -140,7 +143,7 @@ def entries_rounds_follow(*, entry_ids: Sequence[int]) -> list[Round]:
     changed: dict[int, Round] = {}
     for contest_id in sorted({entry.contest_id for entry in entries}):
         group = [entry for entry in entries if entry.contest_id == contest_id]
-        submitted = [entry for entry in group if entry.status == EntryStatus.SUBMITTED]
+        submitted = [entry for entry in group if entry.is_eligible]
         round = following_round(group[0].contest) if submitted else None
         if round is not None:
             # The lock makes entries joining at once, and the automatic assignment, take turns.
@@ -148,7 +151,7 @@ def entries_rounds_follow(*, entry_ids: Sequence[int]) -> list[Round]:
             if round.status != RoundStatus.CLOSED and _join(round, submitted):
                 changed[round.pk] = round
         for entry in group:
-            if entry.status == EntryStatus.SUBMITTED:
+            if entry.is_eligible:
                 continue
             rounds = (
                 Round.objects.select_for_update(of=("self",))
@@ -164,7 +167,9 @@ def entries_rounds_follow(*, entry_ids: Sequence[int]) -> list[Round]:
 
 def round_follow_shortlist(round: Round) -> None:
     """Make every round made from ``round``'s shortlist, and not closed, judge exactly that shortlist."""
-    wanted = set(RoundEntry.objects.filter(round=round, shortlisted=True).values_list("entry_id", flat=True))
+    # A disqualified entry stays on a closed round's shortlist as it was, but goes no further.
+    shortlisted = RoundEntry.objects.filter(round=round, shortlisted=True, entry__disqualified_at__isnull=True)
+    wanted = set(shortlisted.values_list("entry_id", flat=True))
     following_rounds = (
         Round.objects.select_for_update()
         .filter(source_round=round)
@@ -200,9 +205,7 @@ def round_members_take(round: Round) -> None:
     """
     following = following_round(round.contest)
     if following is not None and following.pk == round.pk:
-        entries = Entry.objects.filter(contest=round.contest, status=EntryStatus.SUBMITTED).exclude(
-            round_links__round=round
-        )
+        entries = Entry.objects.filter(contest=round.contest).eligible().exclude(round_links__round=round)
         RoundEntry.objects.bulk_create(
             RoundEntry(round=round, entry_id=pk) for pk in entries.order_by("pk").values_list("pk", flat=True)
         )
@@ -214,10 +217,40 @@ def round_members_take(round: Round) -> None:
                 round.source_round = source
                 round.save(update_fields=["source_round"])
         if source is not None:
-            shortlist = Entry.objects.filter(round_links__round=source, round_links__shortlisted=True)
+            shortlist = Entry.objects.filter(
+                round_links__round=source, round_links__shortlisted=True, disqualified_at__isnull=True
+            )
             RoundEntry.objects.bulk_create(
                 RoundEntry(round=round, entry_id=pk) for pk in shortlist.order_by("pk").values_list("pk", flat=True)
             )
     if not RoundJuror.objects.filter(round=round).exists():
         jurors = Juror.objects.filter(contest=round.contest).order_by("pk").values_list("pk", flat=True)
         RoundJuror.objects.bulk_create(RoundJuror(round=round, juror_id=pk) for pk in jurors)
+
+
+@transaction.atomic
+def entry_eligibility_follow(entry: Entry) -> list[Round]:
+    """Take a disqualified entry out of the rounds that are not closed, or bring a reinstated one back; the rounds.
+
+    Back means: into the following round like an entry submitted again, and into each round not closed that is
+    made from a shortlist the entry is on.
+    """
+    changed = {round.pk: round for round in entries_rounds_follow(entry_ids=[entry.pk])}
+    if Entry.objects.eligible().filter(pk=entry.pk).exists():
+        followed = (
+            Round.objects.filter(source_round__isnull=False).exclude(status=RoundStatus.CLOSED).values("source_round")
+        )
+        sources = (
+            Round.objects.filter(round_entries__entry=entry, round_entries__shortlisted=True, pk__in=followed)
+            .distinct()
+            .order_by("number")
+        )
+        for source in sources:
+            round_follow_shortlist(source)
+            changed.update(
+                (round.pk, round)
+                for round in Round.objects.filter(source_round=source, round_entries__entry=entry).exclude(
+                    status=RoundStatus.CLOSED
+                )
+            )
+    return sorted(changed.values(), key=lambda round: round.number)

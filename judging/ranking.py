@@ -31,6 +31,7 @@ from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import BaigeError
@@ -302,6 +303,11 @@ def round_ranking(
     nominations = list(Nomination.objects.filter(contest_id=round.contest_id).order_by("order", "id"))
     links = list(
         RoundEntry.objects.filter(round=round)
+        # A disqualified entry is left out, unless it was disqualified after the round's results were finalised:
+        # those results, and the ranking they came from, stand.
+        .filter(
+            Q(entry__disqualified_at__isnull=True) | Q(round__results__finalised_at__lt=F("entry__disqualified_at"))
+        )
         .order_by("entry_id")
         .values_list("entry_id", "entry__code", "entry__title", "entry__nomination_id", "entry__submitted_at")
     )

@@ -11,8 +11,10 @@ from django.dispatch import receiver
 
 from config.enqueue import enqueue_on_commit
 from contest.models import Entry
-from contest.signals import entries_status_changed
+from contest.signals import entries_status_changed, entry_eligibility_changed
+from judging.coverage import entry_eligibility_follow
 from judging.models import Juror
+from judging.selectors.eligibility import awards_ensure_none
 
 
 @receiver(entries_status_changed, dispatch_uid="judging.entries_rounds_follow")
@@ -21,6 +23,15 @@ def entries_rounds_follow_on_commit(*, sender: type[Entry], entry_ids: Sequence[
     ids = sorted(entry_ids)
     if ids:
         enqueue_on_commit("judging.entries_rounds_follow", entry_ids=ids)
+
+
+@receiver(entry_eligibility_changed, dispatch_uid="judging.entry_eligibility_follow")
+def entry_eligibility_rounds_follow(*, sender: type[Entry], entry: Entry, disqualified: bool, **kwargs: Any) -> None:
+    """Refuse to disqualify an entry that holds an award; else take it out of the open rounds or bring it back."""
+    # At once, inside the organiser's transaction: what the confirmation said is what is done, or nothing is.
+    if disqualified:
+        awards_ensure_none(entry)
+    entry_eligibility_follow(entry)
 
 
 @receiver(password_reset, dispatch_uid="judging.juror_email_verified_on_password_reset")

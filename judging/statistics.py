@@ -2,9 +2,9 @@
 
 An entry's score in a round is the mean ``T`` of its submitted reviews there (``T = 100 · Σ w·s/M / Σ w``,
 as :func:`judging.selectors.reviews.review_total`); a platform's figures are over the submitted entries tagged
-with it that have at least one submitted review in the round: how many, the mean of their scores, the
-lowest and the highest. Drafts of reviews never count. The database computes it all in one query, so
-neither time in Python nor memory grows with the number of reviews.
+with it (never a disqualified one) that have at least one submitted review in the round: how many, the
+mean of their scores, the lowest and the highest. Drafts of reviews never count. The database computes it
+all in one query, so neither time in Python nor memory grows with the number of reviews.
 
 The winners per platform count, over every round's finalised results, the entries tagged with each
 platform that were given a place (1, 2 or 3) or a special award, in one query as well.
@@ -86,7 +86,7 @@ def _platform_figures_sql() -> str:
         JOIN {Entry._meta.db_table} e ON e.id = m.entry_id
         JOIN {Entry.platforms.through._meta.db_table} tagged ON tagged.entry_id = m.entry_id
         JOIN {Platform._meta.db_table} p ON p.id = tagged.platform_id
-        WHERE e.status = %s
+        WHERE e.status = %s AND e.disqualified_at IS NULL
         GROUP BY tagged.platform_id, named
     """  # noqa: S608
 

@@ -59,6 +59,8 @@ class EntrySerializer(serializers.ModelSerializer):
             "coauthors",
             "status",
             "submitted_at",
+            "disqualified_at",
+            "disqualification_reason",
             "media",
             "created_at",
             "updated_at",

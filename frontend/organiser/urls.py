@@ -6,6 +6,7 @@ from frontend import media
 from frontend.organiser.views import (
     certificates,
     contests,
+    eligibility,
     entries,
     exports,
     files,
@@ -102,6 +103,7 @@ message_patterns = [
 entry_patterns = [
     path("", entries.entry_find, name="organiser_entry_find"),
     path("<str:code>/", entries.entry_page, name="organiser_entry"),
+    path("<str:code>/eligibility/", eligibility.entry_eligibility, name="organiser_entry_eligibility"),
     path("<str:code>/original/<uuid:asset>/", media.organiser_original_file, name="organiser_entry_original"),
     path("<str:code>/media/<uuid:asset>/<str:name>/", media.organiser_rendition_file, name="organiser_entry_media"),
 ]

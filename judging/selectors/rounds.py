@@ -8,7 +8,6 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from contest.enums import EntryStatus
 from contest.models import Contest, Entry
 from contest.selectors import get_contest_for_organiser
 from judging.enums import ReviewStatus
@@ -44,11 +43,9 @@ def round_assignment_pairs(round: Round) -> list[tuple[int, int, str]]:
 
 
 def entries_without_round(contest: Contest) -> list[Entry]:
-    """The contest's submitted entries that no round of it judges, by code: they would never be judged."""
+    """The contest's eligible entries that no round of it judges, by code: they would never be judged."""
     return list(
-        Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED)
-        .exclude(round_links__round__contest=contest)
-        .order_by("code")
+        Entry.objects.filter(contest=contest).eligible().exclude(round_links__round__contest=contest).order_by("code")
     )
 
 

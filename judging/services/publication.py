@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from blog.models import Post, PostStatus
 from blog.services import post_publish, post_unpublish, post_upsert, posts_ensure_may_publish
 from config.exceptions import BaigeError
-from contest.enums import EntryStatus
 from contest.models import CoAuthor, Entry, Nomination, University
 from contest.services import Actor, contest_format_time
 from contest.texts import TEXT_LANGUAGES
@@ -435,7 +434,7 @@ def results_publish_preview(results: Results, *, now: datetime | None = None) ->
         )
     withdrawn = sum(1 for key, post in existing.items() if key not in keys and post.status == PostStatus.PUBLISHED)
     notified = results.participants_notified_at is not None
-    submitted = Entry.objects.filter(judging_rounds=round, status=EntryStatus.SUBMITTED)
+    submitted = Entry.objects.filter(judging_rounds=round).eligible()
     pending = result_notices_pending(round.contest)
     return PublishPreview(
         results=results,

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 
 from config.enqueue import enqueue_on_commit
-from contest.enums import EntryStatus
 from contest.models import CoAuthor, Contest, Entry
 from judging.models import ResultNotice, RoundEntry
 
@@ -33,10 +32,11 @@ class Recipients:
 
 
 def entries_judged(contest: Contest) -> list[Entry]:
-    """The contest's submitted entries that were in at least one round."""
+    """The contest's eligible entries that were in at least one round (a disqualified entry's authors were told)."""
     in_a_round = RoundEntry.objects.filter(entry=OuterRef("pk"))
     return list(
-        Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED)
+        Entry.objects.filter(contest=contest)
+        .eligible()
         .filter(Exists(in_a_round))
         .select_related("author")
         .order_by("code")

@@ -118,6 +118,12 @@ def _round_entries(round: Round, codes: Iterable[str]) -> dict[str, Entry]:
             % {"round": round, "codes": ", ".join(unknown)},
             code="unknown_entry",
         )
+    disqualified = sorted(code for code, entry in found.items() if entry.is_disqualified)
+    if disqualified:
+        raise BaigeError(
+            _("A disqualified entry cannot be given an award: %(codes)s") % {"codes": ", ".join(disqualified)},
+            code="disqualified",
+        )
     return found
 
 

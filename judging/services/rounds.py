@@ -51,7 +51,7 @@ def _ensure_aware(*moments: datetime | None) -> None:
 
 
 def _submitted_entries(contest: Contest) -> list[Entry]:
-    return list(Entry.objects.filter(contest=contest, status=EntryStatus.SUBMITTED).order_by("pk"))
+    return list(Entry.objects.filter(contest=contest).eligible().order_by("pk"))
 
 
 def _check_round_members(contest: Contest, entries: Sequence[Entry], jurors: Sequence[Juror]) -> None:
@@ -63,6 +63,18 @@ def _check_round_members(contest: Contest, entries: Sequence[Entry], jurors: Seq
     if unsubmitted:
         raise BaigeError(
             _("Only submitted entries can be judged; these are not: %(codes)s") % {"codes": ", ".join(unsubmitted)}
+        )
+    # Read from the database, not from the caller's copies, which may be older than a disqualification.
+    disqualified = sorted(
+        Entry.objects.filter(pk__in=[entry.pk for entry in entries], disqualified_at__isnull=False).values_list(
+            "code", flat=True
+        )
+    )
+    if disqualified:
+        raise BaigeError(
+            _("Disqualified entries cannot be judged; reinstate them first: %(codes)s")
+            % {"codes": ", ".join(disqualified)},
+            code="disqualified",
         )
 
 
@@ -125,7 +137,9 @@ def round_create(
     if entries is None:
         if source_round is not None:
             entries = list(
-                Entry.objects.filter(round_links__round=source_round, round_links__shortlisted=True).order_by("pk")
+                Entry.objects.filter(
+                    round_links__round=source_round, round_links__shortlisted=True, disqualified_at__isnull=True
+                ).order_by("pk")
             )
             if not entries:
                 raise BaigeError(
@@ -316,6 +330,14 @@ def round_shortlist(*, actor: Actor, round: Round, entries: Sequence[Entry]) -> 
     members = set(RoundEntry.objects.filter(round=round).values_list("entry_id", flat=True))
     if wanted - members:
         raise BaigeError(_("Only entries of this round can be shortlisted from it."))
+    disqualified = sorted(
+        Entry.objects.filter(pk__in=wanted, disqualified_at__isnull=False).values_list("code", flat=True)
+    )
+    if disqualified:
+        raise BaigeError(
+            _("Disqualified entries cannot be shortlisted: %(codes)s") % {"codes": ", ".join(disqualified)},
+            code="disqualified",
+        )
     RoundEntry.objects.filter(round=round).update(shortlisted=False)
     RoundEntry.objects.filter(round=round, entry_id__in=wanted).update(shortlisted=True)
     round_follow_shortlist(round)

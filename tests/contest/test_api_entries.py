@@ -7,11 +7,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from contest.enums import EntryStatus
+from contest.enums import EntryStatus, Role
 from contest.models import CoAuthor, Entry
+from contest.services import entry_disqualify
 from tests.factories import (
     TINY_PDF,
     ContestFactory,
+    ContestRoleFactory,
     EntryFactory,
     NominationFactory,
     PlatformFactory,
@@ -97,6 +99,8 @@ def test_entry_retrieve_shows_every_field(author_api, contest, nomination, platf
         ],
         "status": "draft",
         "submitted_at": None,
+        "disqualified_at": None,
+        "disqualification_reason": "",
         "media": {
             "name": "lesson.pdf",
             "kind": "pdf",
@@ -480,3 +484,16 @@ def test_entry_retrieve_when_code_unknown(author_api, entry):
     response = author_api.get("/api/v1/entries/ZZZZZZ/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+def test_a_disqualified_entry_shows_its_state_and_reason_to_its_author(author_api, contest, participant):
+    entry = EntryFactory(contest=contest, author=participant, status=EntryStatus.SUBMITTED, submitted_at=timezone.now())
+    organiser = ContestRoleFactory(contest=contest, role=Role.ORGANISER).user
+    entry_disqualify(actor=organiser, entry=entry, reason="Not the author's own work.")
+    entry.refresh_from_db()
+    body = author_api.get(f"/api/v1/entries/{entry.code}/").json()
+    assert (body["status"], body["disqualified_at"], body["disqualification_reason"]) == (
+        "submitted",
+        iso(entry.disqualified_at),
+        "Not the author's own work.",
+    )

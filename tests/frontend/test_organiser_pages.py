@@ -296,6 +296,7 @@ def test_dashboard_counts(organiser_client, contest, dashboard_entries):
         "submitted": 2,
         "draft": 1,
         "withdrawn": 1,
+        "disqualified": 0,
         "participants": 3,
         "universities": 2,
     }
