@@ -151,6 +151,12 @@ def seed_world() -> World:
             {**demo_slug, "code": assignment.entry.code},
             {**closed_slug, "code": published.gold.code},
         ],
+        # The open decision on an entry in judging, and the refusal for a winner holding an award.
+        "frontend:organiser_entry_eligibility": [
+            {**demo_slug, "code": assignment.entry.code},
+            {**closed_slug, "code": published.gold.code},
+        ],
+        "frontend:organiser_organiser_remove": [{**demo_slug, "user_id": organiser.pk}],
         "frontend:organiser_entry_find": [{**demo_slug, "?": f"code={assignment.entry.code.lower()}"}],
         "frontend:organiser_conflict_resolve": [{**demo_slug, "pk": conflict.pk}],
         "frontend:organiser_progress_juror": [{**demo_slug, "number": 1, "juror_id": juror.pk}],

@@ -175,7 +175,7 @@ def test_page_queries_do_not_grow_with_the_history(client, organiser, judged, de
             entry_reinstate(actor=organiser, entry=entry)
     client.force_login(organiser)
     client.get(url(entry))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         response = client.get(url(entry))
     assert response.content.decode().count("<li><strong>") == 2 * decisions - 1
 
