@@ -261,22 +261,36 @@
           scored += 1;
         }
       });
-      if (boxes.length && scored === boxes.length && weights > 0) {
-        shown.textContent = number.format(100 * sum / weights);
-        note.textContent = "";
-      } else {
-        shown.textContent = "—";
-        note.textContent = interpolate(gettext("%s of %s criteria scored"), [scored, boxes.length]);
-      }
+      var complete = boxes.length && scored === boxes.length && weights > 0;
+      put(shown, complete ? number.format(100 * sum / weights) : "—");
+      put(note, complete ? "" : interpolate(gettext("%s of %s criteria scored"), [scored, boxes.length]));
     }
-    form.addEventListener("change", update);
-    form.addEventListener("input", update);
+    // Written only when a score changes, and only what changed. A press on "Submit" first takes the focus
+    // out of the text box just typed in, which fires "change"; a line rewritten then made the browser
+    // re-anchor its scroll position, the page jumped between the press and the release, the release
+    // landed on another element and the click never reached the button: the autosave ran instead.
+    function put(element, text) { if (element.textContent !== text) element.textContent = text; }
+    function scoreChanged(event) { if (event.target.closest("[data-criterion]") && event.target.tagName === "INPUT") update(); }
+    form.addEventListener("change", scoreChanged);
+    form.addEventListener("input", scoreChanged);
     line.hidden = false;
     update();
   }
 
+  // The rubric is a stop of the keyboard where it scrolls on its own (wide screens), and only there:
+  // elsewhere a focusable form is one more stop that leads nowhere.
+  function focusableWhileScrolling(form) {
+    function fit() {
+      var scrolls = window.getComputedStyle(form).overflowY !== "visible" && form.scrollHeight > form.clientHeight;
+      if (scrolls) form.setAttribute("tabindex", "0"); else form.removeAttribute("tabindex");
+    }
+    fit();
+    window.addEventListener("resize", fit);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-review-form]").forEach(function (form) {
+      focusableWhileScrolling(form);
       if (form.getAttribute("data-open") === "1") enhance(form);
       liveTotal(form);
     });
