@@ -54,7 +54,7 @@ from judging.selectors.rubric import (
     rubric_of,
     rubric_without_criteria,
 )
-from judging.services.assignments import assignment_add, assignment_preview, assignment_remove
+from judging.services.assignments import assignment_add, assignment_change, assignment_preview, assignment_remove
 from judging.services.rounds import round_close, round_configure, round_create, round_open, round_shortlist
 from judging.services.rubric import rubric_criterion_delete, rubric_criterion_save, rubric_ensure_editable
 from judging.shortlist import round_standings, shortlist_top
@@ -369,6 +369,13 @@ def round_assign(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
     k, seed = form.cleaned_data["k"], form.cleaned_data["seed"]
     try:
         if request.POST.get("action") == "save":
+            # Re-saving in an open round takes assignments away from jurors who may be scoring: ask first.
+            if round.status == RoundStatus.OPEN and request.POST.get("confirm") != "1":
+                change = assignment_change(actor=request.user, round=round, k=k, seed=seed)
+                if change.removed:
+                    context = {"contest": round.contest, "section": "rounds", "round": round, "change": change}
+                    context |= {"k": k, "seed": seed}
+                    return render(request, "frontend/organiser/judging/assign_confirm.html", context)
             run = assignment_run(actor=request.user, round=round, k=k, seed=seed)
             messages.success(
                 request,
