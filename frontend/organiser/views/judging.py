@@ -343,6 +343,7 @@ def _assign_page(
         "add_form": extra.pop("add_form", None) or AssignmentAddForm(round=round),
         "loads": loads,
         "span": _load_span(loads),
+        "assigned": len(pairs),
         "current": _entry_jurors(
             round,
             ((entry_id, juror_id) for entry_id, juror_id, _origin in pairs),
