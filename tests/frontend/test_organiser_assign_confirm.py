@@ -108,3 +108,32 @@ def test_confirmed_save_is_refused_to_others(client, contest, assigned, particip
     response = client.post(assign_url(contest), data)
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     assert pairs(assigned) == before
+
+
+def test_preview_keeps_its_summary_and_save_in_the_bar_at_the_top(organiser_client, organiser, contest, assigned):
+    run = assignment_preview(actor=organiser, round=assigned, k=1, seed=5).run
+    page = organiser_client.post(assign_url(contest), {"action": "preview", "k": "1", "seed": "5"}).content.decode()
+    bar = page[page.index('<nav class="page-bar"') : page.index("</nav>", page.index('<nav class="page-bar"'))]
+    assert page.index('<nav class="page-bar"') < page.index('id="automatic-title"')
+    assert "6 entries, 12 assignments now." in bar
+    assert f"Preview: {run.created} new, {run.kept} kept, {run.dropped} replaced." in bar
+    assert [link for link in ("#automatic-title", "#preview", "#current-title", "#assign-by-hand") if link in bar] == [
+        "#automatic-title",
+        "#preview",
+        "#current-title",
+        "#assign-by-hand",
+    ]
+    assert '<button type="submit" name="action" value="save">Save this assignment</button>' in bar
+    assert '<input type="hidden" name="k" value="1">' in bar
+    assert '<input type="hidden" name="seed" value="5">' in bar
+
+
+def test_progress_page_keeps_its_summary_and_reminder_at_the_top(organiser_client, contest, assigned):
+    with translation.override("en"):
+        page_url = reverse("frontend:organiser_progress", kwargs={"slug": contest.slug, "number": 1})
+    page = organiser_client.get(page_url).content.decode()
+    start = page.index('<nav class="page-bar"')
+    bar = page[start : page.index("</nav>", start)]
+    assert "0 of 12 reviews submitted (0%)." in bar
+    assert 'form="remind-behind"' in bar
+    assert start < page.index('id="totals"')
