@@ -20,7 +20,7 @@ from contest.selectors import universities_of_contest
 from contest.services import Actor
 from judging.conflicts import MAX_CODE_LENGTH, ConflictsDeclared, conflict_code_normalise, conflicts_declare
 from judging.models import Assignment, Juror
-from judging.selectors.worklist import Narrowing
+from judging.selectors.worklist import ORDER_CODE, ORDER_STATUS, ORDER_UPDATED, ORDERS, Narrowing
 from judging.serializers import NO_REVIEW, REVIEW_STATES
 from media_pipeline.enums import MediaKind
 
@@ -61,8 +61,27 @@ class ContestChoiceField(forms.ModelChoiceField):
 
 
 class WorklistFilter(forms.Form):
-    """The filters of a juror's list of entries, read from the query string."""
+    """The filters, search and order of a juror's list of entries, read from the query string."""
 
+    q = forms.CharField(
+        label=pgettext_lazy("jury list", "Search"),
+        required=False,
+        max_length=200,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": gettext_lazy("Code or title"), "autocomplete": "off"}
+        ),
+    )
+    sort = forms.ChoiceField(
+        label=pgettext_lazy("jury list", "Order"),
+        required=False,
+        choices=[
+            (ORDER_CODE, gettext_lazy("By code")),
+            (ORDER_STATUS, gettext_lazy("Unscored first")),
+            (ORDER_UPDATED, gettext_lazy("Recently updated first")),
+        ],
+        widget=AUTOSUBMIT,
+    )
     status = forms.ChoiceField(
         label=pgettext_lazy("jury review", "Review"),
         required=False,
@@ -107,6 +126,8 @@ class WorklistFilter(forms.Form):
         if not self.is_valid():
             return worklist
         chosen = self.cleaned_data
+        if chosen["q"]:
+            worklist = worklist.filter(Q(entry__code__icontains=chosen["q"]) | Q(entry__title__icontains=chosen["q"]))
         if chosen["status"] == NO_REVIEW:
             worklist = worklist.filter(Q(review_status__isnull=True))
         elif chosen["status"]:
@@ -121,7 +142,15 @@ class WorklistFilter(forms.Form):
 
     @property
     def active(self) -> bool:
-        return self.is_valid() and any(self.cleaned_data.values())
+        """Whether the chosen filters or search leave out some entries (the order leaves out none)."""
+        return self.is_valid() and any(value for name, value in self.cleaned_data.items() if name != "sort")
+
+    @property
+    def order(self) -> str:
+        """The chosen order of the list; by entry code when none or an unknown one is asked for."""
+        # Read on its own: a filter with an unknown choice must not undo the order.
+        sort = self.data.get("sort")
+        return sort if isinstance(sort, str) and sort in ORDERS else ORDER_CODE
 
     @property
     def narrowing(self) -> Narrowing | None:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", panel.home, name="jury_home"),
     path("r/<id:round_id>/", panel.round_page, name="jury_round"),
     path("r/<id:round_id>/<str:code>/", panel.entry_page, name="jury_entry"),
+    path("r/<id:round_id>/<str:code>/next/", panel.next_unscored, name="jury_next"),
+    path("r/<id:round_id>/<str:code>/conflict/", panel.entry_conflict, name="jury_entry_conflict"),
     path(
         "r/<id:round_id>/<str:code>/media/<uuid:asset>/<str:name>/",
         media.jury_rendition_file,

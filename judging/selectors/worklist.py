@@ -56,6 +56,41 @@ def _shown(user: Any, round: Round, narrow: Narrowing | None) -> Value | Express
     return ExpressionWrapper(Q(pk__in=kept), output_field=BooleanField())
 
 
+#: The orders a juror's list can be read in: by entry code, unscored first, most recently updated first.
+ORDER_CODE = "code"
+ORDER_STATUS = "status"
+ORDER_UPDATED = "updated"
+ORDERS = (ORDER_CODE, ORDER_STATUS, ORDER_UPDATED)
+#: How far along a review is, for "unscored first": not started, draft, submitted.
+_STAGE = {None: 0, ReviewStatus.DRAFT: 1, ReviewStatus.SUBMITTED: 2}
+
+
+def _review_updated() -> Subquery:
+    """When the juror's own review of an assignment's entry last changed, ``None`` before they start it."""
+    own = Review.objects.filter(
+        round_id=OuterRef("round_id"), juror_id=OuterRef("juror_id"), entry_id=OuterRef("entry_id")
+    )
+    return Subquery(own.order_by().values("updated_at")[:1])
+
+
+def _in_order(
+    rows: list[Any],
+    order: str,
+    *,
+    code: Callable[[Any], str],
+    status: Callable[[Any], Any],
+    updated: Callable[[Any], Any],
+) -> list[Any]:
+    """The rows (already by entry code) in the list's order; ties keep the entry code's order."""
+    if order == ORDER_STATUS:
+        return sorted(rows, key=lambda row: _STAGE.get(status(row), 0))
+    if order == ORDER_UPDATED:
+        # Most recently changed first; entries never started come last, by code.
+        started = sorted((row for row in rows if updated(row) is not None), key=updated, reverse=True)
+        return started + [row for row in rows if updated(row) is None]
+    return rows
+
+
 @dataclass(frozen=True)
 class Worklist:
     """A juror's entries of a round as their list shows them, and "x of y scored" over all their entries."""
@@ -65,16 +100,26 @@ class Worklist:
     total: int
 
 
-def juror_worklist(user: Any, round: Round, *, narrow: Narrowing | None = None) -> Worklist:
-    """The assignments of :func:`worklist_of_juror` that ``narrow`` keeps, and the counts over them all.
+def juror_worklist(user: Any, round: Round, *, narrow: Narrowing | None = None, order: str = ORDER_CODE) -> Worklist:
+    """The assignments of :func:`worklist_of_juror` that ``narrow`` keeps, in ``order``, and the counts over them all.
 
-    One query for the whole list (and one for the entries' platforms), whatever the filters.
+    One query for the whole list, whatever the filters; the entries' platforms are for the caller to
+    fetch for the rows it shows (``prefetch_related_objects``), so a page of the list costs one more.
     """
     rows = list(
-        assignments_of_juror(user, round).annotate(review_status=_review_status(), shown=_shown(user, round, narrow))
+        assignments_of_juror(user, round)
+        .prefetch_related(None)
+        .annotate(review_status=_review_status(), review_updated=_review_updated(), shown=_shown(user, round, narrow))
+    )
+    shown = _in_order(
+        [row for row in rows if row.shown],
+        order,
+        code=lambda row: row.entry.code,
+        status=lambda row: row.review_status,
+        updated=lambda row: row.review_updated,
     )
     return Worklist(
-        assignments=[row for row in rows if row.shown],
+        assignments=shown,
         scored=sum(1 for row in rows if row.review_status == ReviewStatus.SUBMITTED),
         total=len(rows),
     )
@@ -82,28 +127,50 @@ def juror_worklist(user: Any, round: Round, *, narrow: Narrowing | None = None) 
 
 @dataclass(frozen=True)
 class WorklistPlace:
-    """Where an entry stands in the juror's list: the entries before and after it, and "x of y scored"."""
+    """Where an entry stands in the juror's list: the entries before and after it, the next one to score,
+    and "x of y scored"."""
 
     previous: str | None
     following: str | None
     scored: int
     total: int
+    #: The first entry after this one in the list's order (then from the top) whose review is not submitted.
+    next_unscored: str | None = None
 
 
-def worklist_place(user: Any, round: Round, *, code: str, narrow: Narrowing | None = None) -> WorklistPlace:
-    """In one query: the entries next to ``code`` among the assignments ``narrow`` keeps, and the counts over all."""
+def worklist_place(
+    user: Any, round: Round, *, code: str, narrow: Narrowing | None = None, order: str = ORDER_CODE
+) -> WorklistPlace:
+    """In one query: the entries next to ``code`` among the assignments ``narrow`` keeps, and the counts over all.
+
+    ``code`` need not be in the list any more (an entry just withdrawn): its neighbours are then where it stood.
+    """
     rows = list(
         assignments_of_juror(user, round)
         .select_related(None)
         .prefetch_related(None)
-        .annotate(review_status=_review_status(), shown=_shown(user, round, narrow))
-        .values_list("entry__code", "review_status", "shown")
+        .annotate(review_status=_review_status(), review_updated=_review_updated(), shown=_shown(user, round, narrow))
+        .values_list("entry__code", "review_status", "review_updated", "shown")
     )
-    before = [other for other, _status, shown in rows if shown and other < code]
-    after = [other for other, _status, shown in rows if shown and other > code]
+    listed = _in_order(
+        [row for row in rows if row[3]],
+        order,
+        code=lambda row: row[0],
+        status=lambda row: row[1],
+        updated=lambda row: row[2],
+    )
+    codes = [row[0] for row in listed]
+    if code in codes:
+        at = codes.index(code)
+        before, after = listed[:at], listed[at + 1 :]
+    else:
+        before = [row for row in listed if row[0] < code]
+        after = [row for row in listed if row[0] > code]
+    unscored = [row[0] for row in after + before if row[1] != ReviewStatus.SUBMITTED]
     return WorklistPlace(
-        previous=before[-1] if before else None,
-        following=after[0] if after else None,
-        scored=sum(1 for _code, status, _shown in rows if status == ReviewStatus.SUBMITTED),
+        previous=before[-1][0] if before else None,
+        following=after[0][0] if after else None,
+        scored=sum(1 for row in rows if row[1] == ReviewStatus.SUBMITTED),
         total=len(rows),
+        next_unscored=unscored[0] if unscored else None,
     )

@@ -123,3 +123,25 @@ def assignment_preview(*, actor: Actor, round: Round, seed: int, k: int | None =
             raise _PreviewDone(AssignmentPreview(run=replace(run, dry_run=True), pairs=pairs))
     except _PreviewDone as done:
         return done.preview
+
+
+@dataclass(frozen=True)
+class AssignmentChange:
+    """What saving an automatic assignment would do to the round's current assignments."""
+
+    #: Current assignments the save would take away (an entry's automatic jurors replaced by others).
+    removed: int
+    #: Assignments the save would add.
+    added: int
+    #: Current assignments the save keeps.
+    kept: int
+
+
+def assignment_change(*, actor: Actor, round: Round, seed: int, k: int | None = None) -> AssignmentChange:
+    """How many of the round's current assignments saving the automatic one with ``k`` and ``seed`` would replace.
+
+    Computed from the same dry run as :func:`assignment_preview`, so the counts are those the save gives.
+    """
+    current = set(Assignment.objects.filter(round=round).values_list("entry_id", "juror_id"))
+    after = set(assignment_preview(actor=actor, round=round, seed=seed, k=k).pairs)
+    return AssignmentChange(removed=len(current - after), added=len(after - current), kept=len(current & after))

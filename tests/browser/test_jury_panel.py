@@ -90,8 +90,17 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     assert author not in page.content()
     # Previous and next are at the top too.
     assert page.locator(".jury-pager-top a[rel=next]").get_attribute("href").endswith("/JA0002/")
+    # The total shows once every criterion is scored, as the results compute it: 100 · (4/4 + 2/3) / 2.
+    total = page.locator("[data-live-total-value]")
+    assert total.inner_text() == "—"
+    assert page.locator("[data-live-total-note]").inner_text() == page.evaluate(
+        "() => interpolate(gettext('%s of %s criteria scored'), [0, 2])"
+    )
     score(page, "c1", 4)
+    assert total.inner_text() == "—"
     score(page, "c2", 2)
+    assert total.inner_text() == "83,33"
+    assert page.locator("[data-live-total-note]").inner_text() == ""
     page.locator("textarea[name=comment]").fill("Ясная цель урока")
     page.locator("textarea[name=comment-c2]").fill("Wordwall к месту")
     page.locator("textarea[name=feedback]").fill("Коротко")
@@ -113,17 +122,15 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     shoot(page, "video-feedback-refused")
     page.locator("textarea[name=feedback]").fill("Ясная цель; покажите правила до викторины.")
     page.locator("[data-action=submit]").click()
-    page.wait_for_selector(f"[data-action=submit]:has-text('{ru('Submit changes')}')")
-    assert page.locator("[data-review-status]").inner_text() == ru("Submitted", "review status")
+    # Submitted, the juror goes on to the next entry to score, the presentation.
+    page.wait_for_url(f"{base}/JA0002/")
+    assert ru("Your review is submitted.") in page.content()
     review = wait_for_review(video, ReviewStatus.SUBMITTED, {"c1": 4, "c2": 2})
     assert review.feedback == "Ясная цель; покажите правила до викторины."
     assert dict(review.scores.values_list("criterion__slug", "comment")) == {"c1": "", "c2": "Wordwall к месту"}
-    assert page.locator("textarea[name=comment-c2]").input_value() == "Wordwall к месту"
     shoot(page, "video-submitted")
 
-    # The presentation, reached with "next": the connection drops while the juror scores it.
-    page.locator("[data-next]").click()
-    page.wait_for_url(f"{base}/JA0002/")
+    # The presentation: the connection drops while the juror scores it.
     counter = page.locator("[data-slide-counter]")
     assert counter.inner_text() == page.evaluate("() => interpolate(gettext('%s of %s'), [1, 2])")
     page.keyboard.press("ArrowRight")
@@ -157,7 +164,7 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     )
     shoot(page, "slides-restored")
     page.locator("[data-action=submit]").click()
-    page.wait_for_selector(f"[data-action=submit]:has-text('{ru('Submit changes')}')")
+    page.wait_for_url(f"{base}/JA0003/")
     review = wait_for_review(slides, ReviewStatus.SUBMITTED, {"c1": 3, "c2": 1})
     assert (review.comment, review.feedback) == (
         "Связь пропала, но оценка осталась",
@@ -166,8 +173,6 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
 
     # The third entry has no file yet; it is scored all the same. A comment written before its criterion
     # is scored waits on the device, and goes to the server with the score.
-    page.locator("[data-next]").click()
-    page.wait_for_url(f"{base}/JA0003/")
     score(page, "c2", 3)
     page.locator("textarea[name=comment-c1]").fill("Хорошее начало")
     held = page.evaluate(
@@ -186,13 +191,10 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
         time.sleep(0.2)
     page.locator("textarea[name=feedback]").fill("Викторина интересная, но длинная.")
     page.locator("[data-action=submit]").click()
-    page.wait_for_selector(f"[data-action=submit]:has-text('{ru('Submit changes')}')")
-    wait_for_review(third, ReviewStatus.SUBMITTED, {"c1": 2, "c2": 3})
-    assert page.locator("[data-progress]").inner_text() == progress % {"scored": 3, "total": 3}
-    shoot(page, "third-submitted")
-
-    page.locator(".jury-pager a").first.click()
+    # The last one to score: back to the list, all done.
     page.wait_for_url(f"{base}/")
+    wait_for_review(third, ReviewStatus.SUBMITTED, {"c1": 2, "c2": 3})
+    assert ru("All done: every entry assigned to you in this round is scored.") in page.content()
     assert page.locator("[data-progress]").inner_text() == progress % {"scored": 3, "total": 3}
     assert (
         page.locator("[data-review-status]").evaluate_all("marks => marks.map(m => m.dataset.reviewStatus)")
@@ -200,6 +202,16 @@ def test_juror_scores_three_entries_one_offline(live_server, page, shoot, contes
     )
     assert author not in page.content()
     shoot(page, "list-done")
+
+    # A submitted review is changed and submitted again: nothing is left to score, so back to the list.
+    page.goto(f"{base}/JA0001/")
+    assert total.inner_text() == "83,33"
+    score(page, "c2", 3)
+    assert total.inner_text() == "100,00"
+    page.locator("[data-action=submit]").click()
+    page.wait_for_url(f"{base}/")
+    assert ru("Your changes to the review are submitted.") in page.content()
+    wait_for_review(video, ReviewStatus.SUBMITTED, {"c1": 4, "c2": 3})
 
     # On a wide screen the rubric stands beside the entry.
     page.set_viewport_size({"width": 1280, "height": 900})

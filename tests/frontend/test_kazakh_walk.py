@@ -163,6 +163,8 @@ def seed_world() -> World:
         "frontend:organiser_results_award_change": [{**closed_slug, "number": 3, "pk": award.pk}],
         "frontend:jury_round": [{"round_id": round.pk}],
         "frontend:jury_entry": [{"round_id": round.pk, "code": assignment.entry.code}],
+        "frontend:jury_next": [{"round_id": round.pk, "code": assignment.entry.code, "?": "done=submitted"}],
+        "frontend:jury_entry_conflict": [{"round_id": round.pk, "code": assignment.entry.code}],
         "frontend:jury_conflicts": [demo_slug],
         "frontend:blog_post": [{"contest": closed.slug, "slug": post.slug}],
         "frontend:account_token_revoke": [{"pk": token.pk}],

@@ -13,16 +13,20 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from certificates.selectors import juror_letters_of
 from config.exceptions import BaigeError
 from frontend.context_processors import panels_of
 from frontend.http import AuthenticatedHttpRequest
-from frontend.jury.forms import WorklistFilter
+from frontend.jury.forms import ConflictForm, WorklistFilter
 from judging.models import Assignment, Criterion, Review, Round
 from judging.selectors.panel import entry_for_jury, get_assignment_for_panel, get_round_for_juror, rounds_of_juror
 from judging.selectors.reviews import own_review
@@ -31,6 +35,14 @@ from judging.selectors.worklist import juror_worklist, worklist_place
 from judging.serializers import NO_REVIEW
 from judging.services.reviews import MAX_TEXT_LENGTH, review_save_draft, review_submit
 from media_pipeline.selectors import asset_preview
+
+#: Entries on one page of a juror's list.
+ENTRIES_PER_PAGE = 20
+#: What the entry page's script tells the next page after it submitted a review.
+DONE_MESSAGES = {
+    "submitted": gettext_lazy("Your review is submitted."),
+    "changed": gettext_lazy("Your changes to the review are submitted."),
+}
 
 #: Up to this highest score a criterion is scored with one button per level; wider scales take a number.
 MOST_LEVELS_AS_BUTTONS = 10
@@ -89,15 +101,22 @@ def round_page(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse
     """The entries assigned to the juror in a round, with "x of y scored" and filters."""
     round = get_round_for_juror(request.user, round_id=round_id)
     filters = WorklistFilter(request.GET, contest=round.contest)
-    worklist = juror_worklist(request.user, round, narrow=filters.narrowing)
+    worklist = juror_worklist(request.user, round, narrow=filters.narrowing, order=filters.order)
+    page = Paginator(worklist.assignments, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    prefetch_related_objects(list(page.object_list), "entry__platforms")
+    others = request.GET.copy()
+    others.pop("page", None)
     context = {
         "round": round,
         "contest": round.contest,
-        "assignments": worklist.assignments,
+        "assignments": page.object_list,
+        "page": page,
+        "shown": len(worklist.assignments),
         "filters": filters,
         "scored": worklist.scored,
         "total": worklist.total,
         "query": request.GET.urlencode(),
+        "list_query": others.urlencode(),
         "accepts_reviews": round.accepts_reviews(),
     }
     return render(request, "frontend/jury/round.html", context)
@@ -194,6 +213,8 @@ def entry_page(request: AuthenticatedHttpRequest, round_id: int, code: str) -> H
                 status=refused.status_code,
             )
         messages.success(request, done)
+        if request.POST.get("action") == "submit":
+            return _to_next_unscored(request, assignment.round, assignment.entry.code)
         return redirect(request.get_full_path())
     review = own_review(assignment)
     ids = {criterion.pk: criterion.slug for criterion in criteria}
@@ -222,7 +243,7 @@ def _render_entry(
     show_authors = request.user.has_perm("judging.view_authors", assignment)
     entry = entry_for_jury(assignment, authors=show_authors)
     filters = WorklistFilter(request.GET, contest=round.contest)
-    place = worklist_place(request.user, round, code=entry.code, narrow=filters.narrowing)
+    place = worklist_place(request.user, round, code=entry.code, narrow=filters.narrowing, order=filters.order)
     context = {
         "round": round,
         "contest": round.contest,
@@ -246,6 +267,8 @@ def _render_entry(
         "preview": asset_preview(entry.media),
         "media_url": "frontend:jury_rendition",
         "media_scope": round.pk,
+        "next_url": reverse("frontend:jury_next", args=[round.pk, entry.code]),
+        "seat": assignment.juror,
         "previous": place.previous,
         "following": place.following,
         "query": request.GET.urlencode(),
@@ -253,3 +276,52 @@ def _render_entry(
         "total": place.total,
     }
     return render(request, "frontend/jury/entry.html", context, status=status)
+
+
+def _to_next_unscored(request: AuthenticatedHttpRequest, round: Round, code: str) -> HttpResponse:
+    """On to the next entry of the juror's list whose review is not submitted; the list, all done, when none is."""
+    query = request.GET.copy()
+    query.pop("done", None)
+    filters = WorklistFilter(query, contest=round.contest)
+    place = worklist_place(request.user, round, code=code, narrow=filters.narrowing, order=filters.order)
+    suffix = f"?{query.urlencode()}" if query else ""
+    if place.next_unscored is not None:
+        return redirect(reverse("frontend:jury_entry", args=[round.pk, place.next_unscored]) + suffix)
+    if place.scored == place.total:
+        messages.success(request, _("All done: every entry assigned to you in this round is scored."))
+    else:
+        messages.info(request, _("Every entry of this list is scored; others are left in your full list."))
+    query.pop("page", None)
+    return redirect(reverse("frontend:jury_round", args=[round.pk]) + (f"?{query.urlencode()}" if query else ""))
+
+
+@login_required
+@require_http_methods(["GET"])
+def next_unscored(request: AuthenticatedHttpRequest, round_id: int, code: str) -> HttpResponse:
+    """Where the entry page's script goes once it has submitted a review: the next entry to score.
+
+    It tells only what the juror's own list shows: the code is compared, never looked up.
+    """
+    round = get_round_for_juror(request.user, round_id=round_id)
+    done = DONE_MESSAGES.get(request.GET.get("done", ""))
+    if done:
+        messages.success(request, done)
+    return _to_next_unscored(request, round, code)
+
+
+@login_required
+@require_POST
+def entry_conflict(request: AuthenticatedHttpRequest, round_id: int, code: str) -> HttpResponse:
+    """The juror declares a conflict of interest with the entry before them, then goes on to the next one to score."""
+    assignment = get_assignment_for_panel(request.user, round_id=round_id, entry_code=code)
+    form = ConflictForm(
+        {"entry_codes": assignment.entry.code, "reason": request.POST.get("reason", "")}, juror=assignment.juror
+    )
+    declared = form.declare(actor=request.user)
+    if declared is None:
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(message) for message in error))
+        page = reverse("frontend:jury_entry", args=[round_id, assignment.entry.code])
+        return redirect(page + (f"?{request.GET.urlencode()}" if request.GET else ""))
+    messages.success(request, declared.summary())
+    return _to_next_unscored(request, assignment.round, assignment.entry.code)

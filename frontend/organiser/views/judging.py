@@ -54,7 +54,7 @@ from judging.selectors.rubric import (
     rubric_of,
     rubric_without_criteria,
 )
-from judging.services.assignments import assignment_add, assignment_preview, assignment_remove
+from judging.services.assignments import assignment_add, assignment_change, assignment_preview, assignment_remove
 from judging.services.rounds import round_close, round_configure, round_create, round_open, round_shortlist
 from judging.services.rubric import rubric_criterion_delete, rubric_criterion_save, rubric_ensure_editable
 from judging.services.schedule import schedule_problem_text
@@ -353,6 +353,7 @@ def _assign_page(
         "add_form": extra.pop("add_form", None) or AssignmentAddForm(round=round),
         "loads": loads,
         "span": _load_span(loads),
+        "assigned": len(pairs),
         "current": _entry_jurors(
             round,
             ((entry_id, juror_id) for entry_id, juror_id, _origin in pairs),
@@ -379,6 +380,13 @@ def round_assign(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
     k, seed = form.cleaned_data["k"], form.cleaned_data["seed"]
     try:
         if request.POST.get("action") == "save":
+            # Re-saving in an open round takes assignments away from jurors who may be scoring: ask first.
+            if round.status == RoundStatus.OPEN and request.POST.get("confirm") != "1":
+                change = assignment_change(actor=request.user, round=round, k=k, seed=seed)
+                if change.removed:
+                    context = {"contest": round.contest, "section": "rounds", "round": round, "change": change}
+                    context |= {"k": k, "seed": seed}
+                    return render(request, "frontend/organiser/judging/assign_confirm.html", context)
             run = assignment_run(actor=request.user, round=round, k=k, seed=seed)
             messages.success(
                 request,

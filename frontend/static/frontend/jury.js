@@ -1,9 +1,9 @@
-// The jury's rubric form: autosave of drafts, a copy on the device against dropped connections, submit.
-// Without this script the form posts to its page, which saves or submits the same way.
+// The jury's rubric form: autosave of drafts, a copy on the device against dropped connections, submit,
+// and the review's total shown as scores are chosen. Without this script the form posts to its page,
+// which saves or submits the same way and then goes on to the next entry to score.
 (function () {
   "use strict";
   var DELAY = 800;
-  var FLASH = "baige:jury:flash";
   var lang = document.documentElement.lang || "en";
 
   function cookie(name) {
@@ -31,6 +31,10 @@
     var timer = null;
     var saving = false;
     var again = false;
+    // Once "Submit" is pressed no draft goes to the server any more: the submission carries everything.
+    var submitting = false;
+    // The button that submitted the form, for browsers that do not tell it with the event.
+    var pressed = null;
 
     function say(text, state) {
       statusLine.textContent = text;
@@ -129,7 +133,7 @@
     // Sends what the device keeps to the server as a draft; a submitted review waits for "Submit changes".
     function push() {
       var kept = device.get(key);
-      if (!kept || kept.synced || submitted) return;
+      if (!kept || kept.synced || submitted || submitting) return;
       if (!navigator.onLine) { offline(); return; }
       if (saving) { again = true; return; }
       saving = true;
@@ -165,6 +169,7 @@
       draft.synced = false;
       device.set(key, draft);
       if (submitted) { say(gettext("Changes kept on this device: submit them to save them."), "offline"); return; }
+      if (submitting) return;
       if (!navigator.onLine) { offline(); return; }
       clearTimeout(timer);
       timer = setTimeout(push, DELAY);
@@ -172,6 +177,7 @@
 
     function submitReview() {
       clearTimeout(timer);
+      submitting = true;
       var draft = read();
       draft.changedAt = Date.now();
       draft.synced = false;
@@ -180,17 +186,19 @@
       send(form.getAttribute("data-submit-api"), "POST", payload(draft, true).body)
         .then(function (answer) {
           if (!answer.ok) {
+            submitting = false;
             showError(detail(answer.body));
             say(gettext("Not submitted — kept on this device"), "failed");
             return;
           }
           device.drop(key);
-          try {
-            window.sessionStorage.setItem(FLASH, submitted ? gettext("Your changes to the review are submitted.") : gettext("Your review is submitted."));
-          } catch (e) { /* the page shows the new status anyway */ }
-          window.location.assign(window.location.href);
+          // On to the next entry to score; the server says what was done there.
+          var next = form.getAttribute("data-after-submit");
+          next += (next.indexOf("?") === -1 ? "?" : "&") + "done=" + (submitted ? "changed" : "submitted");
+          window.location.assign(next);
         })
         .catch(function () {
+          submitting = false;
           offline();
           showError(gettext("You are offline: the review is kept on this device. Submit it again once you are back online."));
         });
@@ -198,9 +206,16 @@
 
     form.addEventListener("change", changed);
     form.addEventListener("input", function (event) { if (event.target.tagName === "TEXTAREA" || event.target.type === "number") changed(); });
+    form.querySelectorAll("button[data-action]").forEach(function (button) {
+      button.addEventListener("click", function () { pressed = button; });
+    });
     form.addEventListener("submit", function (event) {
-      var action = event.submitter ? event.submitter.value : "draft";
+      // The action is the pressed button's own value, never a value read from the form's other fields.
+      var button = event.submitter || pressed;
+      var action = button && button.getAttribute("data-action") === "submit" ? "submit" : "draft";
+      pressed = null;
       event.preventDefault();
+      if (submitting) return;
       if (action === "submit") { submitReview(); return; }
       changed();
       clearTimeout(timer);
@@ -220,14 +235,64 @@
       if (kept) device.drop(key);
       if (serverUpdated) say(interpolate(gettext("Saved at %s"), [clock(new Date(serverUpdated))]));
     }
-    var flash = null;
-    try { flash = window.sessionStorage.getItem(FLASH); window.sessionStorage.removeItem(FLASH); } catch (e) { /* none */ }
-    if (flash) say(flash);
+  }
+
+  // The review's total on Baige's 0–100 scale, as the results compute it: 100 · Σ w·s/M / Σ w.
+  // It is shown once every criterion is scored; until then the line says how many are.
+  function liveTotal(form) {
+    var line = form.querySelector("[data-live-total]");
+    if (!line) return;
+    var shown = line.querySelector("[data-live-total-value]");
+    var note = line.querySelector("[data-live-total-note]");
+    var number = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    function update() {
+      var boxes = form.querySelectorAll("[data-criterion]");
+      var sum = 0;
+      var weights = 0;
+      var scored = 0;
+      boxes.forEach(function (box) {
+        var weight = parseFloat(box.getAttribute("data-weight"));
+        var most = parseInt(box.getAttribute("data-max"), 10);
+        var chosen = box.querySelector("input[type=radio]:checked") || box.querySelector("input[type=number]");
+        var value = chosen && chosen.value !== "" ? Number(chosen.value) : NaN;
+        weights += weight;
+        if (Number.isInteger(value) && value >= 0 && value <= most && most > 0) {
+          sum += weight * value / most;
+          scored += 1;
+        }
+      });
+      var complete = boxes.length && scored === boxes.length && weights > 0;
+      put(shown, complete ? number.format(100 * sum / weights) : "—");
+      put(note, complete ? "" : interpolate(gettext("%s of %s criteria scored"), [scored, boxes.length]));
+    }
+    // Written only when a score changes, and only what changed. A press on "Submit" first takes the focus
+    // out of the text box just typed in, which fires "change"; a line rewritten then made the browser
+    // re-anchor its scroll position, the page jumped between the press and the release, the release
+    // landed on another element and the click never reached the button: the autosave ran instead.
+    function put(element, text) { if (element.textContent !== text) element.textContent = text; }
+    function scoreChanged(event) { if (event.target.closest("[data-criterion]") && event.target.tagName === "INPUT") update(); }
+    form.addEventListener("change", scoreChanged);
+    form.addEventListener("input", scoreChanged);
+    line.hidden = false;
+    update();
+  }
+
+  // The rubric is a stop of the keyboard where it scrolls on its own (wide screens), and only there:
+  // elsewhere a focusable form is one more stop that leads nowhere.
+  function focusableWhileScrolling(form) {
+    function fit() {
+      var scrolls = window.getComputedStyle(form).overflowY !== "visible" && form.scrollHeight > form.clientHeight;
+      if (scrolls) form.setAttribute("tabindex", "0"); else form.removeAttribute("tabindex");
+    }
+    fit();
+    window.addEventListener("resize", fit);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-review-form]").forEach(function (form) {
+      focusableWhileScrolling(form);
       if (form.getAttribute("data-open") === "1") enhance(form);
+      liveTotal(form);
     });
   });
 })();
