@@ -56,6 +56,12 @@ def is_entry_author(user: Any, entry: Entry | None) -> bool:
 
 
 @rules.predicate
+def is_not_disqualified(user: Any, entry: Entry | None) -> bool:
+    """The organisers have not disqualified the entry: once they have, its author changes nothing in it."""
+    return entry is not None and entry.disqualified_at is None
+
+
+@rules.predicate
 def contest_accepts_entries(user: Any, obj: Any, *, now: datetime | None = None) -> bool:
     """The contest of ``obj`` takes new entries and changes to entries at ``now`` (this instant by default).
 
@@ -67,7 +73,7 @@ def contest_accepts_entries(user: Any, obj: Any, *, now: datetime | None = None)
 
 
 rules.add_perm("contest.view_entry", is_entry_author | is_organiser | rules.is_superuser)
-rules.add_perm("contest.change_entry", is_entry_author & contest_accepts_entries)
+rules.add_perm("contest.change_entry", is_entry_author & is_not_disqualified & contest_accepts_entries)
 rules.add_perm("contest.manage_contest", is_organiser | rules.is_superuser)
 #: Staff found contests (a blank one or next year's edition); they name its first organisers.
 rules.add_perm("contest.create_contest", rules.is_staff | rules.is_superuser)

@@ -29,7 +29,7 @@ from contest.models import (
     Platform,
     University,
 )
-from contest.rules import contest_accepts_entries, is_entry_author
+from contest.rules import contest_accepts_entries, is_entry_author, is_not_disqualified
 from contest.signals import entries_status_changed, entry_deleting, entry_eligibility_changed
 from contest.slugs import slug_in_contest, slug_taken
 from contest.texts import TEXT_LANGUAGES, has_text
@@ -77,11 +77,19 @@ def entry_ensure_author(actor: Actor, entry: Entry) -> None:
         raise NotAllowed(_("Only the author can change this entry."))
 
 
+def entry_ensure_not_disqualified(entry: Entry) -> None:
+    """Refuse any change by its author to an entry the organisers disqualified (``is_not_disqualified``)."""
+    if not is_not_disqualified(None, entry):
+        raise NotAllowed(_("The organisers disqualified this entry: it can no longer be changed."))
+
+
 def _entry_locked_for_change(actor: Actor, entry: Entry, *, now: datetime | None) -> Entry:
-    """The entry, locked, once ``contest.change_entry`` holds at ``now``: its author, before the deadline."""
+    """The entry, locked, once ``contest.change_entry`` holds at ``now``: its author, before the deadline, and
+    not disqualified."""
     entry_ensure_author(actor, entry)
-    # The deadline is read from the contest fetched with the lock, not from the caller's copy.
+    # The deadline and the disqualification are read from the locked row, not from the caller's copy.
     entry = Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
+    entry_ensure_not_disqualified(entry)
     contest_ensure_accepting(entry.contest, now=now)
     return entry
 

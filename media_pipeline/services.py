@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import FileRefused
 from contest.mail import mail_person
 from contest.models import Contest, Entry
-from contest.services import Actor, contest_ensure_accepting, entry_ensure_author
+from contest.services import Actor, contest_ensure_accepting, entry_ensure_author, entry_ensure_not_disqualified
 from media_pipeline.detect import detect
 from media_pipeline.enums import AssetStatus, MediaKind
 from media_pipeline.models import MediaAsset
@@ -80,6 +80,7 @@ def asset_attach_upload(
     checked: a refused upload changes nothing.
     """
     entry_ensure_author(actor, entry)
+    entry_ensure_not_disqualified(entry)
     contest_ensure_accepting(entry.contest, now=now)
     return _asset_store(
         entry=entry,

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import BaigeError, FileRefused, NotAllowed
 from contest.models import Entry
-from contest.services import Actor, contest_ensure_accepting, entry_ensure_author
+from contest.services import Actor, contest_ensure_accepting, entry_ensure_author, entry_ensure_not_disqualified
 from media_pipeline.enums import AssetStatus, UploadBackend, UploadStatus
 from media_pipeline.models import MediaAsset, UploadReservation, UploadSession
 from media_pipeline.pipeline import asset_enqueue
@@ -105,6 +105,7 @@ def _ensure_owner(actor: Actor, upload: UploadSession) -> None:
     if not actor.is_authenticated or upload.user_id != actor.pk:
         raise NotAllowed(_("Only the person who started this upload can continue it."))
     entry_ensure_author(actor, upload.entry)
+    entry_ensure_not_disqualified(upload.entry)
 
 
 def _ensure_open(upload: UploadSession) -> None:
@@ -145,6 +146,7 @@ def upload_create(
 ) -> UploadSession:
     """Start a resumable upload of the entry's file; any other open upload of the entry is cancelled."""
     entry_ensure_author(actor, entry)
+    entry_ensure_not_disqualified(entry)
     contest_ensure_accepting(entry.contest, now=now)
     asset_check_size(contest=entry.contest, size=size)
     upload = UploadSession(

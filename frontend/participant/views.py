@@ -100,6 +100,10 @@ def _coauthor_initial(entry: Entry) -> list[dict[str, Any]]:
 
 def _entry_form_page(request: HttpRequest, contest: Contest, entry: Entry | None) -> HttpResponse:
     """Shared by create and edit: the same form, the same rules, one service call."""
+    if entry is not None and entry.is_disqualified:
+        # Nothing of a disqualified entry changes: its page says why, instead of a form that would be refused.
+        messages.error(request, _("The organisers disqualified this entry: it can no longer be changed."))
+        return redirect("frontend:entry_detail", slug=contest.slug, code=entry.code)
     choices = {"universities": coauthor_universities(contest, entry)}
     if request.method == "POST":
         form = EntryForm(request.POST, contest=contest)
@@ -217,7 +221,8 @@ def entry_detail(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
         "story": entry_story(entry),
         "entry": entry,
         "contest": entry.contest,
-        "open": entry.contest.accepts_submissions(),
+        # Changes need the contest open and the entry not disqualified: ``contest.change_entry`` says both.
+        "open": request.user.has_perm("contest.change_entry", entry),
         "upload_form": UploadForm(),
         "withdraw_form": WithdrawForm(auto_id="withdraw_%s"),
         "delete_form": DeleteForm(auto_id="delete_%s"),

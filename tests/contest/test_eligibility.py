@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
@@ -11,8 +13,10 @@ from django.utils import timezone
 from config.exceptions import BaigeError, NotAllowed
 from contest.enums import EligibilityAct, EntryStatus, Role
 from contest.models import CoAuthor, Entry, EntryEligibilityEvent
-from contest.services import entry_disqualify, entry_reinstate
+from contest.services import entry_disqualify, entry_reinstate, entry_update, entry_withdraw
 from contest.statistics import nomination_table
+from media_pipeline.services import asset_attach_upload
+from media_pipeline.uploads import upload_create
 from tests.factories import ContestFactory, ContestRoleFactory, EntryFactory, ProfileFactory, UserFactory
 
 REASON = "The lesson was published before the contest opened."
@@ -165,3 +169,46 @@ def test_contest_statistics_leave_a_disqualified_entry_out(contest, organiser):
     assert nomination_table(contest=contest).totals[-1] == 1
     entry_reinstate(actor=organiser, entry=dropped)
     assert nomination_table(contest=contest).totals[-1] == 2
+
+
+def test_a_disqualified_entry_cannot_be_changed_by_its_author_until_reinstated(contest, organiser):
+    entry = submitted(contest, title="Fractions")
+    author = entry.author
+    entry_disqualify(actor=organiser, entry=entry, reason=REASON)
+    entry.refresh_from_db()
+
+    assert not author.has_perm("contest.change_entry", entry)
+    refusals = [
+        lambda: entry_update(actor=author, entry=entry, title="Changed"),
+        lambda: entry_withdraw(actor=author, entry=entry),
+        lambda: upload_create(actor=author, entry=entry, filename="lesson.mp4", size=1024),
+        lambda: asset_attach_upload(actor=author, entry=entry, stream=io.BytesIO(b"x"), name="lesson.mp4", size=1),
+    ]
+    for change in refusals:
+        with pytest.raises(NotAllowed) as refused:
+            change()
+        assert str(refused.value) == "The organisers disqualified this entry: it can no longer be changed."
+    entry.refresh_from_db()
+    assert (entry.title, entry.status, entry.media_id) == ("Fractions", EntryStatus.SUBMITTED, None)
+
+    entry_reinstate(actor=organiser, entry=entry)
+    entry.refresh_from_db()
+    assert author.has_perm("contest.change_entry", entry)
+    assert entry_update(actor=author, entry=entry, title="Changed").title == "Changed"
+
+
+def test_the_authors_page_of_a_disqualified_entry_offers_no_change(client, contest, organiser):
+    entry = submitted(contest)
+    client.force_login(entry.author)
+    page = f"/en/c/{contest.slug}/entries/{entry.code}/"
+    edit = f"{page}edit/"
+    assert 'name="confirm"' in client.get(page).content.decode()  # the withdrawal's confirmation, while eligible
+
+    entry_disqualify(actor=organiser, entry=entry, reason=REASON)
+
+    html = client.get(page).content.decode()
+    assert REASON in html
+    assert edit not in html
+    assert 'name="confirm"' not in html
+    response = client.get(edit)
+    assert (response.status_code, response["Location"]) == (302, page)
