@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "media_pipeline",
     "blog",
     "certificates",
+    "auditlog",
+    "activity",
     "monitoring",
     "exchange",
 ]
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "activity.middleware.ActivityMiddleware",
     "config.csp.ContentSecurityPolicyMiddleware",
 ]
 
@@ -240,6 +243,9 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis in production, a file broker that needs no server otherwise.
 _celery = celery_from_env(ENV, DATA_DIR)
+# The activity log (activity/): auditlog's entries with the contest they belong to (activity/registry.py).
+AUDITLOG_LOGENTRY_MODEL = "activity.ActivityEntry"
+
 CELERY_BROKER_URL = _celery["broker_url"]
 CELERY_BROKER_TRANSPORT_OPTIONS = _celery["transport_options"]
 if CELERY_BROKER_URL == "filesystem://":

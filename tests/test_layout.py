@@ -26,6 +26,7 @@ PACKAGES = (
     "blog",
     "judging",
     "certificates",
+    "activity",
     "monitoring",
     "exchange",
     "frontend",

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from frontend.organiser.views import (
+    activity,
     certificates,
     contests,
     exports,
@@ -115,6 +116,8 @@ contest_patterns: list[URLPattern | URLResolver] = [
     path("exports/download/", exports.export_download, name="organiser_export_download"),
     path("processing/", processing.processing, name="organiser_processing"),
     path("certificates/", include(certificate_patterns)),
+    path("activity/", activity.activity, name="organiser_activity"),
+    path("activity/download/<str:file_format>/", activity.activity_download, name="organiser_activity_download"),
 ]
 
 urlpatterns = [
