@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from activity.models import ActivityEntry
 from contest.services import contest_update
-from judging.enums import RoundStatus
-from judging.models import Assignment, Criterion, Review, Round, RoundEntry
+from judging.enums import ReviewStatus, RoundStatus
+from judging.models import Assignment, Conflict, Criterion, Review, Round, RoundEntry
 from judging.services.assignments import assignment_add, assignment_remove
 from judging.services.reviews import review_submit
 from judging.services.rounds import round_close, round_open
 from judging.services.rubric import rubric_criterion_save
 from tests.judging import criteria_for, entry_from, juror_in, round_of
+from tests.judging.test_conflicts import setting, submit, unis  # noqa: F401  (the conflicts' fixtures)
 
 CREATE, UPDATE, DELETE = ActivityEntry.Action.CREATE, ActivityEntry.Action.UPDATE, ActivityEntry.Action.DELETE
 
@@ -133,3 +134,98 @@ def test_log_juror_submits_and_revises_a_review_but_not_drafts(judging, organise
         "comment": ["None", "Good"],
     }
     assert revised.changes == {f"score:{criterion.pk}": ["3", "4"]}
+
+
+def test_log_conflict_resolved_and_review_set_aside(setting, organiser):  # noqa: F811
+    from judging.conflicts import conflict_declare, conflict_resolve
+
+    dana, first = setting["jurors"][0], setting["entries"][0]
+    submit(setting, dana, first, (0, 0))
+    conflict = conflict_declare(actor=dana.user, juror=dana, code=first.code)
+    conflict_resolve(actor=organiser, conflict=conflict, reviews="set_aside", reason="Her own student's entry")
+    [declared] = rows(Conflict, action=CREATE)
+    assert declared.contest_id == setting["round"].contest_id
+    resolved = rows(Conflict, action=UPDATE)[-1]
+    assert resolved.changes["state"] == ["pending", "resolved"]
+    assert resolved.changes["review_decision"] == ["", "set_aside"]
+    assert resolved.changes["resolution_reason"] == ["", "Her own student's entry"]
+    review = Review.objects.get(juror=dana, entry=first)
+    set_aside = rows(Review, pk=review.pk)[-1]
+    assert set_aside.contest_id == setting["round"].contest_id
+    assert set_aside.changes == {
+        "status": [ReviewStatus.SUBMITTED.value, ReviewStatus.SET_ASIDE.value],
+        "set_aside_reason": ["None", "Her own student's entry"],
+    }
+
+
+def test_log_award_change_and_publication(contest, organiser):
+    from judging.models import Award, Results
+    from judging.services.publication import results_publish
+    from judging.services.results import award_change, results_finalise
+    from tests.judging.test_results import FINALISED, judged_round
+
+    judged = judged_round(contest)
+    results = results_finalise(actor=judged["organiser"], round=judged["round"], now=FINALISED)
+    made = rows(Award, action=CREATE)
+    assert len(made) == results.awards.count() == 6
+    assert {row.contest_id for row in made} == {contest.pk}
+    award = Award.objects.get(key="nomination-quiz/place-2/2")
+    old_entry = award.entry
+    award_change(actor=judged["organiser"], award=award, entry=judged["entries"]["QUIZ04"], place=3, reason="Withdrawn")
+    [changed] = rows(Award, action=UPDATE)
+    assert changed.changes == {
+        "entry": [str(old_entry.pk), str(judged["entries"]["QUIZ04"].pk)],
+        "place": ["2", "3"],
+    }
+    type(contest).objects.filter(pk=contest.pk).update(
+        submissions_open=timezone.now() - timedelta(days=20), submissions_close=timezone.now() - timedelta(days=1)
+    )
+    results.round.contest.refresh_from_db()
+    results_publish(actor=judged["organiser"], results=results, confirm_unjudged=True)
+    published = rows(Results, action=UPDATE)[-1]
+    assert published.contest_id == contest.pk
+    assert published.changes["published_at"][0] == "None"
+
+
+def test_log_certificate_revoked_by_hand_and_when_no_longer_due(contest, organiser):
+    from certificates.enums import CertificateKind
+    from certificates.models import Certificate
+    from certificates.services import certificate_revoke, certificates_issue
+    from judging.services.results import award_change
+    from tests.certificates import published_contest
+
+    scenario = published_contest(contest)
+    certificates_issue(actor=None, contest=contest, kind=CertificateKind.JUROR)
+    certificates_issue(actor=None, contest=contest, kind=CertificateKind.WINNER)
+    letter = Certificate.objects.filter(kind=CertificateKind.JUROR).first()
+    assert letter is not None
+    assert len(rows(Certificate, action=CREATE, pk=letter.pk)) == 1
+    certificate_revoke(actor=organiser, certificate=letter, reason="Left the jury")
+    [revoked] = rows(Certificate, action=UPDATE, pk=letter.pk)
+    assert revoked.contest_id == contest.pk
+    assert revoked.changes["revoked_reason"] == ["", "Left the jury"]
+    assert revoked.changes["revoked_by"] == ["None", str(organiser.pk)]
+    # A diploma whose award went to another entry is revoked in bulk: logged all the same.
+    finalised = scenario.finalised
+    old = Certificate.objects.get(kind=CertificateKind.WINNER, entry=finalised.silver)
+    award_change(actor=organiser, award=finalised.results.awards.get(place=2), entry=finalised.loser, reason="Gone")
+    certificates_issue(actor=None, contest=contest, kind=CertificateKind.WINNER)
+    [bulk] = rows(Certificate, action=UPDATE, pk=old.pk)[-1:]
+    assert bulk.contest_id == contest.pk
+    assert bulk.changes["revoked_reason"] == [
+        "",
+        "What this certificate was issued for has changed: it no longer applies.",
+    ]
+
+
+def test_log_shortlist_change(judging, organiser):
+    from judging.services.rounds import round_shortlist
+
+    round, entries = judging["round"], judging["entries"]
+    round_open(actor=organiser, round=round)
+    round_close(actor=organiser, round=Round.objects.get(pk=round.pk), confirm_unjudged=True)
+    round_shortlist(actor=organiser, round=Round.objects.get(pk=round.pk), entries=entries[:1])
+    [shortlisted] = rows(RoundEntry, action=UPDATE)
+    assert shortlisted.changes == {"shortlisted": ["False", "True"]}
+    assert shortlisted.object_repr == f"{round} · {entries[0]}"
+    assert shortlisted.contest_id == round.contest_id
