@@ -48,6 +48,12 @@ def log_created(rows: Iterable[Row]) -> list[Row]:
     return rows
 
 
+def log_changed(rows: Sequence[models.Model], changes: Sequence[dict[str, tuple[Any, Any]]]) -> None:
+    """Log ``rows`` (just changed in bulk) with each one's ``{field: (before, after)}``; unchanged ones are skipped."""
+    texts = [{name: [value_text(old), value_text(new)] for name, (old, new) in diff.items()} for diff in changes]
+    _log(rows, action="UPDATE", changes=texts)
+
+
 def bulk_create_logged(model: type[Row], objs: Iterable[Row], **options: Any) -> list[Row]:
     """``model.objects.bulk_create(objs, **options)``, each row logged as created.
 
@@ -83,7 +89,7 @@ def update_logged(queryset: models.QuerySet[Any], **values: Any) -> int:
     changes = []
     for row in rows:
         diff = {
-            name: [_text(getattr(row, _attname(row, name))), _text(value)]
+            name: [value_text(getattr(row, _attname(row, name))), value_text(value)]
             for name, value in values.items()
             if getattr(row, _attname(row, name)) != value
         }
@@ -102,7 +108,7 @@ def _attname(row: models.Model, name: str) -> str:
     return field.attname if isinstance(field, models.Field) else name
 
 
-def _text(value: Any) -> str:
+def value_text(value: Any) -> str:
     """A value as auditlog stores it: its text, ``None`` for none."""
     if value is None:
         return "None"

@@ -229,3 +229,33 @@ def test_log_shortlist_change(judging, organiser):
     assert shortlisted.changes == {"shortlisted": ["False", "True"]}
     assert shortlisted.object_repr == f"{round} · {entries[0]}"
     assert shortlisted.contest_id == round.contest_id
+
+
+def test_log_entries_import_created_and_changed_entries(contest, platforms, participant, tmp_path):
+    from contest.models import Entry
+    from tests.exchange.test_import_entries import line, run
+    from tests.factories import EntryFactory, NominationFactory
+
+    quiz = NominationFactory(contest=contest, slug="quiz", name="Best quiz", name_en="Best quiz")
+    entry = EntryFactory(
+        contest=contest, author=participant, title="Old title", nomination=quiz, platforms=[platforms[0]]
+    )
+    entry.code = "ABC123"
+    entry.save(update_fields=["code"])
+    rows_in_file = [
+        line(email=participant.email, title="New title", nomination="quiz", platforms="Canva", code="abc123"),
+        line(
+            email="new.person@example.org", full_name="New Person", title="Fresh", nomination="quiz", platforms="Canva"
+        ),
+    ]
+    result = run(contest, rows_in_file, tmp_path)
+    assert result.errors == []
+    changed = rows(Entry, action=UPDATE, pk=entry.pk)[-1]
+    assert changed.contest_id == contest.pk
+    assert changed.changes["title"] == ["Old title", "New title"]
+    assert changed.changes["status"] == ["draft", "submitted"]
+    fresh = Entry.objects.get(title="Fresh")
+    [created] = rows(Entry, action=CREATE, pk=fresh.pk)
+    assert created.contest_id == contest.pk
+    assert created.object_repr == str(fresh)
+    assert created.changes["title"] == ["None", "Fresh"]
