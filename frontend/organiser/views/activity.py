@@ -54,6 +54,7 @@ def _by_pk(slug: str, name: str) -> Callable[[int, object], str]:
 def _link_makers(contest: Contest) -> dict[type[models.Model], tuple[str, Callable[[int, object], str]]]:
     slug = contest.slug
     return {
+        Contest: ("id", lambda _pk, _value: reverse("frontend:organiser_settings", args=[slug])),
         Platform: ("id", _by_pk(slug, "organiser_platform_edit")),
         Nomination: ("id", _by_pk(slug, "organiser_nomination_edit")),
         Criterion: ("id", _by_pk(slug, "organiser_criterion_edit")),
@@ -65,6 +66,8 @@ def _link_makers(contest: Contest) -> dict[type[models.Model], tuple[str, Callab
 
 
 def _in_contest(model: type[models.Model], contest: Contest) -> dict[str, object]:
+    if model is Contest:
+        return {"pk": contest.pk}
     if model is Criterion:
         return {"rubric__contest": contest}
     if model is Conflict:
