@@ -22,6 +22,11 @@ def serving(request: HttpRequest) -> Iterator[None]:
         _request.reset(token)
 
 
+def serving_request() -> bool:
+    """Whether a request is being served now (not a worker, beat or command)."""
+    return _request.get() is not None
+
+
 def current_actor() -> Any:
     """The signed-in person of the current request, read now (DRF sets the token's user on the request)."""
     request = _request.get()

@@ -28,7 +28,7 @@ from django.db import models
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
 
-from activity.context import current_actor
+from activity.context import current_actor, serving_request
 from activity.registry import contest_of
 from contest.models import Contest
 
@@ -130,6 +130,9 @@ def _real_changes(model: type[models.Model], changes: dict[str, Any]) -> dict[st
 def _context() -> dict[str, Any]:
     """The actor and address of the current request, as auditlog's middleware and ours know them."""
     found: dict[str, Any] = {}
+    if not serving_request():
+        # auditlog's middleware never clears what it set: outside a request it would be the last one's.
+        return found
     try:
         value = auditlog_value.get()
     except LookupError:

@@ -256,3 +256,22 @@ def test_activity_api_write_has_its_actor(contest, organiser):
     assert logged.actor == juror.user
     assert logged.contest_id == contest.pk
     assert logged.changes[f"score:{criterion.pk}"] == ["None", "4"]
+
+
+def test_activity_in_the_admin_for_superusers(client, contest, organiser):
+    contest_update(actor=organiser, contest=contest, max_pages=9)
+    client.force_login(outsider("superuser"))
+    response = client.get("/admin/activity/activityentry/")
+    assert response.status_code == 200
+    assert contest.name in response.content.decode()
+
+
+def test_activity_writes_after_a_request_are_automatic(organiser_client, contest, organiser):
+    """Nothing of a request outlives it: a write made later (as by a worker) has no actor or address."""
+    _renamed(contest, organiser, organiser_client)
+    platform = Platform.objects.get(name_en="<b>Kahoot</b>")
+    platform_save(
+        actor=organiser, contest=contest, platform=platform, name_en="Later", name_kk="Later", name_ru="Later"
+    )
+    later = ActivityEntry.objects.filter(object_id=platform.pk, action=ActivityEntry.Action.UPDATE).latest("pk")
+    assert (later.actor, later.remote_addr) == (None, None)
