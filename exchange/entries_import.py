@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.activity_log import log_changed, log_created
+from config.activity_log import bulk_create_logged, log_changed, log_created
 from config.exceptions import FileRefused
 from contest.enums import Country, EntryStatus, Language
 from contest.models import Contest, Entry, Platform, University, new_entry_code
@@ -180,7 +180,7 @@ class _Import(EntriesCheck):
             )
             created.append(platform)
             self.platforms[key] = platform
-        Platform.objects.bulk_create(created)
+        bulk_create_logged(Platform, created)
         self.result.platforms_created = len(created)
         return self.platforms
 
