@@ -26,6 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.encoding import smart_str
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from activity.context import current_actor, serving_request
@@ -59,14 +60,14 @@ class ActivityEntryManager(LogEntryManager):
             kwargs.setdefault("object_id", pk)
         kwargs.setdefault("cid", get_cid())
         kwargs.setdefault("contest_id", contest_of(instance))
+        kwargs.setdefault("language", get_language() or "")
         return self.create(**kwargs)
 
     def log_m2m_changes(
         self, changed_queryset: Any, instance: Any, operation: str, field_name: str, **kwargs: Any
     ) -> Any:
-        from activity.registry import contest_of
-
         kwargs.setdefault("contest_id", contest_of(instance))
+        kwargs.setdefault("language", get_language() or "")
         return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
 
     def log_many(
@@ -84,6 +85,7 @@ class ActivityEntryManager(LogEntryManager):
         if not rows:
             return []
         context = _context()
+        language = get_language() or ""
         made = []
         for index, row in enumerate(rows):
             if changes is not None:
@@ -104,6 +106,7 @@ class ActivityEntryManager(LogEntryManager):
                     changes=diff,
                     contest_id=contest_of(row),
                     cid=get_cid(),
+                    language=language,
                     **context,
                 )
             )
@@ -160,6 +163,9 @@ class ActivityEntry(AbstractLogEntry):
         related_name="+",
         verbose_name=_("contest"),
     )
+
+    #: The language the row was written in: its object's label and a list's names read in it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
 
     objects = ActivityEntryManager()
 

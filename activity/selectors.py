@@ -60,6 +60,8 @@ class Change:
     field: str
     before: str
     after: str
+    #: The language of the values when they are one language's text (``name [ru]``), else empty.
+    language: str = ""
 
 
 @dataclass
@@ -224,16 +226,16 @@ def _changes(entry: ActivityEntry, model: type[models.Model] | None, labels: _La
         if isinstance(values, dict) and values.get("type") == "m2m":
             objects = ", ".join(str(item) for item in values.get("objects", []))
             if values.get("operation") == "add":
-                found.append(Change(label, "", f"+ {objects}"))
+                found.append(Change(label, "", f"+ {objects}", entry.language))
             else:
-                found.append(Change(label, f"− {objects}", ""))
+                found.append(Change(label, f"− {objects}", "", entry.language))
             continue
         if not isinstance(values, list | tuple) or len(values) != 2:
             continue
         model_field = _model_field(model, name)
-        found.append(
-            Change(label, labels.value(model_field, values[0], zone), labels.value(model_field, values[1], zone))
-        )
+        before, after = labels.value(model_field, values[0], zone), labels.value(model_field, values[1], zone)
+        # A column of one language (modeltranslation's ``name_ru``) holds that language's text.
+        found.append(Change(label, before, after, getattr(model_field, "language", "") or ""))
     return found
 
 
