@@ -275,3 +275,15 @@ def test_activity_writes_after_a_request_are_automatic(organiser_client, contest
     )
     later = ActivityEntry.objects.filter(object_id=platform.pk, action=ActivityEntry.Action.UPDATE).latest("pk")
     assert (later.actor, later.remote_addr) == (None, None)
+
+
+def test_activity_links_a_rounds_rows_to_the_round(organiser_client, contest):
+    criteria_for(contest, 5)
+    juror = juror_in(contest, name="Dana Juror")
+    entry = entry_from(contest, None)
+    round = round_of(contest, [entry], [juror], status=RoundStatus.DRAFT)
+    Assignment.objects.create(round=round, juror=juror, entry=entry)
+    response = organiser_client.get(page(contest))
+    [row] = [row for row in response.context["rows"] if row.kind == "Assignment"]
+    assert row.link == f"/en/organise/c/{contest.slug}/rounds/{round.number}/"
+    assert row.label == f"{round} · Dana Juror · {entry}"

@@ -32,7 +32,7 @@ from exchange.api import export_file_response
 from exchange.sheet_writers import Table
 from frontend.http import AuthenticatedHttpRequest
 from frontend.organiser.forms.activity import ActivityFilterForm
-from judging.models import Conflict, Criterion, Juror, Round
+from judging.models import Assignment, Award, Conflict, Criterion, Juror, Results, Round, RoundEntry, RoundJuror
 
 ROWS_PER_PAGE = 50
 FORMATS = ("csv", "xlsx")
@@ -53,6 +53,13 @@ def _by_pk(slug: str, name: str) -> Callable[[int, object], str]:
 #: Where each kind of object has its organiser page: the model, what to read of the rows, and the address.
 def _link_makers(contest: Contest) -> dict[type[models.Model], tuple[str, Callable[[int, object], str]]]:
     slug = contest.slug
+
+    def round_page(_pk: int, number: object) -> str:
+        return reverse("frontend:organiser_round_edit", args=[slug, number])
+
+    def results_page(_pk: int, number: object) -> str:
+        return reverse("frontend:organiser_results", args=[slug, number])
+
     return {
         Contest: ("id", lambda _pk, _value: reverse("frontend:organiser_settings", args=[slug])),
         Platform: ("id", _by_pk(slug, "organiser_platform_edit")),
@@ -60,8 +67,11 @@ def _link_makers(contest: Contest) -> dict[type[models.Model], tuple[str, Callab
         Criterion: ("id", _by_pk(slug, "organiser_criterion_edit")),
         Juror: ("id", _by_pk(slug, "organiser_juror")),
         Conflict: ("juror_id", lambda _pk, juror: reverse("frontend:organiser_juror", args=[slug, juror])),
-        Round: ("number", lambda _pk, number: reverse("frontend:organiser_round_edit", args=[slug, number])),
+        Round: ("number", round_page),
         Certificate: ("id", lambda _pk, _value: reverse("frontend:organiser_certificates", args=[slug])),
+        **dict.fromkeys((Assignment, RoundEntry, RoundJuror), ("round__number", round_page)),
+        Results: ("round__number", results_page),
+        Award: ("results__round__number", results_page),
     }
 
 
@@ -72,6 +82,10 @@ def _in_contest(model: type[models.Model], contest: Contest) -> dict[str, object
         return {"rubric__contest": contest}
     if model is Conflict:
         return {"juror__contest": contest}
+    if model in (Assignment, RoundEntry, RoundJuror, Results):
+        return {"round__contest": contest}
+    if model is Award:
+        return {"results__round__contest": contest}
     return {"contest": contest}
 
 
