@@ -28,6 +28,7 @@ from certificates.models import Certificate, CertificateDesign, CertificateText,
 from certificates.render import Design, certificate_html, design_load, pdf_render
 from certificates.selectors import contest_results_published
 from certificates.texts import placeholders_check
+from config.activity_log import update_logged
 from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError
 from contest.models import Contest
@@ -155,7 +156,9 @@ def certificates_plan(contest: Contest, *, kind: str = "") -> IssuePlan:
 def _revoke_no_longer_due(certificate: Certificate, *, now: datetime) -> None:
     with translation.override(certificate.language):
         reason = _("What this certificate was issued for has changed: it no longer applies.")
-    Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_reason=reason)
+    update_logged(
+        Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True), revoked_at=now, revoked_reason=reason
+    )
 
 
 @dataclass

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "blog",
     "certificates",
     "messaging",
+    "auditlog",
+    "activity",
     "monitoring",
     "exchange",
 ]
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "activity.middleware.ActivityMiddleware",
     "config.csp.ContentSecurityPolicyMiddleware",
 ]
 
@@ -241,6 +244,14 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis in production, a file broker that needs no server otherwise.
 _celery = celery_from_env(ENV, DATA_DIR)
+# The activity log (activity/): auditlog's entries with the contest they belong to (activity/registry.py).
+AUDITLOG_LOGENTRY_MODEL = "activity.ActivityEntry"
+# auditlog's migrations would make its own log table too, which nothing uses (and which keeps a flush
+# from emptying the content types); without them the swapped-out model has no table.
+MIGRATION_MODULES = {"auditlog": None}
+# Rows loaded as they are (fixtures, a test database restored) are not writes anyone made.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+
 CELERY_BROKER_URL = _celery["broker_url"]
 CELERY_BROKER_TRANSPORT_OPTIONS = _celery["transport_options"]
 if CELERY_BROKER_URL == "filesystem://":

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.activity_log import bulk_create_logged
 from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError, DeadlinePassed, NotAllowed, full_clean_or_refuse
 from contest.enums import EligibilityAct, EntryStatus, SubmissionWindow
@@ -109,10 +110,13 @@ def _check_choices(
 
 def _replace_coauthors(entry: Entry, coauthors: Iterable[CoAuthorData]) -> None:
     entry.coauthors.all().delete()
-    CoAuthor.objects.bulk_create(
-        CoAuthor(entry=entry, full_name=c.full_name, email=c.email, university=c.university, order=index)
-        for index, c in enumerate(coauthors)
-        if c.full_name.strip()
+    bulk_create_logged(
+        CoAuthor,
+        (
+            CoAuthor(entry=entry, full_name=c.full_name, email=c.email, university=c.university, order=index)
+            for index, c in enumerate(coauthors)
+            if c.full_name.strip()
+        ),
     )
 
 

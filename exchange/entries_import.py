@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.activity_log import bulk_create_logged, log_changed, log_created
 from config.exceptions import FileRefused
 from contest.enums import Country, EntryStatus, Language
 from contest.models import Contest, Entry, Platform, University, new_entry_code
@@ -179,7 +180,7 @@ class _Import(EntriesCheck):
             )
             created.append(platform)
             self.platforms[key] = platform
-        Platform.objects.bulk_create(created)
+        bulk_create_logged(Platform, created)
         self.result.platforms_created = len(created)
         return self.platforms
 
@@ -231,6 +232,8 @@ class _Import(EntriesCheck):
         fields = ["title", "description", "nomination", "live_url", "status", "submitted_at", "author_university"]
         # nomination_id, not nomination: reading the object would cost a query per line.
         compared = [field.attname for field in Entry._meta.concrete_fields if field.name in fields]
+        names = [field.name for field in Entry._meta.concrete_fields if field.name in fields]
+        changes: list[dict[str, tuple[Any, Any]]] = []
         for item in lines:
             chosen = [platforms[key] for key in item.platform_keys]
             # The author's university for this entry is what the file says, kept on the entry: never the
@@ -263,7 +266,8 @@ class _Import(EntriesCheck):
                     entry.author_university = university
                 if item.status == EntryStatus.SUBMITTED and entry.submitted_at is None:
                     entry.submitted_at = self.now
-                changed = before != [getattr(entry, name) for name in compared]
+                after = [getattr(entry, name) for name in compared]
+                changed = before != after
                 if {p.pk for p in entry.platforms.all()} != {p.pk for p in chosen}:
                     relinked.append(entry.pk)
                     links.append((entry, chosen))
@@ -272,10 +276,13 @@ class _Import(EntriesCheck):
                     # bulk_update() does not touch auto_now fields by itself.
                     entry.updated_at = self.now
                     changed_entries.append(entry)
+                    changes.append({n: (b, a) for n, b, a in zip(names, before, after, strict=True) if b != a})
                 action = "update" if changed else "unchanged"
             self.count(item, action)
         Entry.objects.bulk_create(new_entries)
         Entry.objects.bulk_update(changed_entries, [*fields, "updated_at"])
+        log_created(new_entries)
+        log_changed(changed_entries, changes)
         through.objects.filter(entry_id__in=relinked).delete()
         through.objects.bulk_create(
             through(entry_id=entry.pk, platform_id=platform.pk) for entry, chosen in links for platform in chosen

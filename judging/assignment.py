@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.activity_log import bulk_create_logged, created_rows, delete_logged, log_created
 from config.exceptions import BaigeError
 from contest.models import Entry
 from contest.services import Actor, contest_ensure_organiser
@@ -863,9 +864,10 @@ def assignment_run(
     )
     if dry_run:
         return result
-    Assignment.objects.filter(pk__in=drop).delete()
+    delete_logged(Assignment.objects.filter(pk__in=drop))
     creator = actor if actor is not None and actor.is_authenticated else None
-    Assignment.objects.bulk_create(
+    bulk_create_logged(
+        Assignment,
         (
             Assignment(round=round, entry_id=entry_id, juror_id=juror_id, created_by=creator)
             for entry_id, juror_id in plan.pairs
@@ -991,6 +993,11 @@ def assignment_fill(
         (Assignment(round=round, entry_id=entry_id, juror_id=juror_id) for entry_id, juror_id in created),
         ignore_conflicts=True,
     )
+    if created:
+        # Rows another writer made first were skipped, and have no ids: the new ones are read back to log them.
+        pairs = set(created)
+        made = created_rows(Assignment, round=round, entry_id__in={entry_id for entry_id, _juror in created})
+        log_created(row for row in made if (row.entry_id, row.juror_id) in pairs)
     have: dict[int, int] = defaultdict(int)
     for entry_id, _juror_id in created:
         have[entry_id] += 1

@@ -33,6 +33,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.activity_log import bulk_create_logged, delete_logged
 from config.exceptions import BaigeError
 from contest.models import Contest, Entry
 from judging.assignment import assignment_fill, conflicting_pairs
@@ -89,7 +90,9 @@ def _gives_jurors_now(round: Round) -> bool:
 def _join(round: Round, entries: Sequence[Entry]) -> bool:
     """Put entries in the round with their former reviewers and the jurors they lack; whether anything changed."""
     present = set(RoundEntry.objects.filter(round=round, entry__in=entries).values_list("entry_id", flat=True))
-    RoundEntry.objects.bulk_create(RoundEntry(round=round, entry=entry) for entry in entries if entry.pk not in present)
+    bulk_create_logged(
+        RoundEntry, (RoundEntry(round=round, entry=entry) for entry in entries if entry.pk not in present)
+    )
     joined = len(present) < len(entries)
     # An entry's authors may have changed since it was assigned: an automatic assignment nobody has
     # started that now conflicts goes (the jurors it lacks then are filled below).
@@ -107,7 +110,7 @@ def _join(round: Round, entries: Sequence[Entry]) -> bool:
     conflicting = conflicting_pairs([*untouched_pairs.values(), *reviewers])
     gone = [pk for pk, pair in untouched_pairs.items() if pair in conflicting]
     if gone:
-        Assignment.objects.filter(pk__in=gone).delete()
+        delete_logged(Assignment.objects.filter(pk__in=gone))
         joined = True
     assigned = set(Assignment.objects.filter(round=round, entry__in=entries).values_list("entry_id", "juror_id"))
     for entry_id, juror_id in reviewers:
@@ -123,8 +126,8 @@ def _join(round: Round, entries: Sequence[Entry]) -> bool:
 
 def _leave(round: Round, entry: Entry) -> None:
     reviewed = Review.objects.filter(round=round, entry=entry).count()
-    Assignment.objects.filter(round=round, entry=entry).delete()
-    RoundEntry.objects.filter(round=round, entry=entry).delete()
+    delete_logged(Assignment.objects.filter(round=round, entry=entry))
+    delete_logged(RoundEntry.objects.filter(round=round, entry=entry))
     if reviewed:
         logger.info("entry %s left %s with %d reviews kept aside", entry.code, round, reviewed)
 
@@ -188,10 +191,10 @@ def round_follow_shortlist(round: Round) -> None:
                 % {"round": following, "codes": ", ".join(reviewed)},
                 code="has_reviews",
             )
-        Assignment.objects.filter(round=following, entry_id__in=dropped).delete()
-        RoundEntry.objects.filter(round=following, entry_id__in=dropped).delete()
+        delete_logged(Assignment.objects.filter(round=following, entry_id__in=dropped))
+        delete_logged(RoundEntry.objects.filter(round=following, entry_id__in=dropped))
         added = sorted(wanted - current)
-        RoundEntry.objects.bulk_create(RoundEntry(round=following, entry_id=pk) for pk in added)
+        bulk_create_logged(RoundEntry, (RoundEntry(round=following, entry_id=pk) for pk in added))
         if added and _gives_jurors_now(following):
             assignment_fill(actor=None, round=following, entries=added)
 
@@ -206,8 +209,9 @@ def round_members_take(round: Round) -> None:
     following = following_round(round.contest)
     if following is not None and following.pk == round.pk:
         entries = Entry.objects.filter(contest=round.contest).eligible().exclude(round_links__round=round)
-        RoundEntry.objects.bulk_create(
-            RoundEntry(round=round, entry_id=pk) for pk in entries.order_by("pk").values_list("pk", flat=True)
+        bulk_create_logged(
+            RoundEntry,
+            (RoundEntry(round=round, entry_id=pk) for pk in entries.order_by("pk").values_list("pk", flat=True)),
         )
     elif not RoundEntry.objects.filter(round=round).exists():
         source = round.source_round
@@ -220,12 +224,13 @@ def round_members_take(round: Round) -> None:
             shortlist = Entry.objects.filter(
                 round_links__round=source, round_links__shortlisted=True, disqualified_at__isnull=True
             )
-            RoundEntry.objects.bulk_create(
-                RoundEntry(round=round, entry_id=pk) for pk in shortlist.order_by("pk").values_list("pk", flat=True)
+            bulk_create_logged(
+                RoundEntry,
+                (RoundEntry(round=round, entry_id=pk) for pk in shortlist.order_by("pk").values_list("pk", flat=True)),
             )
     if not RoundJuror.objects.filter(round=round).exists():
         jurors = Juror.objects.filter(contest=round.contest).order_by("pk").values_list("pk", flat=True)
-        RoundJuror.objects.bulk_create(RoundJuror(round=round, juror_id=pk) for pk in jurors)
+        bulk_create_logged(RoundJuror, (RoundJuror(round=round, juror_id=pk) for pk in jurors))
 
 
 @transaction.atomic

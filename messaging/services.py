@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
+from config.activity_log import log_changed
 from config.enqueue import enqueue_on_commit
 from config.exceptions import BaigeError
 from contest.models import Contest
@@ -161,8 +162,10 @@ def message_send(*, actor: Actor, message: Message, now: datetime | None = None)
         )
         if not started:
             raise BaigeError(_("This message has already been sent."), code="message_sent")
+        message.refresh_from_db()
+        # A conditional update sends no model signal: the activity log is told here.
+        log_changed([message], [{"state": (MessageState.DRAFT, message.state), "sent_at": (None, message.sent_at)}])
         enqueue_on_commit("messaging.send_message", message_id=message.pk)
-    message.refresh_from_db()
 
 
 def message_recipients_create(*, message_id: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from rest_framework.test import APIClient
 
 from contest.enums import Role
@@ -39,6 +40,23 @@ def _english_outside_requests():  # type: ignore[no-untyped-def]
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types(request):  # type: ignore[no-untyped-def]
+    """A test that empties and refills the database may leave content types with new ids: none is remembered.
+
+    The activity log names each row's model by its content type, which Django caches for the process.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    refills = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server", "workers"} & set(request.fixturenames)
+    )
+    if refills:
+        ContentType.objects.clear_cache()
+    yield
+    if refills:
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ PACKAGES = (
     "judging",
     "certificates",
     "messaging",
+    "activity",
     "monitoring",
     "exchange",
     "frontend",

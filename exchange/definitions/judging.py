@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from config.activity_log import bulk_create_logged
 from contest.models import Contest
 from exchange.definitions.schema import (
     LANGUAGES,
@@ -372,9 +373,12 @@ def rubric_load(*, contest: Contest, items: list[CriterionDefinition]) -> list[s
                 criterion.save()
         if "created" in changed or "levels" in changed:
             criterion.levels.all().delete()
-            CriterionLevel.objects.bulk_create(
-                CriterionLevel(criterion=criterion, score=score, **texts.columns("descriptor"))
-                for score, texts in item.levels.items()
+            bulk_create_logged(
+                CriterionLevel,
+                (
+                    CriterionLevel(criterion=criterion, score=score, **texts.columns("descriptor"))
+                    for score, texts in item.levels.items()
+                ),
             )
         if changed == ["created"]:
             changes.append(_("created %(thing)s") % {"thing": label})

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from frontend import media
 from frontend.organiser.views import (
+    activity,
     certificates,
     contests,
     eligibility,
@@ -145,6 +146,8 @@ contest_patterns: list[URLPattern | URLResolver] = [
     path("certificates/", include(certificate_patterns)),
     path("messages/", include(message_patterns)),
     path("entries/", include(entry_patterns)),
+    path("activity/", activity.activity, name="organiser_activity"),
+    path("activity/download/<str:file_format>/", activity.activity_download, name="organiser_activity_download"),
 ]
 
 urlpatterns = [

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.activity_log import bulk_create_logged
 from config.enqueue import task_send
 from config.exceptions import BaigeError
 from contest.models import Entry
@@ -211,7 +212,7 @@ def results_finalise(
     for special in special_awards:
         entry = entries[special.entry_code.strip().upper()]
         awards.append(_special_award(results, special, entry, taken, order=len(awards)))
-    Award.objects.bulk_create(awards)
+    bulk_create_logged(Award, awards)
     return results
 
 

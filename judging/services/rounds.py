@@ -15,6 +15,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.activity_log import bulk_create_logged, delete_logged, update_logged
 from config.exceptions import BaigeError, NotAllowed
 from contest.enums import EntryStatus
 from contest.models import Contest, Entry
@@ -152,8 +153,8 @@ def round_create(
     _check_round_members(contest, entries, jurors)
     round.number = (Round.objects.filter(contest=contest).aggregate(last=Max("number"))["last"] or 0) + 1
     round.save()
-    RoundEntry.objects.bulk_create(RoundEntry(round=round, entry=entry) for entry in entries)
-    RoundJuror.objects.bulk_create(RoundJuror(round=round, juror=juror) for juror in jurors)
+    bulk_create_logged(RoundEntry, (RoundEntry(round=round, entry=entry) for entry in entries))
+    bulk_create_logged(RoundJuror, (RoundJuror(round=round, juror=juror) for juror in jurors))
     return round
 
 
@@ -243,9 +244,9 @@ def round_entries_set(*, actor: Actor, round: Round, entries: Sequence[Entry]) -
     wanted = {entry.pk for entry in entries}
     current = set(RoundEntry.objects.filter(round=round).values_list("entry_id", flat=True))
     _refuse_if_reviewed(round, entries=current - wanted)
-    RoundEntry.objects.filter(round=round, entry_id__in=current - wanted).delete()
-    Assignment.objects.filter(round=round, entry_id__in=current - wanted).delete()
-    RoundEntry.objects.bulk_create(RoundEntry(round=round, entry_id=pk) for pk in sorted(wanted - current))
+    delete_logged(RoundEntry.objects.filter(round=round, entry_id__in=current - wanted))
+    delete_logged(Assignment.objects.filter(round=round, entry_id__in=current - wanted))
+    bulk_create_logged(RoundEntry, (RoundEntry(round=round, entry_id=pk) for pk in sorted(wanted - current)))
     return round
 
 
@@ -258,9 +259,9 @@ def round_jurors_set(*, actor: Actor, round: Round, jurors: Sequence[Juror]) -> 
     wanted = {juror.pk for juror in jurors}
     current = set(RoundJuror.objects.filter(round=round).values_list("juror_id", flat=True))
     _refuse_if_reviewed(round, jurors=current - wanted)
-    RoundJuror.objects.filter(round=round, juror_id__in=current - wanted).delete()
-    Assignment.objects.filter(round=round, juror_id__in=current - wanted).delete()
-    RoundJuror.objects.bulk_create(RoundJuror(round=round, juror_id=pk) for pk in sorted(wanted - current))
+    delete_logged(RoundJuror.objects.filter(round=round, juror_id__in=current - wanted))
+    delete_logged(Assignment.objects.filter(round=round, juror_id__in=current - wanted))
+    bulk_create_logged(RoundJuror, (RoundJuror(round=round, juror_id=pk) for pk in sorted(wanted - current)))
     return round
 
 
@@ -338,7 +339,9 @@ def round_shortlist(*, actor: Actor, round: Round, entries: Sequence[Entry]) -> 
             _("Disqualified entries cannot be shortlisted: %(codes)s") % {"codes": ", ".join(disqualified)},
             code="disqualified",
         )
-    RoundEntry.objects.filter(round=round).update(shortlisted=False)
-    RoundEntry.objects.filter(round=round, entry_id__in=wanted).update(shortlisted=True)
+    update_logged(
+        RoundEntry.objects.filter(round=round, shortlisted=True).exclude(entry_id__in=wanted), shortlisted=False
+    )
+    update_logged(RoundEntry.objects.filter(round=round, shortlisted=False, entry_id__in=wanted), shortlisted=True)
     round_follow_shortlist(round)
     return round

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.activity_log import bulk_create_logged
 from config.exceptions import BaigeError, NotAllowed, full_clean_or_refuse
 from contest.models import Contest
 from contest.services import Actor, contest_ensure_organiser, contest_format_time
@@ -107,7 +108,7 @@ def rubric_criterion_save(
             texts_set(level, "descriptor", texts)
             if has_text(level, "descriptor"):
                 made.append(level)
-        CriterionLevel.objects.bulk_create(made)
+        bulk_create_logged(CriterionLevel, made)
     else:
         criterion.levels.filter(score__gt=max_score).delete()
     return criterion

@@ -55,6 +55,7 @@ SKIPPED = {
     "frontend:organiser_jury_import_template": "a CSV template whose headers are the columns' names in English",
     "frontend:certificate_download": "serves a certificate's PDF, not a page",
     "frontend:certificate_coauthor_download": "serves a certificate's PDF, not a page",
+    "frontend:organiser_activity_download": "the log's values as they were written, in every language, unmarked",
     "frontend:organiser_certificates_zip": "serves the certificates' ZIP, not a page",
     "frontend:organiser_files_download": "serves a ZIP of the entries' files, not a page",
     "frontend:organiser_certificate_preview": "serves a sample certificate's PDF, not a page",

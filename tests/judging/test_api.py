@@ -363,4 +363,4 @@ def test_review_submit_queries_do_not_grow_with_criteria(db):  # type: ignore[no
     few = _submit_queries(ContestFactory(), [5])
     many = _submit_queries(ContestFactory(), [5, 3, 10, 4, 2, 7])
     assert few == many
-    assert many <= 14  # session and user, the assignment, the locked round and review, scores, history
+    assert many <= 15  # session and user, the assignment, the locked round and review, scores, history, activity log
