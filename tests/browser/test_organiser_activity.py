@@ -22,7 +22,7 @@ def test_organiser_activity_in_kazakh_on_a_phone(live_server, page, shoot, conte
     page.goto(f"{live_server.url}/kk/accounts/login/")
     page.locator("main form input[name=login]").fill(organiser.email)
     page.locator("main form input[name=password]").fill("correct-horse-9")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form:not(.entry-find) button[type=submit]").click()
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/kk/organise/c/{contest.slug}/")
     page.locator("nav a", has_text="Өзгерістер журналы").click()
@@ -32,7 +32,7 @@ def test_organiser_activity_in_kazakh_on_a_phone(live_server, page, shoot, conte
     assert "Wordwall → Kahoot" in body
     shoot(page, "activity-phone")
     page.locator("select[name=action]").select_option(label="өзгертілді")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form:not(.entry-find) button[type=submit]").click()
     page.wait_for_url(re.compile(r"action=1"))
     assert "Kahoot" in page.locator("main table").inner_text()
     assert "action=1" in (page.locator("main a[download]").first.get_attribute("href") or "")
