@@ -193,6 +193,21 @@ def test_dashboard_links_each_submitted_entry_to_its_eligibility_and_marks_the_d
     assert '<td id="count-disqualified">1</td>' in html
 
 
+def test_dashboard_filters_the_disqualified_entries(client, organiser, judged):
+    entry_disqualify(actor=organiser, entry=judged["entry"], reason=REASON)
+    client.force_login(organiser)
+    with translation.override("kk"):
+        dashboard = reverse("frontend:organiser_dashboard", kwargs={"slug": judged["entry"].contest.slug})
+        disqualified = client.get(dashboard, {"status": "disqualified"})
+        submitted = client.get(dashboard, {"status": "submitted"})
+
+    assert [entry.code for entry in disqualified.context["page"].object_list] == [judged["entry"].code]
+    assert '<option value="disqualified" selected>Шеттетілді</option>' in disqualified.content.decode()
+    assert sorted(entry.code for entry in submitted.context["page"].object_list) == sorted(
+        [judged["entry"].code, judged["other"].code]
+    )
+
+
 @pytest.mark.parametrize(
     ("language", "label", "heading"),
     [

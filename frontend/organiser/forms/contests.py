@@ -14,6 +14,7 @@ from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contest.enums import EntryStatus
 from contest.models import Contest, Entry, Nomination, Platform, University
@@ -271,11 +272,18 @@ class NominationForm(_NamedForm):
         )
 
 
+#: The statuses an organiser filters by: an entry's own, and disqualified (a submitted entry set aside).
+DISQUALIFIED = "disqualified"
+ENTRY_STATUS_CHOICES = [*EntryStatus.choices, (DISQUALIFIED, pgettext_lazy("entry eligibility", "Disqualified"))]
+
+
 class OrganiserEntryFilter(django_filters.FilterSet):
     """Filters of the organiser's table of entries; every choice comes from the contest itself."""
 
     q = django_filters.CharFilter(method="search", label=_("Title or code"))
-    status = django_filters.ChoiceFilter(choices=EntryStatus.choices, label=_("Status"), empty_label=_("Any status"))
+    status = django_filters.ChoiceFilter(
+        choices=ENTRY_STATUS_CHOICES, method="of_status", label=_("Status"), empty_label=_("Any status")
+    )
     nomination = django_filters.ModelChoiceFilter(
         queryset=Nomination.objects.none(), label=_("Nomination"), empty_label=_("Any nomination")
     )
@@ -300,6 +308,14 @@ class OrganiserEntryFilter(django_filters.FilterSet):
             "is_other", "order", "name"
         )
         self.filters["university"].queryset = universities_of_contest(contest)
+
+    def of_status(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
+        """Entries in the status ``value``; "disqualified" finds the entries the organisers disqualified."""
+        if not value:
+            return queryset
+        if value == DISQUALIFIED:
+            return queryset.filter(disqualified_at__isnull=False)
+        return queryset.filter(status=value)
 
     def of_university(self, queryset: QuerySet[Entry], name: str, value: University | None) -> QuerySet[Entry]:
         """Entries whose author's university is ``value``: as recorded at submission, a draft's from the profile."""

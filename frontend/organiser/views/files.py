@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.exceptions import BaigeError
-from contest.enums import EntryStatus
 from contest.models import Contest, Entry
 from contest.selectors import get_contest_for_organiser
 from exchange.entry_files import files_archive_name, files_archive_start
 from frontend.http import AuthenticatedHttpRequest
-from frontend.organiser.forms.contests import OrganiserEntryFilter
+from frontend.organiser.forms.contests import ENTRY_STATUS_CHOICES, OrganiserEntryFilter
 from frontend.organiser.forms.files import FilesArchiveForm
 from media_pipeline import files
 from media_pipeline.models import FilesArchive
@@ -40,7 +39,7 @@ def _filter_value(value: Any) -> str:
 
 def _described(archives: list[FilesArchive], entries: OrganiserEntryFilter) -> list[tuple[FilesArchive, str]]:
     """Each ZIP with its filters in words (``Status: Submitted · Platform: Kahoot``); one query per kind of choice."""
-    names: dict[str, dict[str, str]] = {"status": {value: str(label) for value, label in EntryStatus.choices}}
+    names: dict[str, dict[str, str]] = {"status": {value: str(label) for value, label in ENTRY_STATUS_CHOICES}}
     wanted = {key for archive in archives for key in archive.filters}
     for key in ("nomination", "platform", "university"):
         if key in wanted:
