@@ -7,7 +7,6 @@ each holder. Only the placeholders of the kind are allowed, with nothing after t
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 
 from django.utils import translation
@@ -17,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from certificates.enums import CertificateKind
+from contest.placeholders import placeholders_problems
 
 #: The placeholders every kind takes, then each kind's own.
 COMMON_PLACEHOLDERS = ("name", "contest", "date", "code")
@@ -74,24 +74,9 @@ def default_texts(kind: str, language: str) -> tuple[str, str]:
 
 def placeholders_check(text: str, kind: str) -> list[str]:
     """What is wrong with the placeholders of ``text`` for ``kind``, one message each; empty when it is right."""
-    allowed = PLACEHOLDERS[kind]
-    try:
-        fields = list(string.Formatter().parse(text))
-    except ValueError:
-        return [str(_("A brace is not closed: write a placeholder as {name}, and a brace itself as {{ or }}."))]
-    problems: list[str] = []
-    for _literal, field, spec, conversion in fields:
-        if field is None:
-            continue
-        if field not in allowed or spec or conversion:
-            shown = "{" + field + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
-            message = _("Unknown placeholder %(placeholder)s. This text can use: %(allowed)s.") % {
-                "placeholder": shown,
-                "allowed": ", ".join("{" + name + "}" for name in allowed),
-            }
-            if message not in problems:
-                problems.append(message)
-    return problems
+    return placeholders_problems(
+        text, PLACEHOLDERS[kind], _("Unknown placeholder %(placeholder)s. This text can use: %(allowed)s.")
+    )
 
 
 def text_as_html(text: str, values: Mapping[str, object]) -> SafeString:
